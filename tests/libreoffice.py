@@ -1,0 +1,37 @@
+"""Run LibreOffice headless to convert a workbook, as an independent second opinion on our files.
+
+Each call gets its own user profile: two soffice processes sharing one profile block each other,
+and a profile left by a crashed run must not break the next test.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+
+TIMEOUT = 120  # seconds; a first start builds the profile and can take a while
+
+needs_libreoffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+
+
+def convert(path: str | Path, fmt: str, outdir: str | Path) -> Path:
+    """Convert ``path`` to ``fmt`` ("xlsx", "pdf", ...) in ``outdir``; the converted file's path."""
+    path, outdir = Path(path), Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    profile = Path("/tmp") / f"lo-{uuid.uuid4().hex}"
+    try:
+        result = subprocess.run(
+            ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+             "--convert-to", fmt, "--outdir", str(outdir), str(path)],
+            capture_output=True, text=True, timeout=TIMEOUT)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    out = outdir / f"{path.stem}.{fmt.split(':')[0]}"
+    if result.returncode != 0 or not out.exists():
+        raise RuntimeError(f"soffice could not convert {path} to {fmt} (exit {result.returncode}): "
+                           f"{result.stdout}{result.stderr}")
+    return out

@@ -1,0 +1,129 @@
+"""Plain values read from a workbook, and tables located in them by their headers.
+
+An engine reads a workbook into a :class:`BookData` (sheet name -> rows of plain Python values,
+``rows[0]`` being Excel row 1). Everything else in the core works on these values and never on a
+workbook object, so the same core runs against a file on disk and a workbook open in Excel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Iterator
+
+from . import schema
+from .cells import a1
+from .errors import InputError
+
+Value = str | int | float | bool | datetime | date | None
+
+# The header may sit below a title or notes: look for it in the first rows.
+HEADER_SEARCH_ROWS = 10
+
+
+@dataclass
+class SheetData:
+    name: str
+    rows: list[list[Value]] = field(default_factory=list)
+
+    def value(self, row: int, col: int) -> Value:
+        if row < len(self.rows) and col < len(self.rows[row]):
+            return self.rows[row][col]
+        return None
+
+
+@dataclass
+class BookData:
+    sheets: dict[str, SheetData]
+    source: str = ""
+
+    def sheet(self, key: str) -> SheetData | None:
+        """The sheet for a schema key ('tickets', 'log', ...), named in either language."""
+        label = schema.SHEETS[key]
+        for name, sheet in self.sheets.items():
+            if label.matches(name):
+                return sheet
+        return None
+
+
+@dataclass
+class Table:
+    """A header row and the records under it, columns found by their zh or en header."""
+
+    key: str
+    sheet: SheetData
+    header_row: int
+    columns: dict[str, int]  # schema key -> 0-based column
+    lang: str
+
+    @property
+    def name(self) -> str:
+        return self.sheet.name
+
+    @property
+    def first_row(self) -> int:
+        return self.header_row + 1
+
+    @property
+    def end_row(self) -> int:
+        """One past the last row holding any value in a schema column."""
+        end = self.first_row
+        for r in range(self.first_row, len(self.sheet.rows)):
+            if self._has_values(r):
+                end = r + 1
+        return end
+
+    def _has_values(self, row: int) -> bool:
+        return any(_filled(self.sheet.value(row, c)) for c in self.columns.values())
+
+    def records(self) -> Iterator[tuple[int, dict[str, Value]]]:
+        """(row, {key: value}) for every non-empty row under the header."""
+        for r in range(self.first_row, self.end_row):
+            if self._has_values(r):
+                yield r, {k: self.sheet.value(r, c) for k, c in self.columns.items()}
+
+    def cell(self, row: int, key: str) -> str:
+        return a1(row, self.columns[key])
+
+
+def _filled(value: Value) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def find_table(book: BookData, key: str, required: bool = True) -> Table | None:
+    """Locate the ``key`` sheet's header row and map its columns.
+
+    Raises InputError naming the sheet when it or a required column is missing.
+    """
+    sheet = book.sheet(key)
+    label = schema.SHEETS[key]
+    if sheet is None:
+        if not required:
+            return None
+        raise InputError(f"missing sheet 「{label.zh}」 / '{label.en}'")
+    columns_def = schema.SHEET_COLUMNS[key]
+    best: tuple[int, int, dict[str, int]] | None = None
+    for r in range(min(HEADER_SEARCH_ROWS, len(sheet.rows))):
+        found = _match_header(sheet.rows[r], columns_def)
+        if found and (best is None or len(found) > len(best[2])):
+            best = (len(found), r, found)
+    if best is None:
+        raise InputError(f"no header row found in the first {HEADER_SEARCH_ROWS} rows "
+                         f"(expected e.g. 「{columns_def[0].label.zh}」 / '{columns_def[0].label.en}')",
+                         sheet.name)
+    _, header_row, columns = best
+    missing = [c for c in columns_def if (c.required or c.key == "ticket_no") and c.key not in columns]
+    if missing:
+        names = ", ".join(f"「{c.label.zh}」/'{c.label.en}'" for c in missing)
+        raise InputError(f"header row {header_row + 1} lacks required column(s): {names}", sheet.name)
+    return Table(key, sheet, header_row, columns, schema.lang_of_header(sheet.rows[header_row]))
+
+
+def _match_header(cells: list[Value], columns_def) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for i, text in enumerate(cells):
+        for column in columns_def:
+            if column.key not in found and column.label.matches(text):
+                found[column.key] = i
+                break
+    return found

@@ -1,0 +1,210 @@
+"""Working time: the business calendar and the 24x7 wall clock behind every SLA deadline.
+
+Both clocks answer ``add(start, minutes)`` and ``working_minutes(a, b)`` on naive local datetimes,
+so the SLA engine treats them alike. The business calendar keeps a sorted list of the working days
+of every year it has seen, so a deadline is a bisection and a division, never a walk over days.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+
+import holidays
+from holidays.countries.china import ChinaStaticHolidays
+
+from .errors import InputError
+from .settings import Settings
+
+_US_PER_MIN = 60_000_000
+_MINUTE = timedelta(minutes=1)
+
+
+def missing_notice_message(year: int) -> str:
+    return (f"{year}: 国务院尚未公布放假安排，调休上班日未知，请在「设置」中补充 / "
+            f"no State Council notice for {year} yet: make-up workdays unknown, add them in Settings")
+
+
+class BusinessCalendar:
+    """Working spans on working days; which days work is decided in this order, first match wins:
+
+    1. a Settings make-up workday row (``extra_workdays``) is working;
+    2. a Settings holiday row (``extra_holidays``) is off;
+    3. a holiday of the library calendar (``holidays.China``, statutory "CN") is off;
+    4. a library make-up working day (调休, ``weekend_workdays``) is working;
+    5. otherwise the weekday decides (``workdays``, Monday = 0).
+
+    statutory "none" drops steps 3 and 4. For a year the library has no State Council notice for,
+    its rule-based holidays still apply but make-up days are unknown: see ``warnings``.
+
+    Working time is half-open: a span 09:00-12:00 works at 09:00 and not at 12:00. ``add`` returns
+    the earliest moment the minutes are used up, so a deadline landing on a span's end stays there
+    (18:00, not 09:00 next day); with zero minutes it returns the next working moment (the start
+    itself when it is working time). Positions are kept in whole microseconds, so adding and
+    measuring round-trip exactly.
+    """
+
+    def __init__(self, spans: tuple[tuple[time, time], ...], workdays: frozenset[int],
+                 extra_holidays: frozenset[date] = frozenset(), extra_workdays: frozenset[date] = frozenset(),
+                 statutory: str = "CN"):
+        self._spans = _merged_spans(spans)
+        if not self._spans or not workdays:
+            raise InputError("the calendar needs at least one working span and one working weekday (设置 / Settings)")
+        self._offsets = []  # working time in the day before each span starts
+        total = 0
+        for start, end in self._spans:
+            self._offsets.append(total)
+            total += end - start
+        self._day_us = total
+        self.workdays = workdays
+        self.extra_holidays = extra_holidays
+        self.extra_workdays = extra_workdays
+        self.statutory = statutory
+        self._days: list[int] = []  # ordinals of the working days of years _first.._last, sorted
+        self._first = self._last = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> BusinessCalendar:
+        return cls(settings.spans, settings.workdays, settings.extra_holidays, settings.extra_workdays,
+                   settings.statutory)
+
+    @property
+    def day_minutes(self) -> float:
+        return self._day_us / _US_PER_MIN
+
+    def warnings(self, years: Iterable[int]) -> list[str]:
+        """One message per year whose make-up workdays nobody knows.
+
+        A year is known when the library has its State Council notice, or when Settings list at
+        least one make-up workday in it (the team has typed the notice in).
+        """
+        if self.statutory != "CN":
+            return []
+        typed = {d.year for d in self.extra_workdays}
+        notices = ChinaStaticHolidays.special_public_holidays
+        return [missing_notice_message(y) for y in sorted(set(years)) if y not in notices and y not in typed]
+
+    def is_working_day(self, day: date) -> bool:
+        self._cover(day.year)
+        o = day.toordinal()
+        i = bisect_left(self._days, o)
+        return i < len(self._days) and self._days[i] == o
+
+    def add(self, start: datetime, minutes: float) -> datetime:
+        """The moment ``minutes`` of working time after ``start`` (see the class docstring)."""
+        if minutes < 0:
+            raise ValueError(f"minutes must not be negative, found {minutes}")
+        self._cover(start.year)
+        us = round(minutes * _US_PER_MIN)
+        return self._moment(self._position(start) + us, at_end=us > 0)
+
+    def working_minutes(self, a: datetime, b: datetime) -> float:
+        """Working minutes from ``a`` to ``b``; 0 when ``b`` is not after ``a``."""
+        if b <= a:
+            return 0.0
+        self._cover(a.year)
+        self._cover(b.year)
+        return (self._position(b) - self._position(a)) / _US_PER_MIN
+
+    # -- the index ----------------------------------------------------------------------------------
+
+    def _position(self, t: datetime) -> int:
+        """Working microseconds from the first loaded working day to ``t``."""
+        o = t.toordinal()
+        i = bisect_left(self._days, o)
+        pos = i * self._day_us
+        if i < len(self._days) and self._days[i] == o:
+            now = _us(t)
+            for start, end in self._spans:
+                if now <= start:
+                    break
+                pos += min(now, end) - start
+        return pos
+
+    def _moment(self, pos: int, at_end: bool) -> datetime:
+        """The earliest moment at ``pos`` (at_end) or the moment work continues from ``pos``."""
+        if at_end:
+            k, rem = divmod(pos - 1, self._day_us)
+            rem += 1  # in (0, day]: a full day's work ends at that day's last span end
+        else:
+            k, rem = divmod(pos, self._day_us)  # in [0, day): the start of the next stretch
+        while k >= len(self._days):
+            self._load(self._last + 1)
+        for (start, end), offset in zip(self._spans, self._offsets):
+            if rem < offset + end - start or (at_end and rem == offset + end - start):
+                break  # rem is always inside the day, so the last span catches it at the latest
+        return datetime.fromordinal(self._days[k]) + timedelta(microseconds=start + rem - offset)
+
+    def _cover(self, year: int) -> None:
+        """Load every year from the loaded range to ``year``; positions shift when loading earlier years."""
+        if self._first is None:
+            self._load(year)
+        while year < self._first:
+            self._load(self._first - 1)
+        while year > self._last:
+            self._load(self._last + 1)
+
+    def _load(self, year: int) -> None:
+        off, makeup = self._library(year)
+        days = []
+        day, one = date(year, 1, 1), timedelta(days=1)
+        while day.year == year:
+            if self._works(day, off, makeup):
+                days.append(day.toordinal())
+            day += one
+        if self._first is None or year > self._last:
+            self._days.extend(days)
+        else:
+            self._days[:0] = days
+        self._first = year if self._first is None else min(self._first, year)
+        self._last = year if self._last is None else max(self._last, year)
+
+    def _library(self, year: int) -> tuple[set[date], set[date]]:
+        """The library's days off and make-up working days in ``year``."""
+        if self.statutory != "CN" or not holidays.China.start_year <= year <= holidays.China.end_year:
+            return set(), set()
+        # The next year's notice may move a working day into this year (e.g. 2001-12-29 for 2002).
+        lib = holidays.China(years=(year, year + 1))
+        return ({d for d in lib if d.year == year}, {d for d in lib.weekend_workdays if d.year == year})
+
+    def _works(self, day: date, off: set[date], makeup: set[date]) -> bool:
+        if day in self.extra_workdays:
+            return True
+        if day in self.extra_holidays or day in off:
+            return False
+        return day in makeup or day.weekday() in self.workdays
+
+
+class WallClock:
+    """The 24x7 clock: every minute counts."""
+
+    def add(self, start: datetime, minutes: float) -> datetime:
+        return start + timedelta(minutes=minutes)
+
+    def working_minutes(self, a: datetime, b: datetime) -> float:
+        return max(0.0, (b - a) / _MINUTE)
+
+
+WALL = WallClock()
+
+
+def clock_for(name: str, calendar: BusinessCalendar) -> BusinessCalendar | WallClock:
+    """The clock a target runs on: "business" -> the calendar, "24x7" -> wall time."""
+    return calendar if name == "business" else WALL
+
+
+def _merged_spans(spans: tuple[tuple[time, time], ...]) -> list[tuple[int, int]]:
+    """Spans as microseconds since midnight, sorted, overlapping or touching spans joined."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted((_us(s), _us(e)) for s, e in spans if s < e):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _us(t: time | datetime) -> int:
+    """Microseconds since midnight."""
+    return ((t.hour * 60 + t.minute) * 60 + t.second) * 1_000_000 + t.microsecond

@@ -1,0 +1,78 @@
+"""A change set: the cells a command writes and the rows it removes, as plain values.
+
+The core builds one; an engine applies it (the file engine to a package on disk, the live engine
+to a workbook open in Excel); ``--dry-run`` prints it. Rows past a table's end are appended rows:
+the engine extends the table, filter, validation and conditional-format ranges to cover them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from .book import BookData, Value
+from .cells import a1
+
+
+@dataclass
+class ChangeSet:
+    # sheet name -> {(row, col): value}, 0-based; None clears a cell. Strings are always text.
+    cells: dict[str, dict[tuple[int, int], Value]] = field(default_factory=dict)
+    # sheet name -> rows to delete (rows below move up), 0-based
+    removed_rows: dict[str, set[int]] = field(default_factory=dict)
+
+    def set(self, sheet: str, row: int, col: int, value: Value) -> None:
+        self.cells.setdefault(sheet, {})[(row, col)] = value
+
+    def remove_row(self, sheet: str, row: int) -> None:
+        self.removed_rows.setdefault(sheet, set()).add(row)
+
+    def only_changes(self, book: BookData) -> "ChangeSet":
+        """The same change set without edits that would write the value already there."""
+        out = ChangeSet(removed_rows={k: set(v) for k, v in self.removed_rows.items()})
+        for name, edits in self.cells.items():
+            sheet = book.sheets.get(name)
+            for (r, c), value in edits.items():
+                old = sheet.value(r, c) if sheet else None
+                if not same_value(old, value):
+                    out.set(name, r, c, value)
+        return out
+
+    def edits(self) -> Iterator[tuple[str, int, int, Value]]:
+        for name, edits in self.cells.items():
+            for (r, c), value in sorted(edits.items()):
+                yield name, r, c, value
+
+    def __bool__(self) -> bool:
+        return any(self.cells.values()) or any(self.removed_rows.values())
+
+    def __len__(self) -> int:
+        return sum(len(e) for e in self.cells.values()) + sum(len(r) for r in self.removed_rows.values())
+
+    def describe(self, book: BookData) -> list[str]:
+        """One line per edit, 'Sheet!A1: old -> new', for --dry-run."""
+        lines = []
+        for name, r, c, value in self.edits():
+            sheet = book.sheets.get(name)
+            old = sheet.value(r, c) if sheet else None
+            lines.append(f"{name}!{a1(r, c)}: {_show(old)} -> {_show(value)}")
+        for name, rows in self.removed_rows.items():
+            for r in sorted(rows):
+                lines.append(f"{name}!{r + 1}:{r + 1}: remove row")
+        return lines
+
+
+def same_value(old: Value, new: Value) -> bool:
+    if (old is None or old == "") and (new is None or new == ""):
+        return True
+    if isinstance(old, (int, float)) and isinstance(new, (int, float)) and not isinstance(old, bool):
+        return abs(old - new) < 1e-9
+    return type(old) is type(new) and old == new
+
+
+def _show(value: Value) -> str:
+    if value is None:
+        return "(empty)"
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return repr(value) if isinstance(value, str) else str(value)

@@ -1,0 +1,20 @@
+"""``check``: every problem in a tracker, without changing it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from .calendar import BusinessCalendar
+from .settings import local_now
+from .tracker import Engine, Tracker, load_tracker
+from .validation import Finding, check_tickets
+
+
+def run_check(engine: Engine, now: datetime | None = None) -> tuple[Tracker, list[Finding], list[str]]:
+    """(tracker, findings, notes): findings are errors; notes are calendar warnings."""
+    tracker = load_tracker(engine.read())
+    now = now or local_now(tracker.settings)
+    findings = check_tickets(tracker.tickets_table, tracker.tickets, now, tracker.lang, tracker.reserved)
+    years = sorted({t.reported_at.year for t in tracker.tickets if t.reported_at} | {now.year})
+    notes = BusinessCalendar.from_settings(tracker.settings).warnings(years)
+    return tracker, findings, notes

@@ -1,0 +1,53 @@
+"""Ticket numbers: ``YYYYMMDD-NNN`` from the reported date, a per-day serial from 001.
+
+A number is never reused: the next serial of a day is one past the highest serial of that day
+found in the sheet or reserved by an archive (a gap left by a deleted row stays a gap).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import date, datetime
+from typing import Iterable
+
+NUMBER = re.compile(r"^(\d{8})-(\d{3,})$")
+
+
+def is_well_formed(number: str) -> bool:
+    m = NUMBER.match(number)
+    if not m:
+        return False
+    try:
+        datetime.strptime(m.group(1), "%Y%m%d")
+    except ValueError:
+        return False
+    return True
+
+
+def format_number(day: date, serial: int) -> str:
+    return f"{day:%Y%m%d}-{serial:03d}"
+
+
+def highest_serials(numbers: Iterable[str]) -> dict[str, int]:
+    """Day prefix 'YYYYMMDD' -> highest serial used that day."""
+    high: dict[str, int] = defaultdict(int)
+    for number in numbers:
+        m = NUMBER.match(number.strip())
+        if m:
+            high[m.group(1)] = max(high[m.group(1)], int(m.group(2)))
+    return high
+
+
+def assign_numbers(new: list[tuple[int, datetime]], taken: Iterable[str]) -> dict[int, str]:
+    """Numbers for new tickets, given as (row, reported_at), in reported order.
+
+    ``taken`` holds every number in use: the sheet's and the archive index's.
+    """
+    high = highest_serials(taken)
+    out = {}
+    for row, reported_at in sorted(new, key=lambda item: (item[1], item[0])):
+        day = f"{reported_at:%Y%m%d}"
+        high[day] += 1
+        out[row] = format_number(reported_at.date(), high[day])
+    return out

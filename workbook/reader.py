@@ -1,0 +1,32 @@
+"""Read a workbook's cell values with python-calamine into plain :class:`BookData`.
+
+calamine reads values only (cached results for formulas), an order of magnitude faster than
+openpyxl. Empty cells come back as '' and are turned into None here, once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook
+
+from .book import BookData, SheetData
+from .errors import FileProblem
+
+
+def read_book(path: str | Path, sheets: list[str] | None = None) -> BookData:
+    """All sheets' values (or just ``sheets``), rows[0] being Excel row 1."""
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for every unreadable package
+        raise FileProblem(f"{path}: not a readable Excel workbook ({exc})") from exc
+    out = {}
+    for name in workbook.sheet_names:
+        if sheets is not None and name not in sheets:
+            continue
+        try:
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise FileProblem(f"{path}: sheet {name!r} cannot be read ({exc})") from exc
+        out[name] = SheetData(name, [[None if v == "" else v for v in row] for row in rows])
+    return BookData(out, str(path))

@@ -1,0 +1,167 @@
+"""SLA deadlines and states for one ticket: pure, from datetimes, Settings, a calendar and an explicit now.
+
+Rules SPEC leaves open, decided here:
+
+- Response: when 首次响应时间 is empty, the earliest of assignment, a progress update or resolution
+  counts as the first response (whoever did any of them has answered the reporter).
+- Assignment: when 分派时间 is empty, resolution counts as assignment (someone owned it to fix it).
+  So a done ticket that never recorded a response or assignment is judged as if both happened at
+  its resolution; with no resolution time either, the metric is not judged (never breached).
+- Pauses (等待报修人) stop the update and resolution clocks, measured on that target's clock. A pause
+  that starts at or after the deadline does not undo the miss. While a pause is open, the deadline is
+  None and the running clock cannot breach; a done ticket's open pause ends at its resolution.
+- Update is recurring from assignment: every gap between consecutive anchors (assignment, then the
+  updates in time order, and for a done ticket its resolution) must stay within the interval; one
+  late gap breaches "update" for good. Updates before assignment (or after a done ticket's
+  resolution) are not anchors.
+- A metric breaches when it completed after its deadline, or, still running, when now is past it.
+  Completing exactly at the deadline is met.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from . import schema
+from .calendar import BusinessCalendar, WallClock, clock_for
+from .settings import Settings, Target
+
+Pause = tuple[datetime, datetime | None]
+
+
+@dataclass(frozen=True)
+class TicketTimes:
+    priority: str  # "P1".."P4"
+    reported_at: datetime
+    first_response_at: datetime | None = None
+    assigned_at: datetime | None = None
+    resolved_at: datetime | None = None
+    updates: tuple[datetime, ...] = ()  # progress updates (Log 进展同步 rows and 最近进展时间), any order
+    pauses: tuple[Pause, ...] = ()  # 等待报修人 intervals; end None = still waiting
+    done: bool = False  # status 已解决 or 已关闭
+
+
+@dataclass(frozen=True)
+class SlaResult:
+    response_due: datetime | None
+    assignment_due: datetime | None
+    next_update_due: datetime | None
+    resolution_due: datetime | None
+    state: str  # a key of schema.SLA_STATES
+    breached: tuple[str, ...]  # keys of schema.METRICS, in that order
+    used: dict[str, float] = field(default_factory=dict)  # share of each running target used at now
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    due: datetime | None = None
+    breached: bool = False
+    used: float | None = None  # None when the target is not running
+
+
+Clock = BusinessCalendar | WallClock
+
+
+def target_minutes(target: Target, calendar: BusinessCalendar) -> float:
+    """A target's length in minutes of its clock; a working day is one day of the calendar's working time."""
+    if target.unit == "workday":
+        return target.amount * calendar.day_minutes
+    return target.amount * (60 if target.unit == "h" else 1)
+
+
+def evaluate(t: TicketTimes, settings: Settings, calendar: BusinessCalendar, now: datetime) -> SlaResult:
+    def clocked(metric: str) -> tuple[Clock, float] | None:
+        target = settings.target(t.priority, metric)
+        return None if target is None else (clock_for(target.clock, calendar), target_minutes(target, calendar))
+
+    assigned = t.assigned_at or t.resolved_at
+    responded = t.first_response_at or min(
+        (x for x in (t.assigned_at, t.resolved_at, *t.updates) if x is not None), default=None)
+    pauses = _merged(t.pauses, t.resolved_at if t.done else None)
+    outcomes = {
+        "response": _once(clocked("response"), t.reported_at, responded, t.done, now),
+        "assignment": _once(clocked("assignment"), t.reported_at, assigned, t.done, now),
+        "update": _recurring(clocked("update"), t, assigned, pauses, now),
+        "resolution": _once(clocked("resolution"), t.reported_at, t.resolved_at, t.done, now, pauses),
+    }
+    breached = tuple(m for m in schema.METRICS if outcomes[m].breached)
+    used = {m: o.used for m, o in outcomes.items() if o.used is not None}
+    if t.done:
+        state = "met_late" if breached else "met"
+    elif breached:
+        state = "overdue"
+    elif any(u >= settings.warn_ratio for u in used.values()):
+        state = "at_risk"
+    else:
+        state = "on_track"
+    return SlaResult(outcomes["response"].due, outcomes["assignment"].due, outcomes["update"].due,
+                     outcomes["resolution"].due, state, breached, used)
+
+
+def _once(clocked: tuple[Clock, float] | None, start: datetime, completed: datetime | None, done: bool,
+          now: datetime, pauses: list[Pause] = ()) -> _Outcome:
+    """A one-off target from ``start``, met when ``completed`` is not after the deadline."""
+    if clocked is None:
+        return _Outcome()
+    clock, minutes = clocked
+    due = _deadline(clock, minutes, start, pauses)
+    if due is None:
+        return _Outcome()
+    if completed is not None:
+        return _Outcome(due, completed > due)
+    if done:
+        return _Outcome(due)  # done without the event ever recorded: not judged
+    return _Outcome(due, now > due, _used(clock, minutes, due, now))
+
+
+def _recurring(clocked: tuple[Clock, float] | None, t: TicketTimes, assigned: datetime | None,
+               pauses: list[Pause], now: datetime) -> _Outcome:
+    """The update target: each gap between anchors, the last one open until the ticket is done."""
+    if clocked is None or assigned is None:
+        return _Outcome()  # no update clock before assignment
+    clock, minutes = clocked
+    end = t.resolved_at if t.done else None
+    anchors = [assigned, *sorted({u for u in t.updates if u > assigned and (end is None or u < end)})]
+    breached = False
+    for anchor, stop in zip(anchors, [*anchors[1:], end]):
+        due = _deadline(clock, minutes, anchor, pauses)
+        breached = breached or (due is not None and stop is not None and stop > due)
+    # `due` is now the deadline of the last gap, the one still open unless the ticket is done.
+    if t.done or due is None:
+        return _Outcome(None, breached)
+    return _Outcome(due, breached or now > due, _used(clock, minutes, due, now))
+
+
+def _deadline(clock: Clock, minutes: float, start: datetime, pauses: list[Pause]) -> datetime | None:
+    """``minutes`` after ``start`` on ``clock``, pushed back by the pauses that began before it ran out."""
+    paused = 0.0
+    for pause_start, pause_end in pauses:
+        if pause_end is not None and pause_end <= start:
+            continue
+        if pause_start >= clock.add(start, minutes + paused):
+            break  # the clock ran out before this pause: waiting now does not undo the miss
+        if pause_end is None:
+            return None  # waiting for the reporter: the clock is stopped
+        paused += clock.working_minutes(max(pause_start, start), pause_end)
+    return clock.add(start, minutes + paused)
+
+
+def _used(clock: Clock, minutes: float, due: datetime, now: datetime) -> float:
+    """Share of the target used at ``now``: 1 at the deadline, above 1 past it, 0 before the start."""
+    if now > due:
+        return 1 + clock.working_minutes(due, now) / minutes
+    return max(0.0, 1 - clock.working_minutes(now, due) / minutes)
+
+
+def _merged(pauses: tuple[Pause, ...], close_at: datetime | None) -> list[Pause]:
+    """Pauses sorted and joined where they overlap; an open pause ends at ``close_at`` when given."""
+    out: list[Pause] = []
+    for start, end in sorted(pauses, key=lambda p: p[0]):
+        end = end if end is not None else close_at
+        if out and (out[-1][1] is None or start <= out[-1][1]):
+            last_start, last_end = out[-1]
+            out[-1] = (last_start, None if last_end is None or end is None else max(last_end, end))
+        else:
+            out.append((start, end))
+    return out

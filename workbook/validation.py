@@ -1,0 +1,127 @@
+"""Rules a tracker's rows must follow, as findings that name sheet, cell, rule and reason.
+
+Two severities: an *error* breaks the process (``check`` exits 1); a *blocking* error also stops
+``refresh``, because no deadline or number can be computed from the row (unreadable times,
+priority or status, bad or duplicate numbers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Iterable
+
+from . import schema
+from .book import Table
+from .cells import a1
+from .messages import say
+from .numbering import is_well_formed
+from .tickets import TIME_KEYS, Ticket
+
+BLOCKING_RULES = frozenset({"date", "future_date", "priority", "status", "number_format", "duplicate_number"})
+# Required for any computation; other required fields are errors but do not stop refresh.
+BLOCKING_REQUIRED = frozenset({"reported_at", "priority", "status"})
+# Clocks drift and people round: a time up to this far ahead of now is not "in the future".
+FUTURE_TOLERANCE = timedelta(minutes=5)
+# (later, earlier): a time that must not come before another
+TIME_ORDER = (
+    ("first_response_at", "reported_at"),
+    ("assigned_at", "reported_at"),
+    ("resolved_at", "reported_at"),
+    ("closed_at", "resolved_at"),
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    sheet: str
+    cell: str
+    rule: str
+    message: str
+    blocking: bool = False
+
+    def line(self) -> str:
+        return f"{self.sheet}!{self.cell}: [{self.rule}] {self.message}"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class _Collector:
+    def __init__(self, table: Table, lang: str):
+        self.table, self.lang, self.found = table, lang, []
+
+    def add(self, ticket: Ticket, key: str, rule: str, blocking: bool = False, **values) -> None:
+        column = self.table.columns.get(key, 0)
+        finding = Finding(self.table.name, a1(ticket.row, column), rule, say(rule, self.lang, **values),
+                          blocking or rule in BLOCKING_RULES)
+        self.found.append(((ticket.row, column), finding))
+
+    def header(self, key: str) -> str:
+        return schema.column("tickets", key).label(self.lang)
+
+
+def check_tickets(table: Table, tickets: list[Ticket], now: datetime, lang: str,
+                  reserved: Iterable[str] = ()) -> list[Finding]:
+    """Every problem in the Tickets rows, in row order."""
+    out = _Collector(table, lang)
+    for ticket in tickets:
+        _check_values(out, ticket, now)
+        _check_process(out, ticket)
+    _check_numbers(out, tickets, set(reserved))
+    return [finding for _, finding in sorted(out.found, key=lambda item: item[0])]
+
+
+def _check_values(out: _Collector, t: Ticket, now: datetime) -> None:
+    for column in schema.TICKET_COLUMNS:
+        if column.required and not t.text(column.key):
+            out.add(t, column.key, "required", column.key in BLOCKING_REQUIRED, header=out.header(column.key))
+    for key in TIME_KEYS:
+        value = t.times.get(key)
+        if t.text(key) and value is None:
+            out.add(t, key, "date", header=out.header(key), value=t.raw.get(key))
+        elif value is not None and value > now + FUTURE_TOLERANCE:
+            out.add(t, key, "future_date", header=out.header(key), value=f"{value:%Y-%m-%d %H:%M}",
+                    now=f"{now:%Y-%m-%d %H:%M}")
+    if t.text("priority") and t.priority is None:
+        out.add(t, "priority", "priority", value=t.raw.get("priority"))
+    if t.text("status") and t.status is None:
+        allowed = "/".join(label(out.lang) for label in schema.STATUSES.values())
+        out.add(t, "status", "status", value=t.raw.get("status"), allowed=allowed)
+    if t.text("satisfaction") and (t.satisfaction is None or not 1 <= t.satisfaction <= 5):
+        out.add(t, "satisfaction", "satisfaction", value=t.raw.get("satisfaction"))
+
+
+def _check_process(out: _Collector, t: Ticket) -> None:
+    for later, earlier in TIME_ORDER:
+        a, b = t.times.get(later), t.times.get(earlier)
+        if a and b and a < b:
+            out.add(t, later, "time_order", header=out.header(later), before=out.header(earlier),
+                    value=f"{a:%Y-%m-%d %H:%M}", other=f"{b:%Y-%m-%d %H:%M}")
+    if t.status == "closed":
+        if not t.text("summary"):
+            out.add(t, "summary", "closed_without_summary")
+        if t.times.get("resolved_at") is None and t.text("resolved_at") == "":
+            out.add(t, "resolved_at", "closed_without_resolution")
+    if t.done and t.priority in ("P1", "P2") and t.backup_done is not True:
+        out.add(t, "backup_done", "backup_required", priority=t.priority)
+    if t.satisfaction is not None and not t.text("confirmation"):
+        out.add(t, "confirmation", "rating_without_confirmation")
+    if t.text("vendor_contact") and not t.text("lead_department") and "lead_department" in out.table.columns:
+        out.add(t, "lead_department", "lead_department")
+
+
+def _check_numbers(out: _Collector, tickets: list[Ticket], reserved: set[str]) -> None:
+    seen: dict[str, Ticket] = {}
+    for t in tickets:
+        if not t.number:
+            continue
+        if not is_well_formed(t.number):
+            out.add(t, "ticket_no", "number_format", value=t.number)
+        elif t.number in seen:
+            other = seen[t.number]
+            out.add(t, "ticket_no", "duplicate_number", value=t.number,
+                    other=a1(other.row, out.table.columns["ticket_no"]))
+        elif t.number in reserved:
+            out.add(t, "ticket_no", "duplicate_number", value=t.number, other=schema.SHEETS["archive_index"](out.lang))
+        seen.setdefault(t.number, t)
