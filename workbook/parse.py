@@ -16,7 +16,7 @@ from .cells import from_serial
 # seed's own run-together "2024-05-2014:30".
 _DATETIME = re.compile(
     r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    r"(?:\s*[T ]?\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?\s*秒?)?\s*$"
+    r"(?:\s*[T ]?\s*(\d{1,2})\s*[:：时点]\s*(\d{1,2})\s*分?(?:\s*[:：]\s*(\d{1,2})\s*秒?)?)?\s*$"
 )
 _SEED_RUN_TOGETHER = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(\d{2}):(\d{2})\s*$")
 # Serial numbers of 1990-01-01 .. 2100-01-01: a bare number outside this is not a date.

@@ -20,6 +20,7 @@ Rules SPEC leaves open, decided here:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -100,7 +101,7 @@ def evaluate(t: TicketTimes, settings: Settings, calendar: BusinessCalendar, now
 
 
 def _once(clocked: tuple[Clock, float] | None, start: datetime, completed: datetime | None, done: bool,
-          now: datetime, pauses: list[Pause] = ()) -> _Outcome:
+          now: datetime, pauses: Sequence[Pause] = ()) -> _Outcome:
     """A one-off target from ``start``, met when ``completed`` is not after the deadline."""
     if clocked is None:
         return _Outcome()
@@ -133,7 +134,7 @@ def _recurring(clocked: tuple[Clock, float] | None, t: TicketTimes, assigned: da
     return _Outcome(due, breached or now > due, _used(clock, minutes, due, now))
 
 
-def _deadline(clock: Clock, minutes: float, start: datetime, pauses: list[Pause]) -> datetime | None:
+def _deadline(clock: Clock, minutes: float, start: datetime, pauses: Sequence[Pause]) -> datetime | None:
     """``minutes`` after ``start`` on ``clock``, pushed back by the pauses that began before it ran out."""
     paused = 0.0
     for pause_start, pause_end in pauses:

@@ -81,6 +81,10 @@ def build_template(path: str | Path, lang: str = "zh") -> None:
         _plain_sheet(sheets[key], key, lang)
     _settings_sheet(sheets["settings"], lang)
     _dashboard_sheet(sheets["dashboard"], lang)
+    for ws in wb.worksheets:
+        ws.page_setup.orientation = "landscape"
+    for key in ("log", "reviews", "faq", "dashboard", "settings", "archive_index"):
+        _fit_to_width(sheets[key])
     wb.active = 0
     wb.properties.title = TITLE(lang)
     wb.properties.creator = "track-xls"
@@ -113,6 +117,11 @@ def _header(ws: Worksheet, columns: tuple[schema.Column, ...], lang: str) -> Non
 def _fill_header(ws: Worksheet, count: int) -> None:
     for i in range(1, count + 1):
         ws.cell(row=1, column=i).fill = HEADER_FILL
+
+
+def _fit_to_width(ws: Worksheet) -> None:
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0  # 0: as many pages down as needed
 
 
 def _rows(letter: str) -> str:
@@ -165,8 +174,7 @@ def _tickets_sheet(ws: Worksheet, lang: str) -> None:
     ws.add_table(table)
     _ticket_validations(ws, letters, lang)
     _row_colours(ws, letters, lang)
-    ws.page_setup.orientation = "landscape"
-    ws.print_title_rows = "1:1"
+    ws.print_title_rows = "1:1"  # 35 columns print across pages: repeat the header on each
 
 
 def _ticket_validations(ws: Worksheet, letters: dict[str, str], lang: str) -> None:
@@ -279,9 +287,8 @@ def _dashboard_sheet(ws: Worksheet, lang: str) -> None:
         for c in range(1, len(block.headers) + 1):
             cell = ws.cell(row=block.header_row + 1, column=c)
             cell.fill, cell.font = HEADER_FILL, Font(bold=True)
-    ws.column_dimensions["A"].width = 24
-    for letter in "BCDEF":
-        ws.column_dimensions[letter].width = 14
+    for letter, width in zip("ABCDEF", (24, 18, 14, 17, 14, 12)):  # B and D hold date-times
+        ws.column_dimensions[letter].width = width
     _open_chart(ws, lang)
     _compliance_chart(ws, lang)
     _workload_chart(ws, lang)
