@@ -13,6 +13,7 @@ from datetime import datetime
 from . import schema
 from .calendar import BusinessCalendar
 from .changeset import ChangeSet
+from .dashboard import DashboardRow, figures
 from .log import History, log_row, status_change_text
 from .messages import say
 from .numbering import assign_numbers
@@ -73,11 +74,14 @@ def plan_refresh(tracker: Tracker, now: datetime) -> Refresh:
     _stamp_done_times(tracker, result, now)
     _log_status_changes(tracker, result, now)
     reviewed = reviewed_numbers(tracker.reviews_table)
+    rows = []
     for ticket in tracker.tickets:
         sla = evaluate(ticket_times(ticket, tracker.histories.get(ticket.number)), tracker.settings, calendar, now)
         _write_computed(tracker, result.changes, ticket, sla, ticket.number not in reviewed)
+        rows.append(dashboard_row(ticket, sla))
         if not ticket.done:
             result.states[sla.state] = result.states.get(sla.state, 0) + 1
+    _write_dashboard(tracker, result.changes, rows, now)
     years = {t.reported_at.year for t in tracker.tickets if t.reported_at} | {now.year}
     result.warnings = calendar.warnings(sorted(years))
     result.changes = result.changes.only_changes(tracker.book)
@@ -98,6 +102,28 @@ def ticket_times(ticket: Ticket, history: History | None) -> TicketTimes:
         pauses=history.pauses(),
         done=ticket.done,
     )
+
+
+def dashboard_row(ticket: Ticket, sla: SlaResult) -> DashboardRow:
+    pending = [due for due, done_key in ((sla.response_due, "first_response_at"),
+                                         (sla.assignment_due, "assigned_at"),
+                                         (sla.next_update_due, None),
+                                         (sla.resolution_due, "resolved_at"))
+               if due is not None and not ticket.done and (done_key is None or ticket.time(done_key) is None)]
+    return DashboardRow(
+        number=ticket.number or None, priority=ticket.priority, status=ticket.status,
+        module=ticket.text("module") or None, assignee=ticket.text("assignee") or None,
+        reported_at=ticket.reported_at, closed_at=ticket.time("closed_at"), resolved_at=ticket.time("resolved_at"),
+        sla_state=sla.state, due=min(pending, default=None),
+    )
+
+
+def _write_dashboard(tracker: Tracker, changes: ChangeSet, rows: list[DashboardRow], now: datetime) -> None:
+    sheet = tracker.book.sheet("dashboard")
+    if sheet is None:
+        return
+    for (r, c), value in figures(rows, now, tracker.lang).items():
+        changes.set(sheet.name, r, c, value)
 
 
 def _number_new_tickets(tracker: Tracker, result: Refresh) -> None:

@@ -163,8 +163,7 @@ def template_rows(lang: str) -> list[list[Value]]:
                         for (p, m), t in DEFAULT_TARGETS.items()])
     section("hours", [[s.strftime("%H:%M"), e.strftime("%H:%M")] for s, e in DEFAULT_SPANS])
     section("days", [[d(lang), (schema.YES if i < 5 else schema.NO)(lang)] for i, d in enumerate(WEEKDAYS)])
-    section("holidays", [["2024-12-31", DAY_TYPES["holiday"](lang),
-                          "示例：公司年终盘点（可删除）" if lang == "zh" else "Example: company stock-take (delete me)"]])
+    section("holidays", [])  # empty: the library's calendar until the team adds its own days
     section("params", [[PARAMS[k](lang), _param_cell(k, v, lang)] for k, v in DEFAULT_PARAMS.items()])
     for i, (key, (header, values)) in enumerate(LISTS.items()):
         col = LIST_FIRST_COL + i

@@ -129,12 +129,11 @@ def _rows(letter: str) -> str:
 
 
 def _validation(ws: Worksheet, letter: str, lang: str, message: str, strict: bool = True,
-                **rule: object) -> DataValidation:
+                **rule: object) -> None:
     dv = DataValidation(allow_blank=True, showErrorMessage=True, errorTitle=ERROR_TITLE(lang),
                         error=ERRORS[message](lang), errorStyle="stop" if strict else "warning", **rule)
     dv.add(_rows(letter))
     ws.add_data_validation(dv)
-    return dv
 
 
 def _inline_list(labels: list[str]) -> str:
@@ -162,6 +161,8 @@ def _tickets_sheet(ws: Worksheet, lang: str) -> None:
     _header(ws, columns, lang)
     ws.freeze_panes = "B2"  # keep the ticket number in view while scrolling right
     ws.column_dimensions[letters["contact"]].number_format = "@"  # phone numbers keep leading zeros
+    # Header fills are set on the cells: LibreOffice does not draw Excel's table styles.
+    _fill_header(ws, len(columns))
     for i, column in enumerate(columns, start=1):
         if column.computed:
             cell = ws.cell(row=1, column=i)
@@ -256,9 +257,10 @@ def _settings_sheet(ws: Worksheet, lang: str) -> None:
             if value is not None:
                 ws.cell(row=r, column=c, value=value)
     for r, row in enumerate(rows, start=1):
-        if row and schema.code_of(settings.SECTIONS, row[0]) is not None:
+        key = schema.code_of(settings.SECTIONS, row[0]) if row else None
+        if key is not None:
             ws.cell(row=r, column=1).font = Font(bold=True, size=12)
-            for c in range(1, 6):
+            for c in range(1, len(settings.SECTION_HEADERS[key]) + 1):
                 ws.cell(row=r + 1, column=c).fill = HEADER_FILL
                 ws.cell(row=r + 1, column=c).font = Font(bold=True)
     # The note sits beside the first section title: read_settings skips that row past column A.
