@@ -1,11 +1,14 @@
 """The Log sheet (进展日志): each ticket's history of status changes and progress updates.
 
-Status-change rows carry the change as text, ``旧状态 → 新状态`` (or just the new status); the
-SLA engine's pause intervals (等待报修人) are read from them.
+Status-change rows carry the change as text, ``旧状态 → 新状态`` (or just the new status),
+optionally followed by a note after a colon (``已解决 → 处理中：重新打开：…``); the SLA engine's
+pause intervals are read from them: time in 等待报修人, and time spent 已解决/已关闭 before a
+reopen (GLPI's rule: a solved ticket that comes back counted the solved time as waiting).
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,6 +18,10 @@ from .book import Table, Value
 from .parse import parse_datetime, parse_status, text
 
 ARROW = "→"
+# Statuses whose time stops the update and resolution clocks (done ones only when a reopen follows).
+PAUSED = frozenset({"waiting"}) | schema.DONE_STATUSES
+# A note may follow the new status after a colon or an opening bracket.
+_NOTE = re.compile(r"[:：(（]")
 
 
 @dataclass
@@ -26,16 +33,23 @@ class History:
         return self.status_changes[-1][1] if self.status_changes else None
 
     def pauses(self) -> tuple[tuple[datetime, datetime | None], ...]:
-        """Intervals spent in 等待报修人; the last one is open (None) while still waiting."""
-        out, start = [], None
+        """Intervals the clocks stand still: in 等待报修人, and resolved/closed until a reopen.
+
+        The last one is open (None) while still waiting. A ticket still done at the end is not
+        paused by being done: its waiting, if any, ends when it was resolved.
+        """
+        out, start, done_since = [], None, None
         for when, status in self.status_changes:
-            if status == "waiting" and start is None:
+            if status in PAUSED and start is None:
                 start = when
-            elif status != "waiting" and start is not None:
+            elif status not in PAUSED and start is not None:
                 out.append((start, when))
                 start = None
-        if start is not None:
+            done_since = (done_since or when) if status in schema.DONE_STATUSES else None
+        if start is not None and done_since is None:
             out.append((start, None))
+        elif start is not None and start < done_since:
+            out.append((start, done_since))
         return tuple(out)
 
 
@@ -63,13 +77,15 @@ def read_histories(table: Table | None) -> dict[str, History]:
 
 
 def status_in_text(value: Value) -> str | None:
-    """The new status named by a status-change text: the part after the arrow, or the whole."""
-    return parse_status(text(value).split(ARROW)[-1].strip())
+    """The new status named by a status-change text: the part after the arrow (or the whole), before any note."""
+    change = _NOTE.split(text(value), maxsplit=1)[0]
+    return parse_status(change.split(ARROW)[-1].strip())
 
 
-def status_change_text(old: str | None, new: str, lang: str) -> str:
+def status_change_text(old: str | None, new: str, lang: str, note: str = "") -> str:
     new_label = schema.STATUSES[new](lang)
-    return f"{schema.STATUSES[old](lang)} {ARROW} {new_label}" if old else new_label
+    change = f"{schema.STATUSES[old](lang)} {ARROW} {new_label}" if old else new_label
+    return f"{change}{'：' if lang == 'zh' else ': '}{note}" if note else change
 
 
 def log_row(table: Table, number: str, when: datetime, author: str, kind: str, message: str) -> dict[int, Value]:

@@ -7,6 +7,7 @@ that names the cell.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime, time
 
 from . import schema
@@ -14,27 +15,33 @@ from .cells import from_serial
 
 # Dates people type: 2024-05-20 14:30, 2024/5/20 14:30, 2024.5.20, 2024年5月20日 14:30, and the
 # seed's own run-together "2024-05-2014:30".
+# A 12-hour clock is marked by 上午/下午 before the time or AM/PM after it.
 _DATETIME = re.compile(
     r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    r"(?:\s*[T ]?\s*(\d{1,2})\s*[:：时点]\s*(\d{1,2})\s*分?(?:\s*[:：]\s*(\d{1,2})\s*秒?)?)?\s*$"
+    r"(?:\s*[T ]?\s*(上午|下午|晚上)?\s*(\d{1,2})\s*[:：时点]\s*(\d{1,2})\s*分?(?:\s*[:：]\s*(\d{1,2})\s*秒?)?"
+    r"\s*([AaPp][Mm])?)?\s*$"
 )
+_AFTERNOON = ("下午", "晚上", "pm")
+_SERIAL_TEXT = re.compile(r"^\s*\d{5}(\.\d+)?\s*$")  # a serial number exported as text, e.g. by a CSV
 _SEED_RUN_TOGETHER = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(\d{2}):(\d{2})\s*$")
 # Serial numbers of 1990-01-01 .. 2100-01-01: a bare number outside this is not a date.
 _SERIAL_RANGE = (32874, 73051)
 
 PRIORITY_ALIASES = {
-    "P1": ("p1", "1", "紧急", "urgent", "critical", "highest", "最高"),
-    "P2": ("p2", "2", "高", "high", "高优先级"),
-    "P3": ("p3", "3", "中", "medium", "normal", "中优先级", "一般"),
-    "P4": ("p4", "4", "低", "low", "lowest", "低优先级", "可暂缓"),
+    "P1": ("p1", "1", "紧急", "urgent", "critical", "highest", "最高", "一级", "1级", "特急", "严重", "sev1"),
+    "P2": ("p2", "2", "高", "high", "高优先级", "二级", "2级", "较高", "重要", "sev2"),
+    "P3": ("p3", "3", "中", "medium", "normal", "中优先级", "一般", "三级", "3级", "普通", "sev3"),
+    "P4": ("p4", "4", "低", "low", "lowest", "低优先级", "可暂缓", "四级", "4级", "不急", "sev4"),
 }
+# 'P1-紧急', 'p2(高)', 'P3 中': a P-code first decides, whatever follows it.
+_PRIORITY_CODE = re.compile(r"^p\s*([1-4])(?![0-9])")
 STATUS_ALIASES = {
-    "new": ("open", "待处理", "未处理", "新"),
-    "assigned": ("已分配", "分派", "已指派"),
-    "in_progress": ("进行中", "处理", "in progress", "working", "ongoing"),
-    "waiting": ("等待", "待确认", "pending", "waiting", "on hold", "挂起"),
-    "resolved": ("已处理", "solved", "done", "fixed", "已完成"),
-    "closed": ("关闭", "完成", "close"),
+    "new": ("open", "待处理", "未处理", "新", "待分派", "未分派", "to do", "todo"),
+    "assigned": ("已分配", "分派", "已指派", "已派单"),
+    "in_progress": ("进行中", "处理", "in progress", "working", "ongoing", "跟进中", "排查中", "reopened", "重新打开"),
+    "waiting": ("等待", "待确认", "pending", "waiting", "on hold", "挂起", "等待用户", "待用户确认", "awaiting reply"),
+    "resolved": ("已处理", "solved", "done", "fixed", "已完成", "已修复", "处理完成"),
+    "closed": ("关闭", "完成", "close", "已关单", "结案", "已结案"),
 }
 
 
@@ -54,15 +61,36 @@ def parse_datetime(value: object) -> datetime | None:
 
 
 def _parse_text(text: str) -> datetime | None:
-    m = _SEED_RUN_TOGETHER.match(text) or _DATETIME.match(text)
-    if not m:
-        return None
-    parts = [int(p) if p else 0 for p in m.groups()]
-    year, month, day, hour, minute = parts[:5]
+    text = unicodedata.normalize("NFKC", text)  # full-width digits and colons typed with a CJK IME
+    if _SERIAL_TEXT.match(text):
+        return parse_datetime(float(text))
+    m = _SEED_RUN_TOGETHER.match(text)
+    if m:
+        year, month, day, hour, minute = (int(p) for p in m.groups())
+    else:
+        m = _DATETIME.match(text)
+        if not m:
+            return None
+        year, month, day, half, hour, minute, _, suffix = m.groups()
+        year, month, day, minute = int(year), int(month), int(day), int(minute or 0)
+        hour = _hour24(int(hour or 0), half or (suffix or "").lower())
+        if hour is None:
+            return None
     try:
         return datetime(year, month, day, hour, minute)
     except ValueError:
         return None
+
+
+def _hour24(hour: int, half: str) -> int | None:
+    """The hour on a 24-hour clock; None for a 12-hour time that cannot be one (13 PM)."""
+    if not half:
+        return hour
+    if 13 <= hour <= 23 and half in _AFTERNOON:
+        return hour  # 下午14:30: the 24-hour time with a redundant 下午
+    if not 1 <= hour <= 12:
+        return None
+    return hour % 12 + (12 if half in _AFTERNOON else 0)
 
 
 def parse_priority(value: object) -> str | None:
@@ -71,9 +99,12 @@ def parse_priority(value: object) -> str | None:
         return f"P{int(value)}"
     if not isinstance(value, str):
         return None
-    text = value.strip().casefold()
+    text = unicodedata.normalize("NFKC", value).strip().casefold()
     if not text:
         return None
+    m = _PRIORITY_CODE.match(text)
+    if m:
+        return f"P{m.group(1)}"
     for code, aliases in PRIORITY_ALIASES.items():
         if text in aliases or text.split()[0] in aliases:
             return code

@@ -12,10 +12,12 @@ from python_calamine import CalamineWorkbook
 
 from .book import BookData, SheetData
 from .errors import FileProblem
+from .safety import check_package
 
 
 def read_book(path: str | Path, sheets: list[str] | None = None) -> BookData:
     """All sheets' values (or just ``sheets``), rows[0] being Excel row 1."""
+    check_package(path)  # refuse bombs, DTDs and sheets reaching row 1,048,576 before calamine sees them
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for every unreadable package

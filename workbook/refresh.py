@@ -17,7 +17,7 @@ from .dashboard import DashboardRow, figures
 from .log import History, log_row, status_change_text
 from .messages import say
 from .numbering import assign_numbers
-from .reviews import reviewed_numbers
+from .reviews import read_reviews, review_flags
 from .sla import SlaResult, TicketTimes, evaluate
 from .tickets import Ticket
 from .settings import local_now
@@ -73,11 +73,11 @@ def plan_refresh(tracker: Tracker, now: datetime) -> Refresh:
     _number_new_tickets(tracker, result)
     _stamp_done_times(tracker, result, now)
     _log_status_changes(tracker, result, now)
-    reviewed = reviewed_numbers(tracker.reviews_table)
+    flagged = review_flags(tracker.tickets, read_reviews(tracker.reviews_table))
     rows = []
     for ticket in tracker.tickets:
         sla = evaluate(ticket_times(ticket, tracker.histories.get(ticket.number)), tracker.settings, calendar, now)
-        _write_computed(tracker, result.changes, ticket, sla, ticket.number not in reviewed)
+        _write_computed(tracker, result.changes, ticket, sla, ticket.number in flagged)
         rows.append(dashboard_row(ticket, sla))
         if not ticket.done:
             result.states[sla.state] = result.states.get(sla.state, 0) + 1
@@ -139,14 +139,24 @@ def _number_new_tickets(tracker: Tracker, result: Refresh) -> None:
 
 
 def _stamp_done_times(tracker: Tracker, result: Refresh, now: datetime) -> None:
-    """A status set to 已解决/已关闭 by hand gets its time stamped, as a ticketing system would."""
+    """A status set to 已解决/已关闭 by hand gets its time stamped, as a ticketing system would; one
+    set back from it (a reopen: the Log's last status was done) gets the time cleared, as
+    ``track-xls reopen`` does (see workbook/lifecycle.py)."""
     table = tracker.tickets_table
     stamps = {"resolved_at": ("resolved", "closed"), "closed_at": ("closed",)}
     for ticket in tracker.tickets:
+        last = tracker.histories.get(ticket.number, History()).last_status()
         for key, statuses in stamps.items():
-            if ticket.status in statuses and ticket.time(key) is None and key in table.columns:
-                result.changes.set(table.name, ticket.row, table.columns[key], now)
-                ticket.times[key] = now
+            if key not in table.columns:
+                continue
+            if ticket.status in statuses and ticket.time(key) is None:
+                value = now
+            elif ticket.status not in statuses and ticket.time(key) and last in statuses:
+                value = None
+            else:
+                continue
+            result.changes.set(table.name, ticket.row, table.columns[key], value)
+            ticket.times[key] = value
 
 
 def _log_status_changes(tracker: Tracker, result: Refresh, now: datetime) -> None:
@@ -168,7 +178,7 @@ def _log_status_changes(tracker: Tracker, result: Refresh, now: datetime) -> Non
         result.logged += 1
 
 
-def _write_computed(tracker: Tracker, changes: ChangeSet, ticket: Ticket, sla: SlaResult, unreviewed: bool) -> None:
+def _write_computed(tracker: Tracker, changes: ChangeSet, ticket: Ticket, sla: SlaResult, review: bool) -> None:
     table, lang = tracker.tickets_table, tracker.lang
     values = {
         "response_due": sla.response_due,
@@ -177,7 +187,7 @@ def _write_computed(tracker: Tracker, changes: ChangeSet, ticket: Ticket, sla: S
         "resolution_due": sla.resolution_due,
         "sla_state": schema.SLA_STATES[sla.state](lang),
         "breached": schema.LIST_SEPARATOR(lang).join(schema.METRICS[m](lang) for m in sla.breached) or None,
-        "review_needed": schema.YES(lang) if ticket.priority in ("P1", "P2") and unreviewed else None,
+        "review_needed": schema.YES(lang) if review else None,  # see workbook/reviews.py
     }
     for key, value in values.items():
         if key in table.columns:

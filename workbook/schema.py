@@ -104,6 +104,12 @@ SLA_STATES = {
 YES = Label("是", "Yes")
 NO = Label("否", "No")
 
+# 复盘状态 in the Reviews sheet: `review` writes pending rows, the team marks them done.
+REVIEW_STATUSES = {
+    "pending": Label("待复盘", "Pending"),
+    "done": Label("已完成", "Done"),
+}
+
 CHANNELS = (Label("电话", "Phone"), Label("在线工单", "Online Ticket"), Label("邮件", "E-mail"),
             Label("内部通讯群组", "IM Group"))
 CATEGORIES = (Label("软件", "Software"), Label("硬件", "Hardware"), Label("网络", "Network"),

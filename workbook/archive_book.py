@@ -1,0 +1,110 @@
+"""A month's archive workbook: authored new with openpyxl each time, read back with calamine.
+
+The archive is a plain table the team can filter, in the tracker's language and layout: Tickets and
+Log sheets with the tracker's headers, date-time formats, a frozen header and an autofilter, and a
+summary sheet. Nothing in it is owned by a user, so writing it afresh loses nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from . import schema
+from .archive import STATUS_HEADERS, SUMMARY_HEADERS, SUMMARY_SHEET, Rows, layout, summary_rows
+from .book import Value, find_table
+from .errors import FileProblem, InputError, VerifyError
+from .parse import text
+from .reader import read_book
+from .template import DATE_FORMAT, DATETIME_FORMAT, HEADER_FILL, TITLE
+
+def write_archive(path: Path, month: str, lang: str, tickets: Rows, log: Rows) -> None:
+    """Write the month's workbook to ``path`` (the caller renames it into place)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    _table(wb.create_sheet(schema.SHEETS["tickets"](lang)), tickets, schema.TICKET_COLUMNS, "B2")
+    _table(wb.create_sheet(schema.SHEETS["log"](lang)), log, schema.LOG_COLUMNS, "A2")
+    _summary(wb.create_sheet(SUMMARY_SHEET(lang)), summary_rows(tickets, month, lang), lang)
+    wb.properties.title = f"{TITLE(lang)} {month}"
+    wb.properties.creator = "track-xls"
+    wb.save(path)
+
+
+def _table(ws: Worksheet, rows: Rows, columns: tuple[schema.Column, ...], freeze: str) -> None:
+    kinds = []
+    for i, header in enumerate(rows.headers, start=1):
+        cell = ws.cell(row=1, column=i, value=header)
+        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        column = next((c for c in columns if c.label.matches(header)), None)
+        ws.column_dimensions[get_column_letter(i)].width = column.width if column else 14
+        kinds.append(column.kind if column else None)
+    for r, row in enumerate(rows.rows, start=2):
+        for c, value in enumerate(row, start=1):
+            if value is not None:
+                _put(ws.cell(row=r, column=c, value=value), kinds[c - 1])
+    ws.row_dimensions[1].height = 30
+    ws.freeze_panes = freeze
+    last = get_column_letter(max(len(rows.headers), 1))
+    ws.auto_filter.ref = f"A1:{last}{len(rows.rows) + 1}"
+
+
+def _put(cell, kind: schema.Kind | None) -> None:
+    value = cell.value
+    if isinstance(value, date):
+        # calamine reads a date-time at midnight back as a date: the column decides the format
+        datetime_like = isinstance(value, datetime) or kind is schema.Kind.DATETIME
+        cell.number_format = DATETIME_FORMAT if datetime_like else DATE_FORMAT
+    elif isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"  # openpyxl takes "=..." for a formula: a reporter's text stays text
+
+
+def _summary(ws: Worksheet, rows: list[list[Value]], lang: str) -> None:
+    headers = [[h(lang) for h in labels] for labels in (SUMMARY_HEADERS, STATUS_HEADERS)]
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            cell = ws.cell(row=r, column=c, value=value)
+            if row in headers:
+                cell.font, cell.fill = Font(bold=True), HEADER_FILL
+    ws.cell(row=1, column=1).font = Font(bold=True, size=14)
+    for letter, width in zip("ABCD", (18, 10, 10, 10)):
+        ws.column_dimensions[letter].width = width
+
+
+def read_archive(path: Path, lang: str) -> tuple[Rows, Rows]:
+    """(tickets, log) rows of an archive workbook, each in its own header layout."""
+    book = read_book(path)
+    try:
+        tickets = find_table(book, "tickets")
+        log = find_table(book, "log", required=False)
+    except InputError as exc:
+        raise FileProblem(f"{path}: not a track-xls archive ({exc})") from None
+    return _rows(tickets, lang), _rows(log, lang)
+
+
+def _rows(table, lang: str) -> Rows:
+    columns = layout(table, lang)
+    rows = Rows([name for _, name in columns])
+    if table is not None:
+        for r in range(table.first_row, table.end_row):
+            row = [table.sheet.value(r, c) for c, _ in columns]
+            if any(text(v) for v in row):
+                rows.rows.append(row)
+    return rows
+
+
+def verify_archive(path: Path, lang: str, tickets: Rows, log: Rows) -> None:
+    """Read a written archive back: every ticket number present once, every Log row there."""
+    got_tickets, got_log = read_archive(path, lang)
+    number = schema.column("tickets", "ticket_no")
+    want = sorted(text(v) for v in tickets.values(number))
+    got = sorted(text(v) for v in got_tickets.values(number))
+    if got != want or len(got_log.rows) != len(log.rows):
+        raise VerifyError(f"{path}: the archive did not read back as written "
+                          f"({len(got)} of {len(want)} tickets, {len(got_log.rows)} of {len(log.rows)} Log rows); "
+                          "nothing was moved")

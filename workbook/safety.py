@@ -1,0 +1,246 @@
+"""Look at a file before any reader opens it: is it a safe, ordinary Excel package?
+
+Readers (calamine, zipfile, lxml) trust what a package declares. A file a support team has lying
+around may be encrypted, an old .xls or an .ods under a .xlsx name, truncated by a failed copy, or
+built to hurt: a member that inflates to gigabytes, XML entities that expand a billion times, a
+stray cell on row 1,048,576 that makes a reader allocate the whole sheet. Each of these becomes
+one :class:`FileProblem` naming the file (and the part or sheet), before anything is read or
+written.
+
+The scan inflates each XML part once, in chunks, never holding a whole part in memory. It trusts
+declared sizes only as a first filter: zipfile stops at the declared size and checks the CRC, so a
+member that lies about its size fails here as corrupt.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
+from .errors import FileProblem
+from .messages import say
+
+CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, or an encrypted .xlsx
+# Excel wraps a password-protected .xlsx in a compound file holding this stream (UTF-16 name).
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+SPREADSHEET_TYPES = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    "application/vnd.ms-excel.template.macroEnabled.main+xml",
+)
+
+MAX_MEMBER_BYTES = 500 * 2**20
+# A part that inflates more than 100-fold and past 50 MB is a bomb: real sheet XML compresses
+# 5-15 fold, and an honest 50 MB part is already far beyond a tracker.
+BOMB_RATIO, BOMB_MIN_BYTES = 100, 50 * 2**20
+# A DOCTYPE must come before the root element; Excel never writes one. Any prolog longer than
+# this is itself suspicious.
+MAX_PROLOG = 64 * 2**10
+# Readers lay a sheet out densely down to its last row: a stray cell on row 1,048,576 costs
+# gigabytes. Trackers are archived monthly and stay far below this.
+MAX_ROWS = 200_000
+# calamine turns a date-formatted number into a date in milliseconds, overflowing below about
+# -1.07e11 days; no tracker holds such a number, so refuse it and name its cell.
+MIN_NUMBER = -1e11
+CHUNK = 2**20
+XML_SUFFIXES = (".xml", ".rels", ".vml")
+_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+_ROOT = re.compile(rb"<[A-Za-z_]")
+_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+\d+)"')
+
+
+def both(key: str, **values: object) -> str:
+    """A message in both languages: the workbook's language is unknown until it is read."""
+    return f"{say(key, 'zh', **values)} / {say(key, 'en', **values)}"
+
+
+def sniff(path: str | Path) -> str:
+    """What a file is by its content, not its name.
+
+    One of: "xlsx" (an OOXML spreadsheet, .xlsx or .xlsm), "xls", "encrypted", "ods", "zip" (another
+    kind of zip package), "text", "empty", "unknown". Raises FileProblem when it cannot be read.
+    """
+    path = Path(path)
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError as exc:
+        raise FileProblem(f"{path}: {both('unreadable', reason=exc.strerror or exc)}") from exc
+    if not head:
+        return "empty"
+    if head.startswith(CFB_SIGNATURE):
+        return "encrypted" if _holds(path, ENCRYPTED_STREAM) else "xls"
+    if head.startswith(b"PK"):
+        return _zip_kind(path)
+    return "text" if _looks_like_text(head) else "unknown"
+
+
+def check_package(path: str | Path, kinds: tuple[str, ...] = ("xlsx",)) -> str:
+    """``path``'s kind (see :func:`sniff`) when it is one of ``kinds`` and safe to read; else FileProblem.
+
+    The default accepts .xlsx/.xlsm packages only; import also takes "xls", "ods" and "text".
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileProblem(f"{path}: {both('no_file')}")
+    if path.is_dir():
+        raise FileProblem(f"{path}: {both('is_directory')}")
+    kind = sniff(path)
+    if kind not in kinds:
+        raise FileProblem(f"{path}: {both('kind_' + kind)}")
+    if kind in ("xlsx", "ods"):
+        _check_members(path)
+    return kind
+
+
+def _check_members(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as package:
+            sheets = _sheet_names(package)
+            for info in package.infolist():
+                _check_member(path, package, info, sheets.get(info.filename))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
+        raise FileProblem(f"{path}: {both('corrupt', reason=exc)}") from exc
+
+
+def _zip_kind(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as package:
+            names = set(package.namelist())
+            if "mimetype" in names and package.read("mimetype").strip() == ODS_MIMETYPE:
+                return "ods"
+            if "[Content_Types].xml" not in names:
+                return "zip"
+            info = package.getinfo("[Content_Types].xml")
+            if info.file_size > MAX_PROLOG * 16:
+                return "zip"
+            types = fromstring(package.read(info))
+    except DefusedXmlException:
+        return "zip"  # a DTD in the content types is not something Excel wrote
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
+        raise FileProblem(f"{path}: {both('corrupt', reason=exc)}") from exc
+    except SyntaxError:  # ElementTree's ParseError
+        return "zip"
+    declared = {node.get("ContentType") for node in types}
+    return "xlsx" if declared & set(SPREADSHEET_TYPES) else "zip"
+
+
+def _sheet_names(package: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part -> sheet name, so a message names the sheet the user sees.
+
+    Read from workbook.xml and its relationships, both small; a package too broken to say gives {}
+    and messages fall back to the part name.
+    """
+    try:
+        book = fromstring(package.read("xl/workbook.xml"))
+        rels = fromstring(package.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, DefusedXmlException, SyntaxError, zipfile.BadZipFile, OSError, ValueError):
+        return {}
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
+    out = {}
+    for node in book.iter():
+        if node.tag.endswith("}sheet"):
+            rid = next((v for k, v in node.attrib.items() if k.endswith("}id")), None)
+            target = targets.get(rid, "")
+            part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            out[part] = node.get("name", "")
+    return out
+
+
+def _check_member(path: Path, package: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None) -> None:
+    where = f"{path} [{sheet or info.filename}]"
+    if info.file_size > MAX_MEMBER_BYTES:
+        raise FileProblem(f"{where}: {both('too_big', size=_mb(info.file_size), limit=_mb(MAX_MEMBER_BYTES))}")
+    if info.file_size > BOMB_MIN_BYTES and info.file_size > BOMB_RATIO * max(info.compress_size, 1):
+        raise FileProblem(f"{where}: {both('zip_bomb', size=_mb(info.file_size), packed=_mb(info.compress_size))}")
+    if info.filename.lower().endswith(XML_SUFFIXES):
+        _scan_xml(where, package, info)
+
+
+def _scan_xml(where: str, package: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse a DTD in the prolog and, in a worksheet, a last row beyond MAX_ROWS."""
+    worksheet = info.filename.startswith("xl/worksheets/")
+    prolog, tail, last_row = b"", b"", 0
+    with package.open(info) as stream:
+        while chunk := stream.read(CHUNK):
+            if prolog is not None:
+                prolog = _prolog(where, prolog + chunk)
+            if worksheet:
+                last_row = _last_row(tail + chunk) or last_row
+                _check_numbers(where, tail + chunk)
+                tail = chunk[-256:]  # a tag cut in two by the chunk boundary
+    if last_row > MAX_ROWS:
+        raise FileProblem(f"{where}: {both('too_many_rows', row=last_row, limit=MAX_ROWS)}")
+
+
+def _last_row(data: bytes) -> int | None:
+    """The number of the last <row r="..."> in ``data``, searched from the end (rows are in order)."""
+    pos = data.rfind(b"row ")
+    while pos > 0:
+        if data[pos - 1] in b"<:":  # <row or <x:row, not "arrow " in some text
+            m = _ROW.match(data, data.rfind(b"<", 0, pos))
+            if m:
+                return int(m.group(1))
+        pos = data.rfind(b"row ", 0, pos)
+    return None
+
+
+def _check_numbers(where: str, data: bytes) -> None:
+    """Refuse a number far below any date: calamine panics (a Rust abort) on one in a date-formatted cell."""
+    pos = data.find(b"<v>-")
+    while pos >= 0:
+        end = data.find(b"</v>", pos)
+        try:
+            number = float(data[pos + 3:end]) if end > 0 else 0.0
+        except ValueError:
+            number = 0.0
+        if number < MIN_NUMBER:
+            cell = _CELL.search(data, data.rfind(b"<c ", 0, pos))
+            ref = cell.group(1).decode() if cell else "?"
+            raise FileProblem(f"{where}: {both('huge_negative', cell=ref, value=f'{number:g}')}")
+        pos = data.find(b"<v>-", pos + 4)
+
+
+def _prolog(where: str, text: bytes) -> bytes | None:
+    """The prolog read so far, or None once the root element has started."""
+    root = _ROOT.search(text)
+    head = text if root is None else text[:root.start()]
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise FileProblem(f"{where}: {both('doctype')}")
+    if root is None and len(text) > MAX_PROLOG:
+        raise FileProblem(f"{where}: {both('doctype')}")
+    return None if root else text
+
+
+def _holds(path: Path, needle: bytes) -> bool:
+    """Whether the file contains ``needle`` anywhere (read in chunks)."""
+    tail = b""
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            if needle in tail + chunk:
+                return True
+            tail = chunk[-len(needle):]
+    return False
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if b"\0" in head:
+        return False
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            head.decode(encoding)
+            return True
+        except UnicodeDecodeError as exc:
+            if exc.start > len(head) - 4:  # a character cut at the end of the sample
+                return True
+    return False
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:.0f} MB" if size >= 2**20 else f"{size / 2**10:.0f} KB"

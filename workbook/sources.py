@@ -1,0 +1,78 @@
+"""Every ticket the team has: the live tracker and every monthly archive, read with calamine.
+
+The report and the review command look further back than the live sheet. Archives are found the
+way the archive command leaves them: ``<archive dir>/YYYY-MM/`` folders whose ``manifest.json``
+names the month's workbook (a folder without a manifest holds no finished archive). A ticket found
+both in the tracker and an archive (an archive run stopped between its two writes) counts once,
+as the tracker has it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .archive_store import MANIFEST, archive_folder
+from .book import find_table
+from .errors import FileProblem, InputError
+from .log import History, read_histories
+from .reader import read_book
+from .settings import Settings
+from .tickets import Ticket, read_tickets
+from .tracker import Tracker, load_tracker
+
+Entry = tuple[Ticket, History]
+
+
+@dataclass
+class Sources:
+    tracker: Tracker
+    entries: list[Entry]  # the tracker's tickets first, then the archives', one per number
+    archives: list[Path]
+
+
+def load_sources(path: Path) -> Sources:
+    """Read the tracker at ``path`` (values only; nothing is written) and its archives."""
+    tracker = load_tracker(read_book(path))
+    entries = [(t, tracker.histories.get(t.number) or History()) for t in tracker.tickets]
+    files = archive_files(path, tracker.settings)
+    seen = {t.number for t in tracker.tickets if t.number}
+    for file in files:
+        for ticket, history in read_archive_entries(file):
+            if ticket.number not in seen:
+                seen.add(ticket.number)
+                entries.append((ticket, history))
+    return Sources(tracker, entries, files)
+
+
+def archived_tickets(path: Path, settings: Settings) -> list[Ticket]:
+    return [ticket for file in archive_files(path, settings) for ticket, _ in read_archive_entries(file)]
+
+
+def archive_files(path: Path, settings: Settings) -> list[Path]:
+    """The archive workbooks of the tracker at ``path``, oldest month first."""
+    folder = archive_folder(Path(path), settings)
+    if not folder.is_dir():
+        return []
+    files = []
+    for month_dir in sorted(d for d in folder.iterdir() if (d / MANIFEST).is_file()):
+        try:
+            manifest = json.loads((month_dir / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise FileProblem(f"{month_dir / MANIFEST}: unreadable archive manifest ({exc})") from None
+        file = month_dir / str(manifest.get("file", ""))
+        if not file.is_file():
+            raise FileProblem(f"{file}: named by {month_dir / MANIFEST} but missing")
+        files.append(file)
+    return files
+
+
+def read_archive_entries(file: Path) -> list[Entry]:
+    book = read_book(file)
+    try:
+        tickets, log = find_table(book, "tickets"), find_table(book, "log", required=False)
+    except InputError as exc:
+        raise FileProblem(f"{file}: not a track-xls archive ({exc})") from None
+    histories = read_histories(log)
+    return [(t, histories.get(t.number) or History()) for t in read_tickets(tickets)]
