@@ -235,7 +235,7 @@ def test_bad_change_sets_are_refused_before_writing(tracker):
     engine = FileEngine(tracker)
     cases = [({"Nope": {(1, 1): 1}}, "no worksheet"), ({TICKETS: {(1, 1): float("nan")}}, "nan"),
              ({TICKETS: {(1, 1): "x" * 40_000}}, "32767"), ({TICKETS: {(1, 1): object()}}, "cannot write"),
-             ({TICKETS: {(1, 1): datetime(1800, 1, 1)}}, "1900"), ({TICKETS: {(2_000_000, 1): 1}}, "outside")]
+             ({TICKETS: {(1, 1): datetime(1900, 2, 28)}}, "1900-03-01"), ({TICKETS: {(2_000_000, 1): 1}}, "outside")]
     for cells, message in cases:
         with pytest.raises(InputError, match=message):
             engine.apply(ChangeSet(cells=cells))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import os
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import zip_longest
 from pathlib import Path
 from typing import Iterator
@@ -40,6 +40,8 @@ __all__ = ["FileEngine", "check_openable"]
 
 MAX_ROWS, MAX_COLS = 1_048_576, 16_384  # Excel's sheet size
 MAX_TEXT = 32_767  # Excel's limit on the characters in one cell
+# Excel's serials count a 1900-02-29 that never was: days before March 1900 read back a day off.
+FIRST_DATE = date(1900, 3, 1)
 
 
 class FileEngine:
@@ -145,10 +147,15 @@ def _check_cell(sheet: str, r: int, c: int, value: Value) -> None:
             raise InputError(f"text that cannot be stored ({exc.reason})", sheet, a1(r, c)) from exc
     elif isinstance(value, float) and not math.isfinite(value):
         raise InputError(f"{value} is not a number Excel can store", sheet, a1(r, c))
-    elif isinstance(value, date) and not 1900 <= value.year <= 9999:
-        raise InputError(f"{value} is outside Excel's dates (1900-9999)", sheet, a1(r, c))
+    elif isinstance(value, date) and not FIRST_DATE <= _day(value) <= date(9999, 12, 31):
+        raise InputError(f"{value} is outside the dates Excel stores alike everywhere "
+                         f"({FIRST_DATE:%Y-%m-%d} to 9999-12-31)", sheet, a1(r, c))
     elif value is not None and not isinstance(value, (str, int, float, date)):
         raise InputError(f"cannot write a {type(value).__name__} ({value!r})", sheet, a1(r, c))
+
+
+def _day(value: date) -> date:
+    return value.date() if isinstance(value, datetime) else value
 
 
 def _patch(pkg: Package, sheets: dict[str, str], changes: ChangeSet) -> tuple[dict, set]:
@@ -296,8 +303,11 @@ def _same(want: Value, got: object) -> bool:
 
 
 def _number(value) -> float:
+    """A value as Excel stores it; calamine gives a serial below 1 in a date-formatted cell as a time."""
     if isinstance(value, date):
         return to_serial(value)
+    if isinstance(value, time):
+        return (value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6) / 86400
     if isinstance(value, timedelta):
         return value.total_seconds() / 86400
     return float(value)
