@@ -226,6 +226,11 @@ def far_row(folder: Path) -> Path:
     return rewrite(path, SHEET1, lambda data: data.replace(b"</sheetData>", stray))
 
 
+def impossible_date(folder: Path) -> Path:
+    """报修时间 holding -5e11: a date-formatted number that makes calamine panic."""
+    return rewrite(tracker(folder), SHEET1, lambda data: cell_xml(data, "B2", b"<v>-5E+11</v>"))
+
+
 def no_tickets_sheet(folder: Path) -> Path:
     """An ordinary workbook with no 工单 sheet."""
     path = folder / "other.xlsx"
@@ -262,7 +267,7 @@ def directory(folder: Path) -> Path:
 
 BROKEN: dict[str, Callable[[Path], Path]] = {f.__name__: f for f in (
     corrupt_zip, truncated, empty, encrypted, xls_renamed, ods_renamed, csv_renamed, word_document, zip_bomb,
-    lying_bomb, billion_laughs, external_entity, far_row, no_tickets_sheet, header_too_low,
+    lying_bomb, billion_laughs, external_entity, far_row, impossible_date, no_tickets_sheet, header_too_low,
     required_header_renamed, duplicate_numbers, missing, directory)}
 
 

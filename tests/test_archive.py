@@ -1,32 +1,20 @@
-"""Month-end archive: selection, the month workbooks, idempotence, crash safety, retention.
+"""Month-end archive: selection, the month workbooks, idempotence, numbers kept, errors, retention.
 
-The tracker is the demo's: 100 tickets reported over the four months before 2024-06-15, refreshed.
-Every test works on its own copy. The invariant checked after every run, crashed or not: each
-ticket number is in exactly one place, the tracker or one month's archive.
+Crashes and kill -9 are in test_archive_crash.py.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import shutil
-import signal
-import subprocess
-import sys
-from collections import Counter
 from datetime import datetime
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from workbook import archive_store, schema
+from workbook import schema
 from workbook.archive import Rows, expired, merge, parse_month, plan_archive, summary_rows, wanted_months
 from workbook.archive_book import read_archive, write_archive
 from workbook.book import find_table
 from workbook.changeset import ChangeSet
-from workbook.cli import main
 from workbook.demo import make_demo
 from workbook.file_engine import FileEngine
 from workbook.parse import parse_datetime
@@ -34,86 +22,12 @@ from workbook.reader import read_book
 from workbook.refresh import run_refresh
 from workbook.tracker import load_tracker
 
+from archive_books import (NOW, archive_files, archived_numbers, assert_exactly_once, cli, close_ticket,
+                           closed_by_month, index_rows, master, sha, tracker, tracker_numbers)
 from books import make_book
 from libreoffice import convert, needs_libreoffice
 
-NOW = datetime(2024, 6, 15, 10, 0)
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def master(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("master")
-    make_demo(folder, "zh", 100, NOW)
-    return folder / "工单跟踪.xlsx"
-
-
-@pytest.fixture
-def tracker(master, tmp_path) -> Path:
-    path = tmp_path / master.name
-    shutil.copy(master, path)
-    return path
-
-
-def cli(*args: str) -> object:
-    return CliRunner().invoke(main, ["archive", *map(str, args)])
-
-
-def closed_by_month(path: Path) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
-    for t in load_tracker(read_book(path)).tickets:
-        if t.status == "closed" and t.time("closed_at"):
-            out.setdefault(f"{t.time('closed_at'):%Y-%m}", set()).add(t.number)
-    return out
-
-
-def tracker_numbers(path: Path) -> list[str]:
-    return [t.number for t in load_tracker(read_book(path)).tickets]
-
-
-def archive_files(path: Path) -> list[Path]:
-    return sorted((path.parent / "archive").glob("*/*.xlsx"))
-
-
-def archived_numbers(file: Path) -> list[str]:
-    tickets, _ = read_archive(file, "zh")
-    return [str(v) for v in tickets.values(schema.column("tickets", "ticket_no"))]
-
-
-def places(path: Path) -> Counter:
-    """Ticket number -> how many places hold it: the tracker and every archive workbook."""
-    found = Counter(tracker_numbers(path))
-    for file in archive_files(path):
-        found.update(archived_numbers(file))
-    return found
-
-
-def assert_exactly_once(path: Path, original: set[str]) -> None:
-    found = places(path)
-    assert set(found) == original
-    assert [n for n, count in found.items() if count != 1] == []
-
-
-def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def index_rows(path: Path) -> list[list]:
-    return read_book(path).sheet("archive_index").rows[1:]
-
-
-def close_ticket(path: Path, closed_at: datetime) -> str:
-    """Close the first open ticket, as an agent would by typing; its number."""
-    engine = FileEngine(path)
-    tracker = load_tracker(engine.read())
-    ticket = next(t for t in tracker.tickets if not t.done and t.number)
-    table, changes = tracker.tickets_table, ChangeSet()
-    values = {"status": "已关闭", "resolved_at": closed_at, "closed_at": closed_at, "summary": "重启服务",
-              "backup_done": "是", "first_response_at": ticket.reported_at, "assigned_at": ticket.reported_at}
-    for key, value in values.items():
-        changes.set(table.name, ticket.row, table.columns[key], value)
-    engine.apply(changes)
-    return ticket.number
+__all__ = ["master", "tracker"]  # fixtures
 
 
 # -- moving month by month ---------------------------------------------------------------------------
@@ -138,10 +52,10 @@ def test_closed_tickets_move_month_by_month_and_open_ones_stay(tracker):
 def test_log_rows_travel_with_their_tickets(tracker):
     log_before = read_book(tracker).sheet("log").rows[1:]
     cli(tracker, "--month", "2024-04", "--now", "2024-06-15 10:00")
-    moved = closed_by_month(tracker)  # reread: the April tickets are gone from the tracker
-    _, log = read_archive(tracker.parent / "archive/2024-04/工单归档_2024-04.xlsx", "zh")
-    archived = set(archived_numbers(tracker.parent / "archive/2024-04/工单归档_2024-04.xlsx"))
-    assert "2024-04" not in moved
+    file = tracker.parent / "archive/2024-04/工单归档_2024-04.xlsx"
+    _, log = read_archive(file, "zh")
+    archived = set(archived_numbers(file))
+    assert "2024-04" not in closed_by_month(tracker)
     assert len(log.rows) == sum(1 for r in log_before if r[0] in archived) > 0
     assert not [r for r in read_book(tracker).sheet("log").rows[1:] if r[0] in archived]
 
@@ -266,77 +180,6 @@ def test_bad_month_is_a_usage_error(tracker):
     assert cli(tracker, "--month", "2024-05", "--all-before", "2024-06").exit_code == 2
 
 
-# -- crash safety ---------------------------------------------------------------------------------------
-
-class Crash(BaseException):
-    """Stands for the process dying: not an Exception, so nothing on the way up handles it."""
-
-
-STEPS = ["planned", "temp-written", "archive-written", "archive-replaced", "tracker-applied", "tracker-written",
-         "done"]
-
-
-@pytest.mark.parametrize("step", STEPS)
-def test_a_crash_at_any_step_is_completed_or_rolled_back_by_the_next_run(tracker, monkeypatch, step):
-    original = set(tracker_numbers(tracker))
-    cli(tracker, "--month", "2024-04", "--now", "2024-06-15 10:00")  # a month file exists already
-    april = tracker.parent / "archive/2024-04/工单归档_2024-04.xlsx"
-    close_ticket(tracker, datetime(2024, 4, 30, 17, 0))  # a late April closure: re-authors April
-
-    def crash(at):
-        if at == step:
-            raise Crash(at)
-
-    monkeypatch.setattr(archive_store, "step_hook", crash)
-    with pytest.raises(Crash):
-        archive_store.run_archive(tracker, all_before="2024-06", now=NOW)
-    if step in ("planned", "temp-written"):
-        assert archived_numbers(april) and len(set(archived_numbers(april))) == len(archived_numbers(april))
-    monkeypatch.setattr(archive_store, "step_hook", lambda at: None)
-    _, result = archive_store.run_archive(tracker, all_before="2024-06", now=NOW)
-    expected = {"planned": "rolled_back", "temp-written": "rolled_back", "done": None}.get(step, "completed")
-    assert result.recovered == expected
-    assert_exactly_once(tracker, original)
-    assert not [n for n in tracker_numbers(tracker) if n in {r[0] for r in index_rows(tracker)}]
-    assert len(index_rows(tracker)) == len(original) - len(tracker_numbers(tracker))
-    assert not list((tracker.parent / "archive").glob("*/.*.tmp"))
-    assert json.loads((tracker.parent / "archive/.journal.json").read_text("utf-8"))["phase"] == "done"
-
-
-KILL_SCRIPT = """
-import sys, time
-from workbook import archive_store
-from workbook.cli import main
-
-def pause(step):
-    if step == sys.argv[2]:
-        print("paused", flush=True)
-        time.sleep(60)
-
-archive_store.step_hook = pause
-main(["archive", sys.argv[1], "--all-before", "2024-06", "--now", "2024-06-15 10:00"])
-"""
-
-
-@pytest.mark.parametrize("step", ["temp-written", "archive-replaced"])
-def test_kill_9_mid_run_then_the_next_run_finishes(tracker, step):
-    original = set(tracker_numbers(tracker))
-    process = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(tracker), step], cwd=ROOT,
-                               stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    try:
-        assert process.stdout.readline().strip() == "paused"
-    finally:
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait()
-    journal = json.loads((tracker.parent / "archive/.journal.json").read_text("utf-8"))
-    assert journal["phase"] == ("planned" if step == "temp-written" else "archive-written")
-    result = cli(tracker, "--all-before", "2024-06", "--now", "2024-06-15 10:00")
-    assert result.exit_code == 0, result.output
-    assert ("已撤销" if step == "temp-written" else "已完成上次中断的归档") in result.output
-    assert_exactly_once(tracker, original)
-    assert set(tracker_numbers(tracker)).isdisjoint({r[0] for r in index_rows(tracker)})
-
-
 # -- retention --------------------------------------------------------------------------------------------
 
 def test_expired_months_are_those_kept_past_the_retention():
@@ -405,7 +248,7 @@ def test_merge_keeps_user_columns_and_orders_by_number():
 
 def test_archive_round_trip_keeps_formula_like_text_as_text(tmp_path):
     record = {"ticket_no": "20240501-001", "reported_at": datetime(2024, 5, 1, 0, 0), "reporter": "=1+1",
-              "module": "OA", "description": "@everyone", "priority": "P1", "status": "已关闭", "sla_state": "达标"}
+              "module": "OA\x0bV2", "description": "@everyone", "priority": "P1", "status": "已关闭", "sla_state": "达标"}
     tickets = Rows([c.header("zh") for c in schema.TICKET_COLUMNS], [[record.get(c.key) for c in schema.TICKET_COLUMNS]])
     log = Rows([c.header("zh") for c in schema.LOG_COLUMNS], [["20240501-001", datetime(2024, 5, 1, 9, 30), None, "排查", "-x"]])
     write_archive(tmp_path / "a.xlsx", "2024-05", "zh", tickets, log)

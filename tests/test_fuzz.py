@@ -10,11 +10,13 @@ number unique and well formed, input cells untouched, and findings that point at
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -127,28 +129,28 @@ DATES = st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2025, 6,
 DATE_TEXT = st.tuples(DATES, st.sampled_from(["%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y年%m月%d日 %H:%M"])).map(
     lambda x: x[0].strftime(x[1]))
 
-def cells(low: float) -> st.SearchStrategy:
-    return st.one_of(st.none(), NASTY, st.text(max_size=12), DATES, DATE_TEXT, st.integers(int(low), 10**6),
-                     st.floats(min_value=low, allow_nan=False, allow_infinity=False, width=32), st.booleans())
-
-
-CELL = cells(-1e6)
-# Numbers below serial 61 (1900-03-01) stay out of date-formatted columns: the engine cannot verify
-# them yet (test_engine_writes_any_number_into_a_date_cell below).
-DATE_CELL = cells(61)
+TEXT_CELL = st.one_of(st.none(), NASTY, st.text(max_size=12), DATE_TEXT, st.booleans(), st.integers(-10**6, 10**6),
+                      st.floats(allow_nan=False, allow_infinity=False, width=32))
+# As typed into the template's formatted columns: real dates only where the column is a date one,
+# and there no number below serial 61 (1900-03-01) or with a fraction of a second, which the engine
+# cannot write yet: test_engine_writes_any_number_into_a_date_cell below.
+DATE_CELL = st.one_of(st.none(), NASTY, st.text(max_size=12), DATES, DATE_TEXT, st.integers(61, 10**6),
+                      st.integers(61 * 1440, 80000 * 1440).map(lambda m: m / 1440))  # whole minutes
 PLAUSIBLE = {
-    "priority": st.sampled_from(["P1", "P2", "P3", "P4", "紧急", "low"]) | CELL,
-    "status": st.sampled_from([label.zh for label in schema.STATUSES.values()]) | CELL,
+    "priority": st.sampled_from(["P1", "P2", "P3", "P4", "紧急", "low"]) | TEXT_CELL,
+    "status": st.sampled_from([label.zh for label in schema.STATUSES.values()]) | TEXT_CELL,
     "reported_at": DATES | DATE_TEXT | DATE_CELL,
-    "ticket_no": st.none() | st.sampled_from(["20240520-001", "20240520-002", "20250101-010"]) | CELL,
+    "ticket_no": st.none() | st.sampled_from(["20240520-001", "20240520-002", "20250101-010"]) | TEXT_CELL,
 }
 INPUT_KEYS = [c.key for c in schema.TICKET_COLUMNS if not c.computed]
 ROW = st.fixed_dictionaries({}, optional={
-    c.key: PLAUSIBLE.get(c.key, DATE_CELL if c.kind is schema.Kind.DATETIME else CELL)
+    c.key: PLAUSIBLE.get(c.key, DATE_CELL if c.kind is schema.Kind.DATETIME else TEXT_CELL)
     for c in schema.TICKET_COLUMNS if not c.computed})
 LOG_ROW = st.fixed_dictionaries({"ticket_no": PLAUSIBLE["ticket_no"], "time": DATES | DATE_CELL,
-                                 "kind": st.sampled_from([l.zh for l in schema.LOG_KINDS.values()]) | CELL,
-                                 "text": st.sampled_from(["新建 → 等待报修人", "等待报修人 → 处理中", "→", ""]) | CELL})
+                                 "kind": st.sampled_from([k.zh for k in schema.LOG_KINDS.values()]) | TEXT_CELL,
+                                 "text": st.sampled_from(["新建 → 等待报修人", "等待报修人 → 处理中", "→", ""]) | TEXT_CELL})
+# Each example runs the real commands (~0.2 s); FUZZ_EXAMPLES=500 for a deeper run.
+TRACKER_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 TEMPLATE = Path(tempfile.mkdtemp(prefix="fuzz-template-")) / "template.xlsx"
 build_template(TEMPLATE, "zh")
 
@@ -180,7 +182,8 @@ def inputs(path: Path) -> list[list]:
     return [[record[k] for k in keep] for _, record in table.records()]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=TRACKER_EXAMPLES, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(ROW, max_size=6), st.lists(LOG_ROW, max_size=3))
 def test_random_trackers_refresh_and_check_cleanly(tickets, log):
     with tempfile.TemporaryDirectory() as folder:
@@ -209,3 +212,20 @@ def _findings_point_at_real_cells(path: Path) -> None:
         assert finding["sheet"] == table.name
         assert table.first_row <= row < table.end_row and col in table.columns.values(), finding
     assert (result.exit_code == 1) == bool(json.loads(result.stdout)["findings"])
+
+
+@pytest.mark.xfail(strict=True, reason="FileEngine verifies a number in a date-formatted cell by how calamine reads "
+                                       "it back: -1 comes back as a time, 60 as 1900-02-28 (Excel's phantom "
+                                       "1900-02-29), 1293.9791259765625 as a datetime that cells.to_serial rounds "
+                                       "to the second (5.6e-6 days off, over the 1e-6 tolerance), so a correct "
+                                       "write is refused with VerifyError; fix: compare such cells by serial "
+                                       "(time = day fraction, serial 60 = 1900-02-29, no rounding)")
+@pytest.mark.parametrize("value", [-1.0, 60, 1293.9791259765625])
+def test_engine_writes_any_number_into_a_date_cell(tmp_path, value):
+    path = tmp_path / "t.xlsx"
+    write(path, [{"reporter": "张伟"}], [])
+    engine = FileEngine(path, backups=0)
+    table = find_table(engine.read(), "tickets")
+    changes = ChangeSet()
+    changes.set(table.name, table.first_row, table.columns["first_response_at"], value)
+    engine.apply(changes)

@@ -74,7 +74,7 @@ def test_entities_are_refused_not_expanded(tmp_path):
 
 
 def test_messages_say_what_the_file_really_is(tmp_path):
-    expected = {hostile.encrypted: "password", hostile.xls_renamed: ".xls", hostile.csv_renamed: "zip",
+    expected = {hostile.encrypted: "password", hostile.xls_renamed: ".xls", hostile.csv_renamed: "CSV",
                 hostile.far_row: "1048576", hostile.truncated: "damaged", hostile.empty: "empty"}
     for build, words in expected.items():
         assert words in run("check", str(build(tmp_path))).output, build.__name__

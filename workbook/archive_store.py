@@ -37,7 +37,7 @@ from .archive import (MONTH, ArchivePlan, MonthPlan, Rows, file_name, manifest, 
 from .archive_book import read_archive, verify_archive, write_archive
 from .book import find_table
 from .changeset import ChangeSet
-from .errors import FileProblem
+from .errors import FileProblem, TrackError
 from .file_engine import FileEngine
 from .messages import say
 from .safe_write import advisory_lock, check_not_open
@@ -242,6 +242,19 @@ def _move(folder: Folder, source: Path, engine: FileEngine, staged: list[Staged]
         for s in staged]}
     folder.write_journal(journal)
     _step("planned")
+    try:
+        _write_temps(folder, staged, journal, progress)
+    except Exception:  # an error, not a crash: undo now rather than on the next run
+        _roll_back(folder, journal)
+        raise
+    journal["phase"] = "archive-written"
+    folder.write_journal(journal)
+    _step("archive-written")
+    _commit(folder, journal, engine, changes)
+
+
+def _write_temps(folder: Folder, staged: list[Staged], journal: dict, progress: Progress) -> None:
+    """Each month's new workbook in its temp file, read back and verified; its manifest in the journal."""
     with progress(sum(len(s.plan.numbers) for s in staged)) as bar:
         for s, entry in zip(staged, journal["months"]):
             temp = _temp(s.final)
@@ -252,10 +265,6 @@ def _move(folder: Folder, source: Path, engine: FileEngine, staged: list[Staged]
                                          journal["source"], _utc_now())
             _step("temp-written")
             bar.update(len(s.plan.numbers))
-    journal["phase"] = "archive-written"
-    folder.write_journal(journal)
-    _step("archive-written")
-    _commit(folder, journal, engine, changes)
 
 
 def _commit(folder: Folder, journal: dict, engine: FileEngine, changes: ChangeSet | None) -> None:
@@ -270,7 +279,10 @@ def _commit(folder: Folder, journal: dict, engine: FileEngine, changes: ChangeSe
         tracker = load_tracker(engine.read())
         entries = [(n, e["month"], e["index_file"]) for e in journal["months"] for n in e["numbers"]]
         changes = tracker_changes(tracker, entries, find_table(tracker.book, "archive_index"))
-    engine.apply(changes)
+    try:
+        engine.apply(changes)
+    except TrackError as exc:  # the archives are in place: only a rerun can finish, never undo
+        raise folder.problem("archive_unfinished", reason=exc) from None
     _step("tracker-applied")
     journal["phase"] = "tracker-written"
     folder.write_journal(journal)
@@ -297,6 +309,13 @@ def _put_in_place(folder: Folder, month_dir: Path, entry: dict) -> None:
     folder.write_json(month_dir / MANIFEST, entry["manifest"])
 
 
+def _roll_back(folder: Folder, journal: dict) -> None:
+    """Undo a move that never reached archive-written: only temp files exist to remove."""
+    for entry in journal["months"]:
+        _temp(folder.path / entry["month"] / entry["file"]).unlink(missing_ok=True)
+    (folder.path / JOURNAL).unlink()
+
+
 def recover(folder: Folder, source: Path, engine: FileEngine) -> str | None:
     """Finish or undo a run that stopped: "completed", "rolled_back", or None when none had."""
     journal = folder.journal()
@@ -305,9 +324,7 @@ def recover(folder: Folder, source: Path, engine: FileEngine) -> str | None:
     if Path(journal["source"]) != source.resolve():
         raise folder.problem("archive_journal_other", path=folder.path / JOURNAL, source=journal["source"])
     if journal["phase"] == "planned":
-        for entry in journal["months"]:
-            _temp(folder.path / entry["month"] / entry["file"]).unlink(missing_ok=True)
-        (folder.path / JOURNAL).unlink()
+        _roll_back(folder, journal)
         return "rolled_back"
     if journal["phase"] == "archive-written":
         _commit(folder, journal, engine, None)

@@ -216,6 +216,9 @@ CATALOG: dict[str, Label] = {
                                    "{path} holds an interrupted archive run of {source}; run track-xls archive on "
                                    "that workbook first"),
     "archive_progress": Label("归档", "Archiving"),
+    "archive_unfinished": Label("{reason}。归档文件已写好，工单尚未从本表移除：处理上述问题后再次运行 track-xls archive 即可完成",
+                                "{reason}. The archive files are written but the tickets are still in the tracker: "
+                                "fix that and run track-xls archive again to finish"),
     "archive_bad_json": Label("{path} 无法读取（{reason}）；未移动任何工单。请从备份恢复该文件",
                               "{path} cannot be read ({reason}); nothing was moved. Restore it from a backup"),
     "prune_none": Label("没有超过保留期（{months} 个月）的归档", "no archive is older than the retention ({months} months)"),

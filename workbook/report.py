@@ -1,8 +1,8 @@
 """The monthly report, computed: every ticket (tracker and archives) in, titled plain tables out.
 
-:func:`ticket_frame` turns tickets into a DataFrame, one row per ticket; :func:`build_report` is
-pure (frame, reviews, Settings, calendar, month and now in; a JSON-able Report out);
-:mod:`workbook.report_book` authors the workbook; :func:`make_report` reads the files.
+:mod:`workbook.report_frame` reads every ticket into a DataFrame, one row per ticket;
+:func:`build_report` is pure (frame, reviews, Settings, calendar, month and now in; a JSON-able
+Report out); :mod:`workbook.report_book` authors the workbook.
 
 Which tickets each figure covers, for month M with cut-off C (the end of M, or now when earlier):
 
@@ -30,9 +30,9 @@ import pandas as pd
 
 from . import schema
 from .calendar import BusinessCalendar
-from .refresh import ticket_times
 from .report_model import (AGE_BUCKETS, BLANK, OVERALL, REVIEW_STATES, TITLES, Chart, Column, Report, Table, h,
                            month_range, months_back)
+from .report_frame import load_frame
 from .reviews import Need, Review, find_needs, read_reviews
 from .settings import Settings, local_now
 from .sla import TicketTimes, evaluate
@@ -40,51 +40,6 @@ from .sla import TicketTimes, evaluate
 TREND_MONTHS = 12
 TOP_RECURRING = 10
 ALL = "overall"  # the pseudo-metric: every target of a ticket at once
-_TIMES = ("reported_at", "assigned_at", "resolved_at")
-_COLUMNS = ("number", "priority", "done", "channel", "module", "category", "department", "satisfaction", *_TIMES,
-            "mtta_wall", "mtta_business", "mttr_wall", "mttr_business", "times", "reopens")
-
-
-# -- the frame ------------------------------------------------------------------------------------------
-
-def ticket_frame(entries, calendar: BusinessCalendar) -> pd.DataFrame:
-    """One row per ticket with a 报修时间: codes, times, durations in minutes and the SLA inputs."""
-    records = []
-    for ticket, history in entries:
-        if ticket.reported_at is None:
-            continue
-        resolved = (ticket.time("resolved_at") or ticket.time("closed_at")) if ticket.done else None
-        assigned = ticket.time("assigned_at")
-        records.append((
-            ticket.number, ticket.priority, ticket.done,
-            *(ticket.text(k) for k in ("channel", "module", "category", "department")),
-            ticket.satisfaction if ticket.satisfaction in range(1, 6) else None,
-            ticket.reported_at, assigned, resolved,
-            *_durations(ticket.reported_at, assigned, calendar), *_durations(ticket.reported_at, resolved, calendar),
-            ticket_times(ticket, history) if ticket.priority else None, _reopens(history.status_changes),
-        ))
-    frame = pd.DataFrame.from_records(records, columns=_COLUMNS)
-    for key in _TIMES:
-        frame[key] = pd.to_datetime(frame[key])
-    frame["done"] = frame["done"].astype(bool)
-    return frame
-
-
-def _durations(start: datetime, end: datetime | None, calendar: BusinessCalendar) -> tuple[float | None, ...]:
-    """(wall, business) minutes from start to end; None without an end or with one before the start
-    (bad data, which `check` reports)."""
-    if end is None or end < start:
-        return None, None
-    return (end - start).total_seconds() / 60, calendar.working_minutes(start, end)
-
-
-def _reopens(changes: list[tuple[datetime, str]]) -> tuple[datetime, ...]:
-    out, before = [], "new"
-    for when, status in changes:
-        if before in schema.DONE_STATUSES and status not in schema.DONE_STATUSES:
-            out.append(when)
-        before = status
-    return tuple(out)
 
 
 # -- one month ------------------------------------------------------------------------------------------
@@ -101,8 +56,8 @@ class Month:
         self.reported = f[(f.reported_at >= self.start) & (f.reported_at < self.end)]
         self.resolved = f[f.done & (f.resolved_at >= self.start) & (f.resolved_at < self.end)]
         self.open = f[(f.reported_at < self.cut) & ~(f.resolved_at < self.cut) & ~(f.done & f.resolved_at.isna())]
-        self.final = {i: _breaches(t, settings, calendar, self.cut) for i, t in self.resolved["times"].items()}
-        self.at_cut = {i: _breaches(_as_of(t, self.cut), settings, calendar, self.cut)
+        self.final = self.resolved["final"].to_dict()
+        self.at_cut = {i: None if t is None else evaluate(_as_of(t, self.cut), settings, calendar, self.cut).breached
                        for i, t in self.open["times"].items()}
         reopened = f[f.reopens.map(len) > 0]
         self.reopens = [(p, n) for p, n, times in zip(reopened.priority, reopened.number, reopened.reopens)
@@ -127,17 +82,8 @@ class Month:
         return _share(met, met + breached + open_breached)
 
 
-def _breaches(times: TicketTimes | None, settings: Settings, calendar: BusinessCalendar,
-              now: datetime) -> tuple[str, ...] | None:
-    """The metrics a ticket missed; None when it cannot be judged (no readable priority)."""
-    return None if times is None else evaluate(times, settings, calendar, now).breached
-
-
-def _as_of(times: TicketTimes | None, cut: datetime) -> TicketTimes | None:
+def _as_of(times: TicketTimes, cut: datetime) -> TicketTimes:
     """A ticket as it stood at ``cut``: later events are not known yet, so it is still open."""
-    if times is None:
-        return None
-
     def seen(when: datetime | None) -> datetime | None:
         return when if when is not None and when < cut else None
 
@@ -321,16 +267,13 @@ def _trend(months: list[Month], lang: str) -> Table:
 
 def make_report(path: Path, month: str | None = None, now: datetime | None = None) -> Report:
     """Read the tracker at ``path`` and its archives; the report of ``month`` (default: now's month)."""
-    from .sources import load_sources
-
-    sources = load_sources(Path(path))
-    tracker = sources.tracker
+    loaded = load_frame(Path(path))
+    tracker = loaded.tracker
     now = now or local_now(tracker.settings)
     month = month or f"{now:%Y-%m}"
     calendar = BusinessCalendar.from_settings(tracker.settings)
     reviews = read_reviews(tracker.reviews_table)
-    needs = find_needs([t for t, _ in sources.entries], reviews, tracker.settings, tracker.lang)
-    frame = ticket_frame(sources.entries, calendar)
-    report = build_report(frame, reviews, needs, tracker.settings, calendar, month, now, tracker.lang)
-    report.sources = [str(path), *map(str, sources.archives)]
+    needs = find_needs(loaded.tickets, reviews, tracker.settings, tracker.lang)
+    report = build_report(loaded.frame, reviews, needs, tracker.settings, calendar, month, now, tracker.lang)
+    report.sources = [str(path), *map(str, loaded.archives)]
     return report

@@ -52,7 +52,11 @@ CHUNK = 2**20
 XML_SUFFIXES = (".xml", ".rels", ".vml")
 _ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
 _ROOT = re.compile(rb"<[A-Za-z_]")
-_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+\d+)"')
+_CELL = re.compile(rb'<c\b(?=[^>]*?\br="([A-Z]+\d+)")(?:(?=[^>]*?\bs="(\d+)"))?')
+# Excel's built-in number formats that are dates or times (ECMA-376 18.8.30, with the CJK ones).
+BUILTIN_DATE_FORMATS = frozenset([*range(14, 23), *range(27, 37), 45, 46, 47, *range(50, 59)])
+_LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')  # quoted text, [colours]/[$-804], escaped characters
+_DATE_CODE = re.compile(r"[ymdhs]", re.I)
 
 
 def both(key: str, **values: object) -> str:
@@ -102,9 +106,9 @@ def check_package(path: str | Path, kinds: tuple[str, ...] = ("xlsx",)) -> str:
 def _check_members(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as package:
-            sheets = _sheet_names(package)
+            sheets, dates = _sheet_names(package), _date_styles(package)
             for info in package.infolist():
-                _check_member(path, package, info, sheets.get(info.filename))
+                _check_member(path, package, info, sheets.get(info.filename), dates)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
         raise FileProblem(f"{path}: {both('corrupt', reason=exc)}") from exc
 
@@ -153,18 +157,35 @@ def _sheet_names(package: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def _check_member(path: Path, package: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None) -> None:
+def _date_styles(package: zipfile.ZipFile) -> frozenset[int]:
+    """Indexes of the cell formats (a cell's s="...") that show a number as a date or time."""
+    try:
+        root = fromstring(package.read("xl/styles.xml"))
+    except (KeyError, DefusedXmlException, SyntaxError, zipfile.BadZipFile, OSError, ValueError):
+        return frozenset()  # no styles, no dates; a hostile styles part is refused by the scan
+    custom = {int(n.get("numFmtId", -1)): n.get("formatCode", "") for n in root.iter() if n.tag.endswith("}numFmt")}
+    xfs = next((n for n in root.iter() if n.tag.endswith("}cellXfs")), [])
+    out = set()
+    for index, xf in enumerate(xfs):
+        number_format = int(xf.get("numFmtId", 0))
+        if number_format in BUILTIN_DATE_FORMATS or _DATE_CODE.search(_LITERALS.sub("", custom.get(number_format, ""))):
+            out.add(index)
+    return frozenset(out)
+
+
+def _check_member(path: Path, package: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None,
+                  dates: frozenset[int]) -> None:
     where = f"{path} [{sheet or info.filename}]"
     if info.file_size > MAX_MEMBER_BYTES:
         raise FileProblem(f"{where}: {both('too_big', size=_mb(info.file_size), limit=_mb(MAX_MEMBER_BYTES))}")
     if info.file_size > BOMB_MIN_BYTES and info.file_size > BOMB_RATIO * max(info.compress_size, 1):
         raise FileProblem(f"{where}: {both('zip_bomb', size=_mb(info.file_size), packed=_mb(info.compress_size))}")
     if info.filename.lower().endswith(XML_SUFFIXES):
-        _scan_xml(where, package, info)
+        _scan_xml(where, package, info, dates)
 
 
-def _scan_xml(where: str, package: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """Refuse a DTD in the prolog and, in a worksheet, a last row beyond MAX_ROWS."""
+def _scan_xml(where: str, package: zipfile.ZipFile, info: zipfile.ZipInfo, dates: frozenset[int]) -> None:
+    """Refuse a DTD in the prolog and, in a worksheet, a last row beyond MAX_ROWS or an impossible date."""
     worksheet = info.filename.startswith("xl/worksheets/")
     prolog, tail, last_row = b"", b"", 0
     with package.open(info) as stream:
@@ -173,7 +194,7 @@ def _scan_xml(where: str, package: zipfile.ZipFile, info: zipfile.ZipInfo) -> No
                 prolog = _prolog(where, prolog + chunk)
             if worksheet:
                 last_row = _last_row(tail + chunk) or last_row
-                _check_numbers(where, tail + chunk)
+                _check_dates(where, tail + chunk, dates)
                 tail = chunk[-256:]  # a tag cut in two by the chunk boundary
     if last_row > MAX_ROWS:
         raise FileProblem(f"{where}: {both('too_many_rows', row=last_row, limit=MAX_ROWS)}")
@@ -191,19 +212,18 @@ def _last_row(data: bytes) -> int | None:
     return None
 
 
-def _check_numbers(where: str, data: bytes) -> None:
-    """Refuse a number far below any date: calamine panics (a Rust abort) on one in a date-formatted cell."""
-    pos = data.find(b"<v>-")
+def _check_dates(where: str, data: bytes, dates: frozenset[int]) -> None:
+    """Refuse a date-formatted number far below any date: calamine panics (a Rust abort) on one."""
+    pos = data.find(b"<v>-")  # rare: a scan for the minus sign costs nothing on an ordinary sheet
     while pos >= 0:
         end = data.find(b"</v>", pos)
         try:
             number = float(data[pos + 3:end]) if end > 0 else 0.0
         except ValueError:
             number = 0.0
-        if number < MIN_NUMBER:
-            cell = _CELL.search(data, data.rfind(b"<c ", 0, pos))
-            ref = cell.group(1).decode() if cell else "?"
-            raise FileProblem(f"{where}: {both('huge_negative', cell=ref, value=f'{number:g}')}")
+        cell = _CELL.search(data, data.rfind(b"<c ", 0, pos)) if number < MIN_NUMBER else None
+        if cell and cell.group(2) and int(cell.group(2)) in dates:
+            raise FileProblem(f"{where}: {both('huge_negative', cell=cell.group(1).decode(), value=f'{number:g}')}")
         pos = data.find(b"<v>-", pos + 4)
 
 

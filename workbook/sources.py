@@ -5,6 +5,10 @@ way the archive command leaves them: ``<archive dir>/YYYY-MM/`` folders whose ``
 names the month's workbook (a folder without a manifest holds no finished archive). A ticket found
 both in the tracker and an archive (an archive run stopped between its two writes) counts once,
 as the tracker has it.
+
+Archives hold tens of thousands of rows the report reads every time, so they are read lean: only
+the columns the report and the review rules use, and of the Log only status changes and progress
+updates. The tickets are parsed by the same :func:`ticket_from_record` as the live sheet's.
 """
 
 from __future__ import annotations
@@ -13,41 +17,51 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import schema
 from .archive_store import MANIFEST, archive_folder
-from .book import find_table
+from .book import Table, find_table
 from .errors import FileProblem, InputError
-from .log import History, read_histories
+from .log import History, status_in_text
+from .parse import parse_datetime, text
 from .reader import read_book
 from .settings import Settings
-from .tickets import Ticket, read_tickets
+from .tickets import TIME_KEYS, Ticket, ticket_from_record
 from .tracker import Tracker, load_tracker
 
 Entry = tuple[Ticket, History]
+
+# What is read of an archived ticket: the report's figures, the review rules, and the SLA columns
+# as they were frozen when it was archived.
+ARCHIVE_KEYS = ("ticket_no", "priority", "status", "channel", "module", "category", "department", "assignee",
+                "satisfaction", *TIME_KEYS, "sla_state", "breached")
+_KINDS = {label(lang).casefold(): code for code, label in schema.LOG_KINDS.items() for lang in schema.LANGS}
 
 
 @dataclass
 class Sources:
     tracker: Tracker
-    entries: list[Entry]  # the tracker's tickets first, then the archives', one per number
+    live: list[Entry]  # the tracker's tickets with their histories
+    archived: list[Entry]  # the archives' tickets not also in the tracker, oldest month first
     archives: list[Path]
 
 
 def load_sources(path: Path) -> Sources:
     """Read the tracker at ``path`` (values only; nothing is written) and its archives."""
     tracker = load_tracker(read_book(path))
-    entries = [(t, tracker.histories.get(t.number) or History()) for t in tracker.tickets]
+    live = [(t, tracker.histories.get(t.number) or History()) for t in tracker.tickets]
     files = archive_files(path, tracker.settings)
     seen = {t.number for t in tracker.tickets if t.number}
+    archived = []
     for file in files:
-        for ticket, history in read_archive_entries(file):
+        for ticket, history in read_archive(file):
             if ticket.number not in seen:
                 seen.add(ticket.number)
-                entries.append((ticket, history))
-    return Sources(tracker, entries, files)
+                archived.append((ticket, history))
+    return Sources(tracker, live, archived, files)
 
 
 def archived_tickets(path: Path, settings: Settings) -> list[Ticket]:
-    return [ticket for file in archive_files(path, settings) for ticket, _ in read_archive_entries(file)]
+    return [ticket for file in archive_files(path, settings) for ticket, _ in read_archive(file)]
 
 
 def archive_files(path: Path, settings: Settings) -> list[Path]:
@@ -68,11 +82,51 @@ def archive_files(path: Path, settings: Settings) -> list[Path]:
     return files
 
 
-def read_archive_entries(file: Path) -> list[Entry]:
+def read_archive(file: Path) -> list[Entry]:
+    """An archive's tickets (the columns in ARCHIVE_KEYS) with their status changes and updates."""
     book = read_book(file)
     try:
         tickets, log = find_table(book, "tickets"), find_table(book, "log", required=False)
     except InputError as exc:
         raise FileProblem(f"{file}: not a track-xls archive ({exc})") from None
-    histories = read_histories(log)
-    return [(t, histories.get(t.number) or History()) for t in read_tickets(tickets)]
+    histories = _histories(log)
+    out = []
+    for row, record in _records(tickets, ARCHIVE_KEYS):
+        ticket = ticket_from_record(row, record)
+        out.append((ticket, histories.get(ticket.number) or History()))
+    return out
+
+
+def _records(table: Table, keys: tuple[str, ...]):
+    """(row, {key: value}) of the rows holding a value in any of ``keys``' columns."""
+    columns = [(k, table.columns[k]) for k in keys if k in table.columns]
+    for r in range(table.first_row, len(table.sheet.rows)):
+        cells = table.sheet.rows[r]
+        record = {k: cells[c] if c < len(cells) else None for k, c in columns}
+        if any(v is not None for v in record.values()):
+            yield r, record
+
+
+def _histories(table: Table | None) -> dict[str, History]:
+    """As log.read_histories, reading only the four columns it needs of each row."""
+    out: dict[str, History] = {}
+    if table is None:
+        return out
+    statuses: dict[object, str | None] = {}  # the same few texts recur on every ticket: parse each once
+    for _, record in _records(table, ("ticket_no", "time", "kind", "text")):
+        kind = _KINDS.get(text(record["kind"]).casefold())
+        when = parse_datetime(record["time"])
+        if kind not in ("status_change", "update") or when is None or not text(record["ticket_no"]):
+            continue
+        history = out.setdefault(text(record["ticket_no"]), History())
+        if kind == "update":
+            history.updates.append(when)
+            continue
+        if record["text"] not in statuses:
+            statuses[record["text"]] = status_in_text(record["text"])
+        if statuses[record["text"]]:
+            history.status_changes.append((when, statuses[record["text"]]))
+    for history in out.values():
+        history.status_changes.sort(key=lambda item: item[0])
+        history.updates.sort()
+    return out

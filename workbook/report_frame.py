@@ -1,0 +1,168 @@
+"""Every ticket the report covers as one pandas DataFrame: the live tracker and every archive.
+
+One row per ticket with a 报修时间: its codes, times, MTTA/MTTR in minutes on both clocks, the SLA
+targets it missed once done, what is needed to judge it as it stood at a month's end, and when it
+was reopened. :func:`ticket_frame` is pure; :func:`load_frame` reads the files.
+
+Archives are independent files, so they are read in parallel, one worker process per core: a
+worker reads a month's workbook and returns its frame (pickled column by column, which is cheap)
+and the few fields the review rules need, while the main process turns the live tracker into its
+frame.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from . import schema
+from .calendar import BusinessCalendar
+from .log import History
+from .parse import text
+from .reader import read_book
+from .refresh import ticket_times
+from .settings import Settings
+from .sla import TicketTimes, evaluate
+from .sources import archive_files, read_archive
+from .tickets import Ticket
+from .tracker import Tracker, load_tracker
+
+_TIMES = ("reported_at", "assigned_at", "resolved_at")
+_COLUMNS = ("number", "priority", "done", "channel", "module", "category", "department", "satisfaction", *_TIMES,
+            "mtta_wall", "mtta_business", "mttr_wall", "mttr_business", "final", "times", "reopens")
+REVIEW_KEYS = ("module", "category", "assignee")  # what the review rules read besides number, priority, status
+
+
+@dataclass
+class Loaded:
+    tracker: Tracker
+    frame: pd.DataFrame
+    tickets: list[Ticket]  # every ticket once (archived ones with the review rules' fields only)
+    archives: list[Path]
+
+
+def load_frame(path: Path) -> Loaded:
+    """The tracker at ``path`` (read, never written) and its archives; a ticket in both counts once,
+    as the tracker has it (an archive run stopped between its two writes)."""
+    tracker = load_tracker(read_book(path))
+    files = archive_files(path, tracker.settings)
+    calendar = BusinessCalendar.from_settings(tracker.settings)
+    with _pool(len(files)) as pool:
+        parts = pool.map(_archive_part, files, [tracker.settings] * len(files)) if pool else None
+        live = ticket_frame([(t, tracker.histories.get(t.number) or History()) for t in tracker.tickets],
+                            tracker.settings, calendar)
+        parts = list(parts) if pool else [_archive_part(f, tracker.settings) for f in files]
+    seen = {t.number for t in tracker.tickets if t.number}
+    frames, tickets = [live], list(tracker.tickets)
+    for frame, basics in parts:
+        fresh = [b for b in basics if b[0] not in seen]
+        seen.update(b[0] for b in fresh)
+        frames.append(frame[frame.number.isin({b[0] for b in fresh})])
+        tickets += [_review_ticket(*b) for b in fresh]
+    frame = pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
+    return Loaded(tracker, frame, tickets, files)
+
+
+class _pool:
+    """A process pool when there are several archives and cores, else None (reading inline is faster)."""
+
+    def __init__(self, files: int):
+        workers = min(files, os.cpu_count() or 1)
+        self.executor = ProcessPoolExecutor(workers) if workers > 1 else None
+
+    def __enter__(self) -> ProcessPoolExecutor | None:
+        return self.executor
+
+    def __exit__(self, *exc) -> None:
+        if self.executor:
+            self.executor.shutdown(cancel_futures=True)
+
+
+def _archive_part(file: Path, settings: Settings) -> tuple[pd.DataFrame, list[tuple]]:
+    """One archive's frame, and (number, priority, status, reported, module, category, assignee) per ticket."""
+    entries = read_archive(file)
+    frame = ticket_frame(entries, settings, BusinessCalendar.from_settings(settings), frozen=True)
+    basics = [(t.number, t.priority, t.status, t.reported_at, *(t.text(k) for k in REVIEW_KEYS)) for t, _ in entries]
+    return frame, basics
+
+
+def _review_ticket(number: str, priority: str | None, status: str | None, reported: datetime | None,
+                   *fields: str) -> Ticket:
+    return Ticket(row=0, raw=dict(zip(REVIEW_KEYS, fields)), number=number, priority=priority, status=status,
+                  times={"reported_at": reported})
+
+
+def ticket_frame(entries, settings: Settings, calendar: BusinessCalendar, frozen: bool = False) -> pd.DataFrame:
+    """One row per ticket with a 报修时间: codes, times, durations in minutes and SLA outcomes.
+
+    ``final`` holds a done ticket's missed metrics. With ``frozen`` (archived tickets) they are the
+    SLA columns as archived, judged by the targets in force then, so a later change of targets does
+    not rewrite history; tickets archived without them are judged now. ``times`` keeps the SLA
+    inputs of every ticket that can be open at a month's end (not done, or done in a later month
+    than reported), for judging it as it stood then.
+    """
+    records = []
+    for ticket, history in entries:
+        if ticket.reported_at is None:
+            continue
+        resolved = (ticket.time("resolved_at") or ticket.time("closed_at")) if ticket.done else None
+        assigned = ticket.time("assigned_at")
+        times = ticket_times(ticket, history) if ticket.priority else None
+        records.append((
+            ticket.number, ticket.priority, ticket.done,
+            *(ticket.text(k) for k in ("channel", "module", "category", "department")),
+            ticket.satisfaction if ticket.satisfaction in range(1, 6) else None,
+            ticket.reported_at, assigned, resolved,
+            *_durations(ticket.reported_at, assigned, calendar), *_durations(ticket.reported_at, resolved, calendar),
+            _final(ticket, times, settings, calendar, frozen),
+            None if resolved and f"{resolved:%Y%m}" == f"{ticket.reported_at:%Y%m}" else times,
+            _reopens(history.status_changes),
+        ))
+    frame = pd.DataFrame.from_records(records, columns=_COLUMNS)
+    for key in _TIMES:
+        frame[key] = pd.to_datetime(frame[key])
+    frame["done"] = frame["done"].astype(bool)
+    return frame
+
+
+def _final(ticket, times: TicketTimes | None, settings: Settings, calendar: BusinessCalendar,
+           frozen: bool) -> tuple[str, ...] | None:
+    """A done ticket's missed metrics; None for an open one or one without a readable priority."""
+    if not ticket.done or times is None:
+        return None
+    stored = frozen_breaches(ticket.raw.get("sla_state"), ticket.raw.get("breached")) if frozen else None
+    # A done ticket's outcome does not depend on "now": any moment will do.
+    return stored if stored is not None else evaluate(times, settings, calendar, times.reported_at).breached
+
+
+def _durations(start: datetime, end: datetime | None, calendar: BusinessCalendar) -> tuple[float | None, ...]:
+    """(wall, business) minutes from start to end; None without an end or with one before the start
+    (bad data, which `check` reports)."""
+    if end is None or end < start:
+        return None, None
+    return (end - start).total_seconds() / 60, calendar.working_minutes(start, end)
+
+
+def _reopens(changes: list[tuple[datetime, str]]) -> tuple[datetime, ...]:
+    out, before = [], "new"
+    for when, status in changes:
+        if before in schema.DONE_STATUSES and status not in schema.DONE_STATUSES:
+            out.append(when)
+        before = status
+    return tuple(out)
+
+
+def frozen_breaches(state: object, breached: object) -> tuple[str, ...] | None:
+    """The metrics named in 超时项 of a done ticket whose SLA状态 was written; None when unreadable."""
+    if schema.code_of(schema.SLA_STATES, state) not in ("met", "met_late"):
+        return None
+    codes = [schema.code_of(schema.METRICS, part) for part in re.split(r"[、,，;；]\s*", text(breached)) if part]
+    if None in codes:
+        return None
+    return tuple(m for m in schema.METRICS if m in codes)
