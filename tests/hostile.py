@@ -226,6 +226,20 @@ def far_row(folder: Path) -> Path:
     return rewrite(path, SHEET1, lambda data: data.replace(b"</sheetData>", stray))
 
 
+def far_column(folder: Path) -> Path:
+    """A stray cell in column XFD on row 1300: 21 million cells to lay out."""
+    path = tracker(folder)
+    stray = b'<row r="1300"><c r="XFD1300" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+    return rewrite(path, SHEET1, lambda data: data.replace(b"</sheetData>", stray))
+
+
+def old_xls(folder: Path) -> Path:
+    """An Excel 97-2003 workbook under its own name."""
+    path = folder / "tickets.xls"
+    path.write_bytes(xls_renamed(folder).read_bytes())
+    return path
+
+
 def impossible_date(folder: Path) -> Path:
     """报修时间 holding -5e11: a date-formatted number that makes calamine panic."""
     return rewrite(tracker(folder), SHEET1, lambda data: cell_xml(data, "B2", b"<v>-5E+11</v>"))
@@ -267,7 +281,7 @@ def directory(folder: Path) -> Path:
 
 BROKEN: dict[str, Callable[[Path], Path]] = {f.__name__: f for f in (
     corrupt_zip, truncated, empty, encrypted, xls_renamed, ods_renamed, csv_renamed, word_document, zip_bomb,
-    lying_bomb, billion_laughs, external_entity, far_row, impossible_date, no_tickets_sheet, header_too_low,
+    lying_bomb, billion_laughs, external_entity, far_row, far_column, old_xls, impossible_date, no_tickets_sheet, header_too_low,
     required_header_renamed, duplicate_numbers, missing, directory)}
 
 

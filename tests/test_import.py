@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -72,16 +73,16 @@ def test_computed_columns_are_never_imported():
 
 def test_map_file(tmp_path):
     path = tmp_path / "map.txt"
-    path.write_text("# 我们的旧表\n开单时间 = 报修时间\n受理人 = assignee   # 工程师\n备注 = -\n程度=Priority\n",
+    path.write_text("# 我们的旧表\n开单时间 = 报修时间\n受理人 = assignee\n备注 = -\n程度=Priority\nCase # = ticket_no\n",
                     encoding="utf-8")
     overrides = read_map_file(path)
-    m = mapped([["开单时间", "受理人", "备注", "程度", "联系人"]], overrides)
-    assert m.columns == {"reported_at": 0, "assignee": 1, "priority": 3, "reporter": 4}
+    m = mapped([["开单时间", "受理人", "备注", "程度", "联系人", "Case #"]], overrides)
+    assert m.columns == {"reported_at": 0, "assignee": 1, "priority": 3, "reporter": 4, "ticket_no": 5}
     assert m.unused == ["备注"]
 
 
-@pytest.mark.parametrize("line,where", [("just words", "map.txt!2"), ("a = 响应截止", "map.txt!2"),
-                                        ("a = nonsense", "map.txt!2"), (" = reporter", "map.txt!2")])
+@pytest.mark.parametrize("line,where", [("just words", "map.txt:2"), ("a = 响应截止", "map.txt:2"),
+                                        ("a = nonsense", "map.txt:2"), (" = reporter", "map.txt:2")])
 def test_map_file_mistakes_name_the_line(tmp_path, line, where):
     path = tmp_path / "map.txt"
     path.write_text(f"x = reporter\n{line}\n", encoding="utf-8")
@@ -294,3 +295,13 @@ def test_xls_and_ods_sources(tmp_path):
             assert result.exit_code == 0, result.output
             assert ticket_rows(target)[0][:3] == ["20240520-003", datetime(2024, 5, 20, 14, 30), "张伟"]
     assert hashlib.sha256(source.read_bytes()).hexdigest()  # the source is only read
+
+
+def test_formula_looking_text_is_imported_as_text(tmp_path):
+    source = write_csv(tmp_path / "old.csv", [OLD_HEADERS, [None, "2024-05-20 15:00", "=cmd|' /C calc'!A0", "+m",
+                                                            "@SUM(1)", "P3"]])
+    target = tmp_path / "t.xlsx"
+    assert invoke(source, target).exit_code == 0
+    assert ticket_rows(target)[0][2] == "=cmd|' /C calc'!A0"
+    with zipfile.ZipFile(target) as z:
+        assert b"<f>" not in z.read("xl/worksheets/sheet1.xml")

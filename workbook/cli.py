@@ -388,3 +388,7 @@ def review(path: Path, now: datetime | None, dry_run: bool, fmt: str, lang: str 
     else:
         click.echo(say("written", lang, path=path, cells=len(plan.changes)) if plan.changes
                    else say("no_changes", lang))
+
+
+if __name__ == "__main__":
+    main()

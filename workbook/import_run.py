@@ -47,11 +47,6 @@ class ImportResult:
     created: bool = False
     written: bool = False
 
-    @property
-    def refused(self) -> bool:
-        """Rows were rejected and the rest were not taken either."""
-        return bool(self.converted.rejected) and not self.written
-
     def lines(self, skip_rejected: bool) -> list[str]:
         lang = self.lang
         pairs = ", ".join(_pair(text(self.headers[c]), schema.column("tickets", k).label(lang))
@@ -83,7 +78,7 @@ def run_import(source: str | Path, tracker_path: str | Path, map_file: str | Pat
                dry_run: bool = False, skip_rejected: bool = False) -> ImportResult:
     source, tracker_path = Path(source), Path(tracker_path)
     overrides = read_map_file(map_file) if map_file else {}
-    name, rows, mapping = _pick_sheet(read_source(source), overrides, sheet, source)
+    rows, mapping = _pick_sheet(read_source(source), overrides, sheet, source)
     headers = rows[mapping.header_row]
     lang = lang or ("zh" if any(_CJK.search(text(h)) for h in headers) else "en")
     if tracker_path.exists():
@@ -94,7 +89,7 @@ def run_import(source: str | Path, tracker_path: str | Path, map_file: str | Pat
 
 
 def _pick_sheet(sheets: dict[str, list[list[Value]]], overrides: dict, wanted: str | None,
-                source: Path) -> tuple[str, list[list[Value]], Mapping]:
+                source: Path) -> tuple[list[list[Value]], Mapping]:
     """The named sheet, or the one whose header row feeds the most ticket columns."""
     if wanted is not None:
         if wanted not in sheets:
@@ -106,7 +101,7 @@ def _pick_sheet(sheets: dict[str, list[list[Value]]], overrides: dict, wanted: s
     if not found:
         require_columns(None, str(source))
     name, rows, mapping = max(found, key=lambda f: len(f[2].columns))
-    return name, rows, require_columns(mapping, f"{source} [{name}]")
+    return rows, require_columns(mapping, f"{source} [{name}]")
 
 
 def _into_new(path: Path, lang: str, rows, mapping, now, dry_run, skip_rejected) -> ImportResult:
@@ -156,8 +151,10 @@ def _taken(tracker: Tracker) -> dict[str, str]:
 
 
 def _existing(tracker: Tracker) -> dict[tuple, str]:
+    """(reported at, reporter, description) of each ticket with a description -> its cell."""
     table = tracker.tickets_table
-    return {fingerprint(t.raw): f"{table.name}!{table.cell(t.row, 'ticket_no')}" for t in tracker.tickets}
+    found = ((fingerprint(t.raw), f"{table.name}!{table.cell(t.row, 'ticket_no')}") for t in tracker.tickets)
+    return {key: cell for key, cell in found if key is not None}
 
 
 def _append(tracker: Tracker, converted: Converted) -> ChangeSet:

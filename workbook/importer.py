@@ -118,10 +118,11 @@ TARGETS = _targets()
 
 
 def read_map_file(path: str | Path) -> dict[str, str | None]:
-    """``source header = ticket column`` lines (UTF-8, # comments) -> normalised header -> key or None.
+    """``source header = ticket column`` lines (UTF-8) -> normalised header -> key or None.
 
     The right side is a column key (reported_at), a header in either language (报修时间) or ``-``
-    to drop the column.
+    to drop the column. A line starting with # is a comment; a # elsewhere is part of a header
+    ("Ticket #").
     """
     try:
         lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
@@ -129,13 +130,13 @@ def read_map_file(path: str | Path) -> dict[str, str | None]:
         raise InputError(f"{path}: {exc}") from exc
     out: dict[str, str | None] = {}
     for number, line in enumerate(lines, start=1):
-        line = line.split("#", 1)[0].strip() if not line.lstrip().startswith("#") else ""
-        if not line:
+        line = line.strip()
+        if not line or line.startswith("#"):
             continue
-        source, sep, target = line.partition("=")
+        source, sep, target = line.rpartition("=")
         if not sep or not normalise(source):
-            raise InputError(say("import_map_syntax", "zh") + " / " + say("import_map_syntax", "en"),
-                             str(path), f"{number}")
+            raise InputError(f"{path}:{number}: " + say("import_map_syntax", "zh") + " / "
+                             + say("import_map_syntax", "en"))
         out[normalise(source)] = _map_target(path, number, target.strip())
     return out
 
@@ -150,8 +151,8 @@ def _map_target(path: str | Path, number: int, target: str) -> str | None:
         key = rank_key[1] if rank_key and rank_key[0] == 0 else None
     if key is None or TICKET_KEYS[key].computed:
         values = {"target": target}
-        raise InputError(say("import_map_target", "zh", **values) + " / " + say("import_map_target", "en", **values),
-                         str(path), f"{number}")
+        raise InputError(f"{path}:{number}: " + say("import_map_target", "zh", **values) + " / "
+                         + say("import_map_target", "en", **values))
     return key
 
 

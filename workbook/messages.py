@@ -54,6 +54,9 @@ CATALOG: dict[str, Label] = {
                            "below the table (Ctrl+End finds them)"),
     "huge_negative": Label("单元格 {cell} 的值 {value} 远小于任何日期，读取程序会因此崩溃；请清除或改正",
                            "cell {cell} holds {value}, far below any date, which crashes the reader; clear or fix it"),
+    "too_wide": Label("工作表用到 {column} 列、第 {row} 行，读取时要展开的单元格过多；请删除右侧或下方零散的单元格（Ctrl+End 可定位）",
+                      "the sheet reaches column {column} on {row} rows, too many cells to lay out; delete the stray "
+                      "cells to the right or below (Ctrl+End finds them)"),
     "encoding": Label("文本编码无法识别（应为 UTF-8 或 GBK/GB18030）", "unknown text encoding (expected UTF-8 or GBK/GB18030)"),
     # import (workbook.importer, workbook.import_run)
     "import_map_syntax": Label("应为「源表列名 = 工单列」", "expected 'source header = ticket column'"),

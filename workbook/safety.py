@@ -3,9 +3,9 @@
 Readers (calamine, zipfile, lxml) trust what a package declares. A file a support team has lying
 around may be encrypted, an old .xls or an .ods under a .xlsx name, truncated by a failed copy, or
 built to hurt: a member that inflates to gigabytes, XML entities that expand a billion times, a
-stray cell on row 1,048,576 that makes a reader allocate the whole sheet. Each of these becomes
-one :class:`FileProblem` naming the file (and the part or sheet), before anything is read or
-written.
+stray cell on row 1,048,576 that makes a reader allocate the whole sheet, a date cell holding a
+number so far below any date that calamine panics. Each of these becomes one :class:`FileProblem`
+naming the file (and the sheet or cell), before anything is read or written.
 
 The scan inflates each XML part once, in chunks, never holding a whole part in memory. It trusts
 declared sizes only as a first filter: zipfile stops at the declared size and checks the CRC, so a
@@ -21,6 +21,7 @@ from pathlib import Path
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from .cells import col_index
 from .errors import FileProblem
 from .messages import say
 
@@ -42,15 +43,18 @@ BOMB_RATIO, BOMB_MIN_BYTES = 100, 50 * 2**20
 # A DOCTYPE must come before the root element; Excel never writes one. Any prolog longer than
 # this is itself suspicious.
 MAX_PROLOG = 64 * 2**10
-# Readers lay a sheet out densely down to its last row: a stray cell on row 1,048,576 costs
-# gigabytes. Trackers are archived monthly and stay far below this.
+# Readers lay a sheet out densely, from A1 to its last row and widest column: a stray cell on row
+# 1,048,576 or in column XFD costs gigabytes (calamine and Python together ~45 bytes a cell).
+# Trackers are archived monthly and stay far below both limits.
 MAX_ROWS = 200_000
+MAX_CELLS = 20_000_000
 # calamine turns a date-formatted number into a date in milliseconds, overflowing below about
 # -1.07e11 days; no tracker holds such a number, so refuse it and name its cell.
 MIN_NUMBER = -1e11
 CHUNK = 2**20
 XML_SUFFIXES = (".xml", ".rels", ".vml")
 _ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+_WIDE = re.compile(rb'<c r="([A-Z]{2,3})\d')  # cells past column Z: few, found fast
 _ROOT = re.compile(rb"<[A-Za-z_]")
 _CELL = re.compile(rb'<c\b(?=[^>]*?\br="([A-Z]+\d+)")(?:(?=[^>]*?\bs="(\d+)"))?')
 # Excel's built-in number formats that are dates or times (ECMA-376 18.8.30, with the CJK ones).
@@ -187,17 +191,25 @@ def _check_member(path: Path, package: zipfile.ZipFile, info: zipfile.ZipInfo, s
 def _scan_xml(where: str, package: zipfile.ZipFile, info: zipfile.ZipInfo, dates: frozenset[int]) -> None:
     """Refuse a DTD in the prolog and, in a worksheet, a last row beyond MAX_ROWS or an impossible date."""
     worksheet = info.filename.startswith("xl/worksheets/")
-    prolog, tail, last_row = b"", b"", 0
+    prolog, tail, last_row, widest = b"", b"", 0, "A"
     with package.open(info) as stream:
         while chunk := stream.read(CHUNK):
             if prolog is not None:
                 prolog = _prolog(where, prolog + chunk)
             if worksheet:
                 last_row = _last_row(tail + chunk) or last_row
+                widest = max([widest, *(c.decode() for c in _WIDE.findall(tail + chunk))], key=_width)
                 _check_dates(where, tail + chunk, dates)
                 tail = chunk[-256:]  # a tag cut in two by the chunk boundary
     if last_row > MAX_ROWS:
         raise FileProblem(f"{where}: {both('too_many_rows', row=last_row, limit=MAX_ROWS)}")
+    if last_row * _width(widest) > MAX_CELLS:
+        raise FileProblem(f"{where}: {both('too_wide', column=widest, row=last_row)}")
+
+
+def _width(letters: str) -> int:
+    """Columns from A to ``letters``: A -> 1, XFD -> 16384."""
+    return col_index(letters) + 1
 
 
 def _last_row(data: bytes) -> int | None:

@@ -253,8 +253,8 @@ def _value_xml(value: Value) -> tuple[bytes, bytes]:
     kind = type(value)
     if kind is Formula:
         return b"", b"<f>%s</f>" % _escape(value)
-    if kind is str:
-        return b' t="inlineStr"', _inline(value)
+    if isinstance(value, str):
+        return b' t="inlineStr"', _inline(str(value))
     if kind is bool:
         return b' t="b"', b"<v>1</v>" if value else b"<v>0</v>"
     if isinstance(value, date):
