@@ -254,6 +254,18 @@ def no_tickets_sheet(folder: Path) -> Path:
     return path
 
 
+def chart_sheet_named_tickets(folder: Path) -> Path:
+    """工单 is a chart sheet: a sheet of that name, with no cells at all."""
+    path = folder / "charts.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("data").write_column(0, 0, [1, 2, 3])
+    chart = book.add_chart({"type": "column"})
+    chart.add_series({"values": "=data!$A$1:$A$3"})
+    book.add_chartsheet("工单").set_chart(chart)
+    book.close()
+    return path
+
+
 def header_too_low(folder: Path) -> Path:
     """The header pushed below row 10, where nobody looks for a header."""
     return _shifted(folder, 11)
@@ -280,9 +292,9 @@ def directory(folder: Path) -> Path:
 
 
 BROKEN: dict[str, Callable[[Path], Path]] = {f.__name__: f for f in (
-    corrupt_zip, truncated, empty, encrypted, xls_renamed, ods_renamed, csv_renamed, word_document, zip_bomb,
-    lying_bomb, billion_laughs, external_entity, far_row, far_column, old_xls, impossible_date, no_tickets_sheet, header_too_low,
-    required_header_renamed, duplicate_numbers, missing, directory)}
+    corrupt_zip, truncated, empty, encrypted, xls_renamed, old_xls, ods_renamed, csv_renamed, word_document,
+    zip_bomb, lying_bomb, billion_laughs, external_entity, far_row, far_column, impossible_date, no_tickets_sheet,
+    chart_sheet_named_tickets, header_too_low, required_header_renamed, duplicate_numbers, missing, directory)}
 
 
 # -- odd but legitimate trackers --------------------------------------------------------------------------

@@ -85,6 +85,14 @@ def test_duplicate_numbers_name_both_cells(tmp_path):
     assert "工单!A3" in result.output and "A2" in result.output
 
 
+def test_a_tracker_open_in_excel_is_not_written_behind_its_back(tmp_path):
+    path = hostile.tracker(tmp_path)
+    (tmp_path / f"~${path.name}").write_bytes(b"\0" * 165)  # Excel's owner file
+    before = fingerprint(tmp_path)
+    result = run("refresh", str(path))
+    assert result.exit_code == 1 and "Excel" in result.output and fingerprint(tmp_path) == before
+
+
 # -- odd but legitimate trackers --------------------------------------------------------------------------
 
 def refreshed(path: Path) -> Path:

@@ -67,7 +67,8 @@ def demo_rows(count: int, now: datetime, lang: str, seed: int = 7) -> tuple[list
     start = now - timedelta(days=120)
     tickets, log = [], []
     for i in range(count):
-        reported = _reported_time(rng, start + (now - start) * i / count)
+        reported = min(_reported_time(rng, start + (now - start) * i / count),
+                       now - timedelta(minutes=rng.randint(5, 90)))
         ticket, events = _ticket(rng, reported, now, lang)
         tickets.append(ticket)
         log.extend(events)
@@ -99,31 +100,42 @@ def _ticket(rng: random.Random, reported: datetime, now: datetime, lang: str) ->
         "category": rng.choice(schema.CATEGORIES)(lang), "description": description, "impact": impact,
         "priority": priority,
     }
-    events = []
+    events: list[dict] = []
     status = "new"
+
+    def move(to: str, when: datetime) -> None:
+        nonlocal status
+        events.append(_event(row, when, "status_change", status_change_text(status, to, lang), lang))
+        status = to
+
+    # Old tickets have run their course; recent ones may still be stuck at any step.
+    stalls = age < timedelta(days=8)
     if responded < now:
         row["first_response_at"] = responded
-    if assigned < now:
-        row |= {"assignee": rng.choice(ENGINEERS[lang]), "assigned_at": assigned}
-        status = "assigned"
-        events.append(_event(row, assigned, "status_change", status_change_text("new", "assigned", lang), lang))
-    if assigned + steps[3] < now and rng.random() < 0.8:
-        status = "in_progress"
-        row["last_update_at"] = assigned + steps[3]
-        events.append(_event(row, assigned + steps[3], "status_change",
-                             status_change_text("assigned", "in_progress", lang), lang))
-    if status == "in_progress" and age < timedelta(days=3) and rng.random() < 0.2:
-        status = "waiting"
-        events.append(_event(row, row["last_update_at"], "status_change",
-                             status_change_text("in_progress", "waiting", lang), lang))
-    if status == "in_progress" and resolved < now:
-        status = "resolved"
-        row |= {"resolved_at": resolved, "backup_done": schema.YES(lang), "summary": summary,
-                "verification": rng.choice(schema.VERIFICATIONS)(lang)}
-        if closed < now:
-            status = "closed"
-            row |= {"closed_at": closed, "confirmation": "已测试，问题解决" if lang == "zh" else "Tested, fixed",
-                    "satisfaction": rng.choice([3, 4, 4, 5, 5, 5])}
+    if assigned >= now:
+        row["status"] = schema.STATUSES[status](lang)
+        return row, events
+    row |= {"assignee": rng.choice(ENGINEERS[lang]), "assigned_at": assigned}
+    move("assigned", assigned)
+    started = assigned + steps[3]
+    if started >= now or (stalls and rng.random() < 0.3):
+        row["status"] = schema.STATUSES[status](lang)
+        return row, events
+    move("in_progress", started)
+    row["last_update_at"] = started
+    events.append(_event(row, started, "update", "已定位原因，正在处理" if lang == "zh" else "Cause found, fixing", lang))
+    if resolved >= now or (stalls and rng.random() < 0.3):
+        if stalls and rng.random() < 0.4:
+            move("waiting", started + timedelta(minutes=30))
+        row["status"] = schema.STATUSES[status](lang)
+        return row, events
+    row |= {"resolved_at": resolved, "backup_done": schema.YES(lang), "summary": summary,
+            "verification": rng.choice(schema.VERIFICATIONS)(lang)}
+    move("resolved", resolved)
+    if closed < now:
+        row |= {"closed_at": closed, "confirmation": "已测试，问题解决" if lang == "zh" else "Tested, fixed",
+                "satisfaction": rng.choice([3, 4, 4, 5, 5, 5])}
+        move("closed", closed)
     row["status"] = schema.STATUSES[status](lang)
     return row, events
 

@@ -16,6 +16,7 @@ import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from .parse import text
 from .reader import read_book
 from .refresh import ticket_times
 from .settings import Settings
-from .sla import TicketTimes, evaluate
+from .sla import evaluate
 from .sources import archive_files, read_archive
 from .tickets import Ticket
 from .tracker import Tracker, load_tracker
@@ -107,23 +108,7 @@ def ticket_frame(entries, settings: Settings, calendar: BusinessCalendar, frozen
     inputs of every ticket that can be open at a month's end (not done, or done in a later month
     than reported), for judging it as it stood then.
     """
-    records = []
-    for ticket, history in entries:
-        if ticket.reported_at is None:
-            continue
-        resolved = (ticket.time("resolved_at") or ticket.time("closed_at")) if ticket.done else None
-        assigned = ticket.time("assigned_at")
-        times = ticket_times(ticket, history) if ticket.priority else None
-        records.append((
-            ticket.number, ticket.priority, ticket.done,
-            *(ticket.text(k) for k in ("channel", "module", "category", "department")),
-            ticket.satisfaction if ticket.satisfaction in range(1, 6) else None,
-            ticket.reported_at, assigned, resolved,
-            *_durations(ticket.reported_at, assigned, calendar), *_durations(ticket.reported_at, resolved, calendar),
-            _final(ticket, times, settings, calendar, frozen),
-            None if resolved and f"{resolved:%Y%m}" == f"{ticket.reported_at:%Y%m}" else times,
-            _reopens(history.status_changes),
-        ))
+    records = [_record(t, h, settings, calendar, frozen) for t, h in entries if t.reported_at is not None]
     frame = pd.DataFrame.from_records(records, columns=_COLUMNS)
     for key in _TIMES:
         frame[key] = pd.to_datetime(frame[key])
@@ -131,14 +116,21 @@ def ticket_frame(entries, settings: Settings, calendar: BusinessCalendar, frozen
     return frame
 
 
-def _final(ticket, times: TicketTimes | None, settings: Settings, calendar: BusinessCalendar,
-           frozen: bool) -> tuple[str, ...] | None:
-    """A done ticket's missed metrics; None for an open one or one without a readable priority."""
-    if not ticket.done or times is None:
-        return None
-    stored = frozen_breaches(ticket.raw.get("sla_state"), ticket.raw.get("breached")) if frozen else None
-    # A done ticket's outcome does not depend on "now": any moment will do.
-    return stored if stored is not None else evaluate(times, settings, calendar, times.reported_at).breached
+def _record(ticket: Ticket, history: History, settings: Settings, calendar: BusinessCalendar, frozen: bool) -> tuple:
+    reported, assigned = ticket.reported_at, ticket.time("assigned_at")
+    resolved = (ticket.time("resolved_at") or ticket.time("closed_at")) if ticket.done else None
+    judged = ticket.done and ticket.priority is not None
+    final = frozen_breaches(ticket.raw.get("sla_state"), ticket.raw.get("breached")) if judged and frozen else None
+    may_be_open = resolved is None or (resolved.year, resolved.month) != (reported.year, reported.month)
+    # The SLA inputs are built only when needed: most archived tickets need neither.
+    times = ticket_times(ticket, history) if ticket.priority and (may_be_open or (judged and final is None)) else None
+    if judged and final is None:
+        final = evaluate(times, settings, calendar, reported).breached  # a done ticket's outcome ignores "now"
+    return (ticket.number, ticket.priority, ticket.done,
+            *(ticket.text(k) for k in ("channel", "module", "category", "department")),
+            ticket.satisfaction if ticket.satisfaction in range(1, 6) else None, reported, assigned, resolved,
+            *_durations(reported, assigned, calendar), *_durations(reported, resolved, calendar),
+            final, times if may_be_open else None, _reopens(history.status_changes))
 
 
 def _durations(start: datetime, end: datetime | None, calendar: BusinessCalendar) -> tuple[float | None, ...]:
@@ -158,6 +150,7 @@ def _reopens(changes: list[tuple[datetime, str]]) -> tuple[datetime, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1024)  # the same few texts on every row
 def frozen_breaches(state: object, breached: object) -> tuple[str, ...] | None:
     """The metrics named in 超时项 of a done ticket whose SLA状态 was written; None when unreadable."""
     if schema.code_of(schema.SLA_STATES, state) not in ("met", "met_late"):
