@@ -12,9 +12,9 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 import xlsxwriter
 
@@ -80,7 +80,7 @@ def _deflate(data: bytes) -> bytes:
 
 def cell_xml(data: bytes, ref: str, inner: bytes, kind: str | None = None) -> bytes:
     """Sheet XML with cell ``ref``'s content replaced by ``inner`` (its style kept, its type ``kind``)."""
-    pattern = re.compile(rb'<c r="' + ref.encode() + rb'"([^>]*?)(/>|>.*?</c>)', re.S)
+    pattern = re.compile(rb'<c r="' + ref.encode() + rb'"([^>]*?)(/>|>.*?</c>)', re.DOTALL)
     m = pattern.search(data)
     assert m, ref
     attrs = re.sub(rb'\s+t="[^"]*"', b"", m.group(1)) + (f' t="{kind}"'.encode() if kind else b"")

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 
-import hostile
 from workbook import file_engine
 from workbook.changeset import ChangeSet
 from workbook.errors import FileProblem
@@ -28,6 +27,8 @@ from workbook.import_run import run_import
 from workbook.lifecycle import plan_new, run_step
 from workbook.reader import read_book
 from workbook.refresh import run_refresh
+
+import hostile
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2024, 5, 21, 10, 0)
@@ -59,12 +60,12 @@ def while_held(path: Path, command, other_write) -> threading.Thread:
     it. One that reads first plans on the old contents and can only fail when it comes to write.
     """
     holder = FileEngine(path, backups=0)
-    errors: list[BaseException] = []
+    errors: list[Exception] = []
 
     def target():
         try:
             command()
-        except BaseException as exc:  # reported to the test below
+        except Exception as exc:  # reported to the test below
             errors.append(exc)
     with holder.locked():
         worker = threading.Thread(target=target)

@@ -9,8 +9,10 @@ number unique and well formed, input cells untouched, and findings that point at
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import tempfile
 from dataclasses import replace
 from datetime import datetime, time, timedelta
@@ -152,6 +154,7 @@ LOG_ROW = st.fixed_dictionaries({"ticket_no": PLAUSIBLE["ticket_no"], "time": DA
 # Each example runs the real commands (~0.2 s); FUZZ_EXAMPLES=500 for a deeper run.
 TRACKER_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 TEMPLATE = Path(tempfile.mkdtemp(prefix="fuzz-template-")) / "template.xlsx"
+atexit.register(shutil.rmtree, TEMPLATE.parent, ignore_errors=True)
 build_template(TEMPLATE, "zh")
 
 

@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import hostile
 from workbook.cli import main
 from workbook.reader import read_book
+
+import hostile
 
 RESPONSE_DUE = datetime(2024, 5, 20, 14, 45)  # P1 reported 14:30 + 15 min, 24x7
 

@@ -38,9 +38,11 @@ from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
 from libreoffice import convert, needs_libreoffice
-from report_data import NOW, make_tracker
+from report_data import NOW, T, make_tracker, write_month
 from workbook.cli import main
-from workbook.report import make_report
+from workbook.calendar import BusinessCalendar
+from workbook.report import build_report, make_report
+from workbook.report_frame import load_frame
 from workbook.report_book import write_report
 
 TOTAL = "合计"
@@ -113,7 +115,8 @@ def test_mttr_median_and_p90_on_both_clocks(report):
 def test_volumes_of_tickets_reported_in_the_month(report):
     # 11 reported in May: all but T11 (April) and the April archive.
     assert report.table("volume_channel").rows == [
-        ["电话", 5, 5 / 11], ["在线工单", 2, 2 / 11], ["邮件", 2, 2 / 11], ["内部通讯群组", 1, 1 / 11], ["（空）", 1, 1 / 11]]
+        ["电话", 5, 5 / 11], ["在线工单", 2, 2 / 11], ["邮件", 2, 2 / 11], ["内部通讯群组", 1, 1 / 11],
+        ["（空）", 1, 1 / 11]]
     assert by_label(report, "volume_module") == {"VPN网关": [3, 3 / 11], "会议室A打印机": [3, 3 / 11],
                                                  "OA系统": [2, 2 / 11], "销售模块V3.2": [2, 2 / 11],
                                                  "邮件服务器": [1, 1 / 11]}
@@ -174,6 +177,32 @@ def test_cut_off_is_now_within_the_current_month(tracker):
     may = make_report(tracker, None, datetime(2024, 5, 31, 23, 0))
     assert may.month == "2024-05" and may.cut == datetime(2024, 5, 31, 23, 0)
     assert by_label(may, "sla_update")["P1"][2] == 0
+
+
+def test_archived_tickets_keep_the_sla_outcome_frozen_when_archived(tmp_path):
+    # By their times T13 met every target and T14 was assigned late; archived under other targets they
+    # were judged 超时完成 (response) and 达标. A later change of targets does not rewrite April.
+    path = make_tracker(tmp_path)
+    frozen = [T["T13"] | {"sla_state": "超时完成", "breached": "响应"}, T["T14"] | {"sla_state": "达标"}]
+    write_month(tmp_path / "archive" / "2024-04", "2024-04", frozen, [])
+    april = make_report(path, "2024-04", NOW)
+    assert by_label(april, "sla_response")["P3"] == [0, 1, 0, 0.0]
+    assert by_label(april, "sla_assignment")["P4"] == [1, 0, 0, 1.0]
+    assert by_label(april, "sla_overall")[TOTAL] == [1, 1, 0, 0.5]  # T11, open at the cut, is paused
+
+
+def test_an_english_tracker_gets_an_english_report(tracker, tmp_path):
+    loaded = load_frame(tracker)
+    settings = loaded.tracker.settings
+    english = build_report(loaded.frame, [], [], settings, BusinessCalendar.from_settings(settings), "2024-05", NOW,
+                           "en")
+    assert english.table("sla_overall").title == "SLA compliance: all targets"
+    assert by_label(english, "sla_overall")["Total"] == [3, 4, 4, 3 / 11]
+    assert [row[0] for row in english.table("backlog").rows] == ["< 1 day", "1–3 days", "3–7 days", "7–30 days",
+                                                                 "> 30 days"]
+    write_report(english, tmp_path / "en.xlsx")
+    assert CalamineWorkbook.from_path(str(tmp_path / "en.xlsx")).sheet_names == [
+        "Overview", "SLA", "Volumes", "Quality", "Reviews", "Trend"]
 
 
 # -- the command ----------------------------------------------------------------------------------------

@@ -130,7 +130,8 @@ def records(path, key):
 
 
 def test_review_command_records_once_marks_and_keeps_the_faq(tmp_path):
-    faq = [{"module": T["T1"]["module"], "symptom": "登录提示验证码错误", "solution": "重启", "source_tickets": "20240401-009"}]
+    faq = [{"module": T["T1"]["module"], "symptom": "登录提示验证码错误", "solution": "重启",
+            "source_tickets": "20240401-009"}]
     path = make_tracker(tmp_path, faq)
     plan = json.loads(review(path, "--dry-run", "--format", "json"))
     assert [n["tickets"] for n in plan["needs"]] == [

@@ -333,6 +333,8 @@ def report(path: Path, month: str | None, out: Path | None, now: datetime | None
     from .report import make_report
     from .report_book import default_path, write_report
 
+    if out is not None and out.resolve() == path.resolve():
+        raise click.UsageError("--out names the tracker itself; the report goes to a file of its own")
     result = make_report(path, month, now)
     if fmt == "json":
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))

@@ -3,7 +3,8 @@
 The kind comes from the file's content, not its name (an .xls saved as "tickets.xlsx" is common),
 and :mod:`workbook.safety` looks at it first. Workbooks are read with calamine, which reads all
 four formats; text with the csv module, as UTF-8 (with or without BOM) or else GB18030, the
-superset of GBK that Chinese Excel writes its CSV in.
+superset of GBK that Chinese Excel writes its CSV in, or UTF-16 when it starts with a byte-order
+mark (Excel's "Unicode Text", tab-separated).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from python_calamine import CalamineWorkbook
 
 from .book import Value
 from .errors import FileProblem
-from .safety import both, check_package
+from .safety import UTF16_BOMS, both, check_package
 
 SOURCE_KINDS = ("xlsx", "xls", "ods", "text")
 MAX_TEXT_BYTES = 100 * 2**20  # a CSV this big is no tracker export; reading it would only fill memory
@@ -60,7 +61,8 @@ def _read_text(path: Path) -> list[list[Value]]:
     if path.stat().st_size > MAX_TEXT_BYTES:
         raise FileProblem(f"{path}: {both('too_big', size=f'{path.stat().st_size >> 20} MB', limit='100 MB')}")
     data = path.read_bytes()
-    for encoding in ENCODINGS:
+    encodings = ("utf-16",) if data.startswith(UTF16_BOMS) else ENCODINGS
+    for encoding in encodings:
         try:
             content = data.decode(encoding)
             break

@@ -47,7 +47,7 @@ ALL = "overall"  # the pseudo-metric: every target of a ticket at once
 class Month:
     """The tickets behind one month's figures, and their SLA breaches, each computed once."""
 
-    def __init__(self, frame: pd.DataFrame, month: str, now: datetime, settings: Settings,
+    def __init__(self, frame: pd.DataFrame, reopens: pd.DataFrame, month: str, now: datetime, settings: Settings,
                  calendar: BusinessCalendar):
         self.month, self.settings = month, settings
         self.start, self.end = month_range(month)
@@ -59,9 +59,7 @@ class Month:
         self.final = self.resolved["final"].to_dict()
         self.at_cut = {i: None if t is None else evaluate(_as_of(t, self.cut), settings, calendar, self.cut).breached
                        for i, t in self.open["times"].items()}
-        reopened = f[f.reopens.map(len) > 0]
-        self.reopens = [(p, n) for p, n, times in zip(reopened.priority, reopened.number, reopened.reopens)
-                        for when in times if self.start <= when < self.end]
+        self.reopens = reopens[(reopens.when >= self.start) & (reopens.when < self.end)]
 
     def sla_counts(self, priority: str | None, metric: str) -> tuple[int, int, int]:
         """(met, breached, open-breached) of the priority's tickets (every priority when None)."""
@@ -92,6 +90,13 @@ def _as_of(times: TicketTimes, cut: datetime) -> TicketTimes:
                    pauses=tuple((s, seen(e)) for s, e in times.pauses if s < cut), done=False)
 
 
+def _reopen_events(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per reopening: the ticket's number and priority, and when."""
+    reopened = frame[frame.reopens.map(len) > 0]
+    rows = [(n, p, when) for n, p, times in zip(reopened.number, reopened.priority, reopened.reopens) for when in times]
+    return pd.DataFrame(rows, columns=["number", "priority", "when"]).astype({"when": "datetime64[ns]"})
+
+
 def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
@@ -114,8 +119,10 @@ def _mean(values: pd.Series) -> float | None:
 
 def build_report(frame: pd.DataFrame, reviews: list[Review], needs: list[Need], settings: Settings,
                  calendar: BusinessCalendar, month: str, now: datetime, lang: str) -> Report:
-    m = Month(frame, month, now, settings, calendar)
-    trend = [m if k == month else Month(frame, k, now, settings, calendar) for k in months_back(month, TREND_MONTHS)]
+    reopens = _reopen_events(frame)
+    m = Month(frame, reopens, month, now, settings, calendar)
+    trend = [m if k == month else Month(frame, reopens, k, now, settings, calendar)
+             for k in months_back(month, TREND_MONTHS)]
     todo = _reviews_todo(reviews, needs, now, lang)
     tables = [_overview(m, len(todo), lang)]
     tables += [_sla(m, metric, lang) for metric in (*schema.METRICS, ALL)]
@@ -183,7 +190,8 @@ def _volume(m: Month, key: str, lang: str) -> Table:
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     total = len(m.reported)
     header = schema.column("tickets", key).label(lang)
-    columns = [Column(key, header, "text"), Column("count", h("count", lang)), Column("share", h("share", lang), "percent")]
+    columns = [Column(key, header, "text"), Column("count", h("count", lang)),
+               Column("share", h("share", lang), "percent")]
     return Table(f"volume_{key}", "volume", TITLES["volume"](lang).format(column=header), columns,
                  [[name, int(n), _share(int(n), total)] for name, n in ordered], [Chart("bar", ("count",))])
 
@@ -205,8 +213,8 @@ def _recurring(m: Month, lang: str) -> Table:
 def _reopened(m: Month, lang: str) -> Table:
     rows = []
     for priority, label in _priorities(lang):
-        events = [n for p, n in m.reopens if priority is None or p == priority]
-        rows.append([label, len(events), len(set(events))])
+        events = m.reopens if priority is None else m.reopens[m.reopens.priority == priority]
+        rows.append([label, len(events), events.number.nunique()])
     columns = [Column("priority", h("priority", lang), "text"), Column("events", h("events", lang)),
                Column("tickets", h("tickets", lang))]
     return Table("reopens", "quality", TITLES["reopens"](lang), columns, rows, [Chart("col", ("events", "tickets"))])
@@ -214,7 +222,8 @@ def _reopened(m: Month, lang: str) -> Table:
 
 def _satisfaction(m: Month, lang: str) -> Table:
     ratings = m.resolved.satisfaction.dropna()
-    rows = [[f"{r}★", int((ratings == r).sum()), _share(int((ratings == r).sum()), len(ratings))] for r in range(1, 6)]
+    counts = [int((ratings == r).sum()) for r in range(1, 6)]
+    rows = [[f"{r}★", n, _share(n, len(ratings))] for r, n in zip(range(1, 6), counts)]
     columns = [Column("rating", h("rating", lang), "text"), Column("count", h("count", lang)),
                Column("share", h("share", lang), "percent")]
     return Table("satisfaction", "quality", TITLES["satisfaction"](lang), columns, rows, [Chart("col", ("count",))])

@@ -17,6 +17,7 @@ import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from datetime import datetime
 from pathlib import Path
 
@@ -53,12 +54,15 @@ def load_frame(path: Path) -> Loaded:
     as the tracker has it (an archive run stopped between its two writes)."""
     tracker = load_tracker(read_book(path))
     files = archive_files(path, tracker.settings)
-    calendar = BusinessCalendar.from_settings(tracker.settings)
-    with _pool(len(files)) as pool:
-        parts = pool.map(_archive_part, files, [tracker.settings] * len(files)) if pool else None
-        live = ticket_frame([(t, tracker.histories.get(t.number) or History()) for t in tracker.tickets],
-                            tracker.settings, calendar)
-        parts = list(parts) if pool else [_archive_part(f, tracker.settings) for f in files]
+    workers = min(len(files), os.cpu_count() or 1)
+    if workers > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            pending = pool.map(_archive_part, files, repeat(tracker.settings))
+            live = _live_frame(tracker)  # meanwhile
+            parts = list(pending)
+    else:  # one archive or one core: a worker would only add its start-up time
+        live = _live_frame(tracker)
+        parts = [_archive_part(f, tracker.settings) for f in files]
     seen = {t.number for t in tracker.tickets if t.number}
     frames, tickets = [live], list(tracker.tickets)
     for frame, basics in parts:
@@ -70,19 +74,9 @@ def load_frame(path: Path) -> Loaded:
     return Loaded(tracker, frame, tickets, files)
 
 
-class _pool:
-    """A process pool when there are several archives and cores, else None (reading inline is faster)."""
-
-    def __init__(self, files: int):
-        workers = min(files, os.cpu_count() or 1)
-        self.executor = ProcessPoolExecutor(workers) if workers > 1 else None
-
-    def __enter__(self) -> ProcessPoolExecutor | None:
-        return self.executor
-
-    def __exit__(self, *exc) -> None:
-        if self.executor:
-            self.executor.shutdown(cancel_futures=True)
+def _live_frame(tracker: Tracker) -> pd.DataFrame:
+    entries = [(t, tracker.histories.get(t.number) or History()) for t in tracker.tickets]
+    return ticket_frame(entries, tracker.settings, BusinessCalendar.from_settings(tracker.settings))
 
 
 def _archive_part(file: Path, settings: Settings) -> tuple[pd.DataFrame, list[tuple]]:

@@ -13,9 +13,6 @@ from datetime import date, datetime
 from . import schema
 from .schema import Label
 
-# Number formats of the report's columns: the workbook author maps them to Excel formats.
-FORMATS = ("text", "int", "percent", "minutes", "hours", "decimal", "date")
-
 SHEETS = {
     "overview": Label("概览", "Overview"),
     "sla": Label("SLA", "SLA"),
@@ -102,7 +99,7 @@ def h(key: str, lang: str) -> str:
 class Column:
     key: str
     header: str
-    fmt: str = "int"  # one of FORMATS
+    fmt: str = "int"  # text, int, percent (a share 0–1), minutes, hours, decimal or date
 
 
 @dataclass(frozen=True)
@@ -120,10 +117,6 @@ class Table:
     columns: list[Column]
     rows: list[list[object]]
     charts: list[Chart] = field(default_factory=list)
-
-    def column(self, key: str) -> list[object]:
-        i = [c.key for c in self.columns].index(key)
-        return [row[i] for row in self.rows]
 
     def as_dict(self) -> dict:
         keys = [c.key for c in self.columns]

@@ -10,6 +10,8 @@ The rules, decided here:
   recurrence). Groups are found first; a P1–P2 ticket inside one is covered by the group's review.
 - Tickets come from the live sheet and every archive: a P1 closed and archived on the last day of
   the month still gets its review, and a problem recurring across a month end is still seen.
+- `review` records each need as a 待复盘 row: owned by the ticket's engineer (a group's most frequent
+  one), due five working days later on the business calendar.
 - A Reviews row is finished when its 复盘状态 is 已完成, or is empty while a root cause is written (a
   review typed by hand); anything else is pending.
 - 需复盘 says 是 while a ticket's review is outstanding: a P1–P2 ticket without a finished review, or
@@ -147,31 +149,36 @@ def find_needs(tickets: Sequence[Ticket], reviews: Sequence[Review], settings: S
 
 
 def _recurring(tickets: Sequence[Ticket], settings: Settings, lang: str) -> Iterable[Need]:
-    """Greedy over each module/category in time order: the first window of D days holding N
-    tickets becomes a group, and the search goes on after its last ticket."""
-    count, window = settings.recurring_count, timedelta(days=settings.recurring_days)
-    if count < 2:
+    if settings.recurring_count < 2:
         return
     by_problem: dict[tuple[str, str], list[Ticket]] = defaultdict(list)
     for t in tickets:
         if t.text("module") and t.reported_at:
             by_problem[(t.text("module").casefold(), t.text("category").casefold())].append(t)
+    window = timedelta(days=settings.recurring_days)
     for members in by_problem.values():
-        members.sort(key=lambda t: (t.reported_at, t.number))
-        times = [t.reported_at for t in members]
-        i = 0
-        while i < len(members):
-            end = bisect_right(times, times[i] + window)
-            if end - i < count:
-                i += 1
-                continue
-            group = members[i:end]
-            reason = REASONS["recurring"](lang).format(module=group[0].text("module"), category=group[0].text("category"),
+        for group in _windows(members, settings.recurring_count, window):
+            first = group[0]
+            reason = REASONS["recurring"](lang).format(module=first.text("module"), category=first.text("category"),
                                                        days=settings.recurring_days, count=len(group))
             owners = Counter(t.text("assignee") for t in group if t.text("assignee"))
             owner = owners.most_common(1)[0][0] if owners else ""
             yield Need("recurring", tuple(sorted(t.number for t in group)), reason, owner)
+
+
+def _windows(members: list[Ticket], count: int, window: timedelta) -> Iterable[list[Ticket]]:
+    """Greedy in time order: the first window holding ``count`` tickets becomes a group (all of its
+    tickets), and the search goes on after the group's last ticket."""
+    members = sorted(members, key=lambda t: (t.reported_at, t.number))
+    times = [t.reported_at for t in members]
+    i = 0
+    while i < len(members):
+        end = bisect_right(times, times[i] + window)  # a ticket exactly D days later is inside
+        if end - i >= count:
+            yield members[i:end]
             i = end
+        else:
+            i += 1
 
 
 # -- the plan -------------------------------------------------------------------------------------------
@@ -200,7 +207,8 @@ def plan_review(tracker: Tracker, archived: Sequence[Ticket], now: datetime) -> 
 
 def run_review(engine: Engine, tracker_path: Path, now: datetime | None = None,
                dry_run: bool = False) -> tuple[Tracker, ReviewPlan]:
-    from .sources import archived_tickets
+    """Plan from the workbook and the archives beside ``tracker_path``; apply unless a dry run."""
+    from .sources import archived_tickets  # here: sources reaches refresh, which imports this module
 
     tracker = load_tracker(engine.read())
     archived = archived_tickets(tracker_path, tracker.settings)

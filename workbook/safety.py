@@ -29,6 +29,7 @@ CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, 
 # Excel wraps a password-protected .xlsx in a compound file holding this stream (UTF-16 name).
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 SPREADSHEET_TYPES = (
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
     "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
@@ -60,7 +61,7 @@ _CELL = re.compile(rb'<c\b(?=[^>]*?\br="([A-Z]+\d+)")(?:(?=[^>]*?\bs="(\d+)"))?'
 # Excel's built-in number formats that are dates or times (ECMA-376 18.8.30, with the CJK ones).
 BUILTIN_DATE_FORMATS = frozenset([*range(14, 23), *range(27, 37), 45, 46, 47, *range(50, 59)])
 _LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')  # quoted text, [colours]/[$-804], escaped characters
-_DATE_CODE = re.compile(r"[ymdhs]", re.I)
+_DATE_CODE = re.compile(r"[ymdhs]", re.IGNORECASE)
 
 
 def both(key: str, **values: object) -> str:
@@ -262,6 +263,8 @@ def _holds(path: Path, needle: bytes) -> bool:
 
 
 def _looks_like_text(head: bytes) -> bool:
+    if head.startswith(UTF16_BOMS):
+        return True  # Excel's "Unicode Text" export
     if b"\0" in head:
         return False
     for encoding in ("utf-8-sig", "gb18030"):
