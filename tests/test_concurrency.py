@@ -97,17 +97,12 @@ def test_import_waits_for_the_lock_and_keeps_the_other_write(tmp_path):
     assert reporters(path) == ["张伟", "另一人", "导入者"]
 
 
-@pytest.mark.xfail(strict=True, reason="run_refresh reads before it takes the lock, so a write in between "
-                                       "makes it fail ('changed since it was read') instead of waiting; "
-                                       "fix: wrap read+plan+apply in `with engine.locked():`")
 def test_refresh_waits_for_the_lock_and_keeps_the_other_write(tmp_path):
     path = hostile.tracker(tmp_path)
     while_held(path, lambda: run_refresh(FileEngine(path), NOW), append_reporter("另一人"))
     assert numbers(path) == ["20240520-001", "20240520-002"]
 
 
-@pytest.mark.xfail(strict=True, reason="lifecycle.run_step reads before it takes the lock (as run_refresh); "
-                                       "fix: wrap read+plan+apply in `with engine.locked():`")
 def test_new_waits_for_the_lock_and_keeps_the_other_write(tmp_path):
     path = hostile.tracker(tmp_path)
     fields = {k: v for k, v in hostile.TICKET.items() if k not in ("status", "reported_at")} | {"reporter": "新人"}

@@ -321,10 +321,11 @@ def plan_close(tracker: Tracker, number: str, now: datetime, *, summary: str | N
 
 def run_step(engine: Engine, plan, now: datetime | None = None, dry_run: bool = False) -> tuple[Tracker, ChangeSet]:
     """Read, plan with ``plan(tracker, now)``, and apply unless a dry run."""
-    tracker = load_tracker(engine.read())
-    changes = plan(tracker, now or local_now(tracker.settings))
-    if changes and not dry_run:
-        engine.apply(changes)
+    with engine.locked():
+        tracker = load_tracker(engine.read())
+        changes = plan(tracker, now or local_now(tracker.settings))
+        if changes and not dry_run:
+            engine.apply(changes)
     return tracker, changes
 
 

@@ -10,6 +10,7 @@ filters and scroll position are as they were when the button was pressed.
 from __future__ import annotations
 
 import re
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date, datetime, timedelta
 from itertools import groupby
 from typing import Iterator
@@ -39,6 +40,10 @@ class LiveEngine:
     def read(self) -> BookData:
         sheets = {sheet.name: SheetData(sheet.name, _sheet_rows(sheet)) for sheet in self.book.sheets}
         return BookData(sheets, self.book.fullname)
+
+    def locked(self) -> AbstractContextManager:
+        """Nothing to hold: Excel runs one macro at a time, and the user cannot type during it."""
+        return nullcontext()
 
     def apply(self, changes: ChangeSet) -> None:
         """Write ``changes``: cells first, in the coordinates they were read in, then removed rows.

@@ -57,10 +57,11 @@ class Refresh:
 
 
 def run_refresh(engine: Engine, now: datetime | None = None, dry_run: bool = False) -> tuple[Tracker, Refresh]:
-    tracker = load_tracker(engine.read())
-    result = plan_refresh(tracker, now or local_now(tracker.settings))
-    if result.changes and not result.blocked and not dry_run:
-        engine.apply(result.changes)
+    with engine.locked():
+        tracker = load_tracker(engine.read())
+        result = plan_refresh(tracker, now or local_now(tracker.settings))
+        if result.changes and not result.blocked and not dry_run:
+            engine.apply(result.changes)
     return tracker, result
 
 

@@ -6,6 +6,7 @@ Built from :class:`BookData` by any engine; everything a command plans is comput
 from __future__ import annotations
 
 from dataclasses import dataclass
+from contextlib import AbstractContextManager
 from typing import Protocol
 
 from .book import BookData, Table, find_table
@@ -17,11 +18,14 @@ from .tickets import Ticket, read_tickets
 
 
 class Engine(Protocol):
-    """What a command needs from a workbook: its values, and a way to apply a change set."""
+    """What a command needs from a workbook: its values, a way to apply a change set, and a lock
+    held from the read to the write so that two commands on one workbook run one after the other."""
 
     def read(self) -> BookData: ...
 
     def apply(self, changes: ChangeSet) -> None: ...
+
+    def locked(self) -> AbstractContextManager: ...
 
 
 @dataclass
