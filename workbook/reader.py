@@ -20,7 +20,9 @@ def read_book(path: str | Path, sheets: list[str] | None = None) -> BookData:
     check_package(path)  # refuse bombs, DTDs and sheets reaching row 1,048,576 before calamine sees them
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types for every unreadable package
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # calamine's own error types, and a Rust panic (a BaseException)
         raise FileProblem(f"{path}: not a readable Excel workbook ({exc})") from exc
     out = {}
     for name in workbook.sheet_names:
@@ -28,7 +30,9 @@ def read_book(path: str | Path, sheets: list[str] | None = None) -> BookData:
             continue
         try:
             rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        except Exception as exc:
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # a Rust panic in calamine is a BaseException, not an Exception
             raise FileProblem(f"{path}: sheet {name!r} cannot be read ({exc})") from exc
         out[name] = SheetData(name, [[None if v == "" else v for v in row] for row in rows])
     return BookData(out, str(path))

@@ -250,33 +250,18 @@ def _escape(text: str) -> bytes:
 
 def _value_xml(value: Value) -> tuple[bytes, bytes]:
     """(type attribute, children) of a cell holding ``value``. A str is always text, never a formula."""
-    encode = _ENCODERS.get(type(value))
-    if encode is not None:
-        return encode(value)
+    kind = type(value)
+    if kind is Formula:
+        return b"", b"<f>%s</f>" % _escape(value)
     if isinstance(value, str):
-        return _text_xml(str(value))
+        return b' t="inlineStr"', _inline(str(value))
+    if kind is bool:
+        return b' t="b"', b"<v>1</v>" if value else b"<v>0</v>"
     if isinstance(value, date):
-        return _date_xml(value)
-    return b"", b"<v>%r</v>" % (value if isinstance(value, int) else float(value))
-
-
-def _text_xml(value: str) -> tuple[bytes, bytes]:
-    return b' t="inlineStr"', _inline(value)
-
-
-def _date_xml(value: date) -> tuple[bytes, bytes]:
-    return b"", b"<v>%r</v>" % to_serial(value)
-
-
-_ENCODERS = {  # by exact type: the hot path of a refresh
-    str: _text_xml,
-    datetime: _date_xml,
-    date: _date_xml,
-    bool: lambda value: (b' t="b"', b"<v>1</v>" if value else b"<v>0</v>"),
-    int: lambda value: (b"", b"<v>%d</v>" % value),
-    float: lambda value: (b"", b"<v>%r</v>" % value),
-    Formula: lambda value: (b"", b"<f>%s</f>" % _escape(value)),
-}
+        return b"", b"<v>%r</v>" % to_serial(value)
+    if isinstance(value, int):
+        return b"", b"<v>%d</v>" % value
+    return b"", b"<v>%r</v>" % float(value)
 
 
 @lru_cache(maxsize=4096)  # a refresh writes the same few states and flags on every row
