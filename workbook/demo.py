@@ -16,6 +16,7 @@ from .book import find_table
 from .changeset import ChangeSet
 from .file_engine import FileEngine
 from .log import status_change_text
+from .messages import say
 from .refresh import run_refresh
 from .numbering import assign_numbers
 from .settings import LISTS, defaults, local_now
@@ -47,7 +48,11 @@ PRIORITY_WEIGHTS = {"P1": 5, "P2": 15, "P3": 50, "P4": 30}
 
 
 def make_demo(directory: Path, lang: str, count: int, now: datetime | None = None) -> list[str]:
-    """Write ``directory/工单跟踪.xlsx`` (or tracker.xlsx) and return lines describing it."""
+    """Write a tracker into ``directory``, refresh it, archive the months before this one and
+    write last month's report; return lines saying what was made and where."""
+    from .archive_store import run_archive
+    from .report import make_report
+    from .report_book import default_path, write_report
     from .template import build_template
 
     now = now or local_now(defaults())
@@ -57,8 +62,18 @@ def make_demo(directory: Path, lang: str, count: int, now: datetime | None = Non
     engine = FileEngine(path)
     tickets, log = demo_rows(count, now, lang)
     engine.apply(_rows_change_set(engine, tickets, log))
-    tracker, result = run_refresh(engine, now)
-    return [str(path), *result.summary(lang)]
+    _, refreshed = run_refresh(engine, now)
+    lines = [say("demo_tracker", lang, path=path, count=count), *("  " + line for line in refreshed.summary(lang))]
+    _, archived = run_archive(path, all_before=f"{now:%Y-%m}", now=now)
+    for month in archived.plan.months:
+        lines.append(say("demo_archived", lang, month=month.month, count=len(month.numbers),
+                         file=path.parent / month.file))
+    last_month = f"{(now.replace(day=1) - timedelta(days=1)):%Y-%m}"
+    report = make_report(path, last_month, now)
+    target = default_path(path, last_month, lang)
+    write_report(report, target)
+    lines.append(say("demo_report", lang, month=last_month, path=target))
+    return lines
 
 
 def demo_rows(count: int, now: datetime, lang: str, seed: int = 7) -> tuple[list[dict], list[dict]]:
