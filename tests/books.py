@@ -24,3 +24,28 @@ def make_book(tickets: list[dict], log: list[dict] = (), lang: str = "zh", revie
         name = schema.SHEETS[key](lang)
         sheets[name] = SheetData(name, sheet_rows(key, list(records), lang))
     return BookData(sheets)
+
+
+def type_rows(path, records: list[dict]) -> None:
+    """Write ``records`` (schema key -> value) under the Tickets header of the workbook at ``path``,
+    through the file engine, as an agent typing rows would."""
+    from workbook.book import find_table
+    from workbook.changeset import ChangeSet
+    from workbook.file_engine import FileEngine
+
+    engine = FileEngine(path, backups=0)
+    table = find_table(engine.read(), "tickets")
+    changes = ChangeSet()
+    for i, record in enumerate(records):
+        for key, value in record.items():
+            changes.set(table.name, table.first_row + i, table.columns[key], value)
+    engine.apply(changes)
+
+
+def typed_tracker(path, records: list[dict], lang: str = "zh"):
+    """A new template tracker at ``path`` with ``records`` typed in."""
+    from workbook.template import build_template
+
+    build_template(path, lang)
+    type_rows(path, records)
+    return path

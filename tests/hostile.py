@@ -18,11 +18,8 @@ from pathlib import Path
 
 import xlsxwriter
 
+from books import typed_tracker
 from workbook import schema
-from workbook.book import find_table
-from workbook.changeset import ChangeSet
-from workbook.file_engine import FileEngine
-from workbook.template import build_template
 
 NOW = "2024-05-21 10:00"
 TICKET = {"reported_at": datetime(2024, 5, 20, 14, 30), "reporter": "张伟", "module": "销售模块V3.2",
@@ -36,16 +33,7 @@ SHEET1 = "xl/worksheets/sheet1.xml"  # the template's 工单 sheet
 
 def tracker(folder: Path, records: list[dict] = (TICKET,), lang: str = "zh", name: str = "tracker.xlsx") -> Path:
     """A template tracker with ``records`` (schema key -> value) typed under the header."""
-    path = folder / name
-    build_template(path, lang)
-    engine = FileEngine(path, backups=0)
-    table = find_table(engine.read(), "tickets")
-    changes = ChangeSet()
-    for i, record in enumerate(records):
-        for key, value in record.items():
-            changes.set(table.name, table.first_row + i, table.columns[key], value)
-    engine.apply(changes)
-    return path
+    return typed_tracker(folder / name, list(records), lang)
 
 
 def rewrite(path: Path, member: str, change: Callable[[bytes], bytes], out: Path | None = None) -> Path:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from books import typed_tracker
 from workbook import schema
 from workbook.book import BookData, find_table
 from workbook.button import press
@@ -24,7 +25,6 @@ from workbook.file_engine import FileEngine
 from workbook.live_engine import TEXT_PREFIX, LiveEngine, blocks, excel_value
 from workbook.reader import read_book
 from workbook.refresh import run_refresh
-from workbook.template import build_template
 
 # The remote interpreter is part of xlwings PRO; xlwings accepts this key for noncommercial use.
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
@@ -53,16 +53,7 @@ EXCEL_DATETIME = re.compile(r"^\d{4}-\d\d-\d\d( \d\d:\d\d:\d\d)?$")  # how the r
 # -- a tracker file, and the same tracker as a remote book ---------------------------------------------
 
 def tracker_file(folder: Path, records=TICKETS, lang: str = "zh") -> Path:
-    path = folder / "tracker.xlsx"
-    build_template(path, lang)
-    engine = FileEngine(path, backups=0)
-    table = find_table(engine.read(), "tickets")
-    changes = ChangeSet()
-    for i, record in enumerate(records):
-        for key, value in record.items():
-            changes.set(table.name, table.first_row + i, table.columns[key], value)
-    engine.apply(changes)
-    return path
+    return typed_tracker(folder / "tracker.xlsx", list(records), lang)
 
 
 def remote_book(book: BookData, name: str = "tracker.xlsm"):

@@ -14,9 +14,9 @@ import xlsxwriter
 from click.testing import CliRunner
 from libreoffice import convert, needs_libreoffice
 
+from books import type_rows
 from workbook import schema
 from workbook.book import find_table
-from workbook.changeset import ChangeSet
 from workbook.cli import main
 from workbook.file_engine import FileEngine
 from workbook.macro import BUTTONS, build_macro_workbook, macro_call, vba_project
@@ -44,16 +44,6 @@ def buttons_vml(path: Path) -> tuple[str, bytes]:
 
 def macros(vml: bytes) -> list[str]:
     return [unescape(m) for m in re.findall(r"<x:FmlaMacro>(.*?)</x:FmlaMacro>", vml.decode())]
-
-
-def typed(path: Path, records: list[dict]) -> None:
-    engine = FileEngine(path, backups=0)
-    table = find_table(engine.read(), "tickets")
-    changes = ChangeSet()
-    for i, record in enumerate(records):
-        for key, value in record.items():
-            changes.set(table.name, table.first_row + i, table.columns[key], value)
-    engine.apply(changes)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -87,7 +77,7 @@ def test_an_xlsm_name_alone_makes_the_macro_workbook_and_xlsx_refuses_macro(tmp_
 def test_refresh_and_archive_keep_the_vba_project_and_buttons(tmp_path):
     path = tmp_path / "工单跟踪.xlsm"
     build_macro_workbook(path)
-    typed(path, [CLOSED, OPEN])
+    type_rows(path, [CLOSED, OPEN])
     pkg = Package.open(path)
     vml_part, _ = buttons_vml(path)
     kept = {part: pkg.member(part).data for part in ("xl/vbaProject.bin", vml_part)}
