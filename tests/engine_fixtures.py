@@ -9,6 +9,7 @@ Excel-saved fixture macro01.xlsm.
 
 from __future__ import annotations
 
+import io
 import struct
 import zipfile
 import zlib
@@ -70,9 +71,8 @@ def make_tracker(path: Path, rows: int = 20, vba: Path | None = None) -> Path:
     ws = wb.add_worksheet(TICKETS)
     dash = wb.add_worksheet(DASHBOARD)
     last = rows  # 0-based last data row
-    for c, header in enumerate(HEADERS):
-        fmt = when if schema.TICKET_COLUMNS[c].kind is schema.Kind.DATETIME else None
-        ws.set_column(c, c, 14, fmt)
+    for c, column in enumerate(schema.TICKET_COLUMNS):
+        ws.set_column(c, c, 14, when if column.kind is schema.Kind.DATETIME else None)
     for i in range(rows):
         for c, value in enumerate(ticket(i)):
             if isinstance(value, datetime):
@@ -95,7 +95,7 @@ def make_tracker(path: Path, rows: int = 20, vba: Path | None = None) -> Path:
     ws.write_comment(2, 0, "客户很急")
     ws.insert_textbox(1, len(HEADERS) + 3, "看这里", {"width": 200, "height": 60})
     ws.insert_button(4, len(HEADERS) + 3, {"macro": "SampleCall", "caption": "Refresh"})
-    ws.insert_image(8, len(HEADERS) + 3, "tiny.png", {"image_data": _bytes_io(tiny_png())})
+    ws.insert_image(8, len(HEADERS) + 3, "tiny.png", {"image_data": io.BytesIO(tiny_png())})
     for i in range(min(rows, 5)):
         ws.write_number(i + 1, len(HEADERS) + 1, i + 1)
         ws.write_number(i + 1, len(HEADERS) + 2, i * 2)
@@ -114,11 +114,6 @@ def make_tracker(path: Path, rows: int = 20, vba: Path | None = None) -> Path:
         wb.set_vba_name("ThisWorkbook")
     wb.close()
     return path
-
-
-def _bytes_io(data: bytes):
-    import io
-    return io.BytesIO(data)
 
 
 def add_calc_chain(path: Path) -> None:

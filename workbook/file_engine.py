@@ -274,9 +274,9 @@ def _verify(tmp: Path, old: Package, replaced: dict, dropped: set[str], expected
     for name, want in expected.items():
         try:
             _compare(name, want, _read_back(tmp, name))
-        except VerifyError:
+        except (VerifyError, KeyboardInterrupt, SystemExit):
             raise
-        except Exception as exc:  # calamine raises its own error types for whatever it cannot read
+        except BaseException as exc:  # calamine's own error types, and a Rust panic (a BaseException)
             raise VerifyError(f"the written sheet {name!r} cannot be read back ({exc}); the original was kept") from exc
 
 
