@@ -113,10 +113,6 @@ def test_new_waits_for_the_lock_and_keeps_the_other_write(tmp_path):
     assert reporters(path) == ["张伟", "另一人", "新人"]
 
 
-@pytest.mark.xfail(strict=True, reason="FileEngine.read() drops its snapshot when the file changes during the "
-                                       "read, and apply() then plans nothing against the new file: the change "
-                                       "set computed from the old one is written over the other command's rows; "
-                                       "fix: apply() refuses when the last read() saw the file change")
 def test_a_file_replaced_during_the_read_is_not_written_over(tmp_path, monkeypatch):
     path = hostile.tracker(tmp_path)
     real_read = file_engine.read_book

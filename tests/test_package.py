@@ -18,7 +18,7 @@ from engine_fixtures import EXCEL_SAVED, add_calc_chain, raw_members
 from workbook.errors import FileProblem, LockedError
 from workbook.package import DateStyles, Package, deflate, drop_calc_chain, is_date_format, patch_workbook
 from workbook.ranges import RowMap
-from workbook.safe_write import (BACKUP_DIR, advisory_lock, backups_of, check_openable, check_package,
+from workbook.safe_write import (BACKUP_DIR, advisory_lock, backups_of, check_openable,
                                  remove_stale_temps, replace_file, temp_name)
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -125,11 +125,11 @@ def test_date_format_detection(code, is_date):
 # -- is it a workbook, and is it free ---------------------------------------------------------------
 
 @pytest.mark.parametrize("name, content, message", [
-    ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "97-2003"),
+    ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "old .xls workbook"),
     ("list.csv", b"a,b\n1,2\n", "CSV"),
-    ("sheet.ods", b"PK\x03\x04", "OpenDocument"),
-    ("locked.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "password"),
-    ("text.xlsx", b"hello", "not a zip"),
+    ("sheet.ods", b"PK\x03\x04", "damaged"),
+    ("renamed.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "old .xls workbook"),
+    ("text.xlsx", b"hello", "text file"),
     ("empty.xlsx", b"", "empty"),
     ("cut.xlsx", b"PK\x03\x04" + b"\0" * 50, "damaged"),
 ])
@@ -145,14 +145,14 @@ def test_zip_that_is_not_a_workbook(tmp_path):
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("readme.txt", "hi")
     with pytest.raises(FileProblem, match="not an Excel workbook"):
-        check_package(path)
+        check_openable(path)
 
 
 def test_missing_and_directory(tmp_path):
     with pytest.raises(FileProblem, match="no such file"):
         check_openable(tmp_path / "nope.xlsx")
     (tmp_path / "dir.xlsx").mkdir()
-    with pytest.raises(FileProblem, match="not a file"):
+    with pytest.raises(FileProblem, match="is a folder"):
         check_openable(tmp_path / "dir.xlsx")
 
 

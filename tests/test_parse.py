@@ -78,3 +78,9 @@ def test_priority_lookalikes(text):
                                        ("已修复", "resolved"), ("等待用户", "waiting"), ("已派单", "assigned")])
 def test_status_variants(text, code):
     assert parse_status(text) == code
+
+
+def test_superscripts_are_not_whole_numbers():
+    from workbook.parse import parse_int
+
+    assert parse_int("¹") is None and parse_int("4") == 4

@@ -242,7 +242,7 @@ def macro_install(path: Path, output: Path | None, force: bool, lang: str | None
     Example: track-xls macro install 工单跟踪.xlsx
     """
     from .macro import install
-    from .safe_write import check_package
+    from .safety import check_package
 
     lang = lang or "zh"
     target = output or path.with_suffix(".xlsm")

@@ -25,7 +25,7 @@ from lxml import etree
 from python_calamine import CalamineWorkbook
 
 from .book import BookData, SheetData, Value
-from .cells import a1, to_serial
+from .cells import EXCEL_EPOCH, a1
 from .changeset import ChangeSet
 from .errors import FileProblem, InputError, VerifyError
 from .package import (COMMENTS, STYLES, TABLE, THREADED_COMMENTS, VML, DateStyles, Deflated, Package, deflate,
@@ -42,6 +42,7 @@ MAX_ROWS, MAX_COLS = 1_048_576, 16_384  # Excel's sheet size
 MAX_TEXT = 32_767  # Excel's limit on the characters in one cell
 # Excel's serials count a 1900-02-29 that never was: days before March 1900 read back a day off.
 FIRST_DATE = date(1900, 3, 1)
+HALF_SECOND = 0.5 / 86400 + 1e-9  # in days
 
 
 class FileEngine:
@@ -57,7 +58,9 @@ class FileEngine:
         book = read_book(self.path)
         # Kept to verify the next apply against, as a copy: the caller may change its rows.
         copy = BookData({n: SheetData(n, [list(r) for r in s.rows]) for n, s in book.sheets.items()}, book.source)
-        self._read = (stamp, copy) if _stamp(self.path) == stamp else None
+        # A file replaced while it was being read leaves no stamp: apply() then refuses to write a
+        # change set planned on a state of the file that may not be the one on disk.
+        self._read = (stamp if _stamp(self.path) == stamp else None, copy)
         return book
 
     @contextmanager
@@ -308,15 +311,18 @@ def _same(want: Value, got: object) -> bool:
         return want is None and got is None
     if isinstance(want, str) or isinstance(got, str) or isinstance(want, bool) or isinstance(got, bool):
         return type(want) is type(got) and want == got
-    return abs(_number(want) - _number(got)) < 1e-6  # a date reads back as a date or as its serial
+    # A date reads back as a date or as its serial; calamine rounds date-times to the second.
+    tolerance = HALF_SECOND if isinstance(got, (date, time)) else 1e-6
+    return abs(_number(want) - _number(got)) <= tolerance
 
 
 def _number(value) -> float:
     """A value as Excel stores it; calamine gives a serial below 1 in a date-formatted cell as a time."""
     if isinstance(value, date) and _day(value) < FIRST_DATE:  # a small number in a date-formatted cell
         return (_day(value) - date(1899, 12, 31)).days + _number(value.time() if isinstance(value, datetime) else time())
-    if isinstance(value, date):
-        return to_serial(value)
+    if isinstance(value, date):  # exactly, to the microsecond calamine reads back
+        moment = value if isinstance(value, datetime) else datetime.combine(value, time())
+        return (moment - EXCEL_EPOCH).total_seconds() / 86400
     if isinstance(value, time):
         return (value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6) / 86400
     if isinstance(value, timedelta):

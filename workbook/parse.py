@@ -130,7 +130,7 @@ def parse_int(value: object) -> int | None:
         return int(value)
     if isinstance(value, str):
         text = value.strip().rstrip("星★分")
-        return int(text) if text.isdigit() else None
+        return int(text) if text.isascii() and text.isdigit() else None  # '¹'.isdigit() is true too
     return None
 
 

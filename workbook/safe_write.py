@@ -13,54 +13,17 @@ import re
 import shutil
 import time
 import uuid
-import zipfile
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
 from .errors import FileProblem, LockedError
+from .safety import check_kind
 
 BACKUP_DIR = ".track-xls-backups"
 LOCK_WAIT = 30.0  # seconds a command waits for another track-xls command on the same file
 
-_WRONG_KIND = {
-    ".xls": "an Excel 97-2003 workbook: open it in Excel and save it as .xlsx",
-    ".xlsb": "a binary Excel workbook: open it in Excel and save it as .xlsx",
-    ".xltx": "an Excel template: save a workbook made from it as .xlsx",
-    ".xltm": "an Excel template: save a workbook made from it as .xlsm",
-    ".ods": "an OpenDocument spreadsheet: save it as .xlsx",
-    ".csv": "a CSV text file, not a workbook",
-}
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: .xls, or an .xlsx encrypted with a password
-_MAIN_TYPES = (b"spreadsheetml.sheet.main+xml", b"sheet.macroEnabled.main+xml")
-
-
-def check_package(path: str | Path) -> None:
-    """FileProblem unless ``path`` is an existing .xlsx/.xlsm workbook package."""
-    path = Path(path)
-    if not path.exists():
-        raise FileProblem(f"{path}: no such file")
-    if not path.is_file():
-        raise FileProblem(f"{path}: not a file")
-    suffix = path.suffix.lower()
-    if suffix not in (".xlsx", ".xlsm"):
-        kind = _WRONG_KIND.get(suffix, "not an Excel workbook")
-        raise FileProblem(f"{path}: {kind}; track-xls works on .xlsx and .xlsm workbooks")
-    with open(path, "rb") as f:
-        magic = f.read(8)
-    if magic == _OLE:
-        raise FileProblem(f"{path}: password-protected, or an old .xls renamed; "
-                          f"save it in Excel as .xlsx without a password")
-    if not magic.startswith(b"PK\x03\x04"):
-        raise FileProblem(f"{path}: not an Excel workbook ({'empty file' if not magic else 'not a zip package'})")
-    try:
-        with zipfile.ZipFile(path) as z:
-            types = z.read("[Content_Types].xml") if "[Content_Types].xml" in z.namelist() else b""
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise FileProblem(f"{path}: damaged workbook, the zip package cannot be read ({exc})") from exc
-    if not any(t in types for t in _MAIN_TYPES):
-        raise FileProblem(f"{path}: a zip package but not an Excel workbook")
 
 
 def check_not_open(path: str | Path) -> None:
@@ -75,8 +38,8 @@ def check_not_open(path: str | Path) -> None:
 
 
 def check_openable(path: str | Path) -> None:
-    """FileProblem for a missing, damaged or non-Excel file; LockedError when Excel or LibreOffice has it."""
-    check_package(path)
+    """FileProblem for a missing or non-Excel file; LockedError when Excel or LibreOffice has it."""
+    check_kind(path)
     check_not_open(path)
 
 

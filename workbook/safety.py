@@ -90,11 +90,9 @@ def sniff(path: str | Path) -> str:
     return "text" if _looks_like_text(head) else "unknown"
 
 
-def check_package(path: str | Path, kinds: tuple[str, ...] = ("xlsx",)) -> str:
-    """``path``'s kind (see :func:`sniff`) when it is one of ``kinds`` and safe to read; else FileProblem.
-
-    The default accepts .xlsx/.xlsm packages only; import also takes "xls", "ods" and "text".
-    """
+def check_kind(path: str | Path, kinds: tuple[str, ...] = ("xlsx",)) -> str:
+    """``path``'s kind (see :func:`sniff`) when it is one of ``kinds``; else FileProblem. Cheap: the
+    members are not inflated (writers call this; readers call :func:`check_package`)."""
     path = Path(path)
     if not path.exists():
         raise FileProblem(f"{path}: {both('no_file')}")
@@ -103,8 +101,17 @@ def check_package(path: str | Path, kinds: tuple[str, ...] = ("xlsx",)) -> str:
     kind = sniff(path)
     if kind not in kinds:
         raise FileProblem(f"{path}: {both('kind_' + kind)}")
+    return kind
+
+
+def check_package(path: str | Path, kinds: tuple[str, ...] = ("xlsx",)) -> str:
+    """``path``'s kind (see :func:`sniff`) when it is one of ``kinds`` and safe to read; else FileProblem.
+
+    The default accepts .xlsx/.xlsm packages only; import also takes "xls", "ods" and "text".
+    """
+    kind = check_kind(path, kinds)
     if kind in ("xlsx", "ods"):
-        _check_members(path)
+        _check_members(Path(path))
     return kind
 
 
