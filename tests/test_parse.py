@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 import pytest
 
-from workbook.parse import parse_datetime, parse_priority, parse_status
+from workbook.parse import parse_datetime, parse_int, parse_priority, parse_status
 
 
 @pytest.mark.parametrize("text", ["2024-05-20 14:30", "2024/5/20 14:30", "2024年5月20日 14:30", "2024-05-2014:30",
@@ -81,6 +81,4 @@ def test_status_variants(text, code):
 
 
 def test_superscripts_are_not_whole_numbers():
-    from workbook.parse import parse_int
-
     assert parse_int("¹") is None and parse_int("4") == 4

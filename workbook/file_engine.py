@@ -133,12 +133,12 @@ def _owned_sheets(pkg: Package, changes: ChangeSet) -> dict[str, str]:
         if name not in parts:
             raise InputError(f"no worksheet named {name!r} in {pkg.source}")
         for (r, c), value in edits.items():
-            _check_cell(name, r, c, value)
+            check_cell(name, r, c, value)
         owned[name] = parts[name]
     return owned
 
 
-def _check_cell(sheet: str, r: int, c: int, value: Value) -> None:
+def check_cell(sheet: str, r: int, c: int, value: Value) -> None:
     if not (0 <= r < MAX_ROWS and 0 <= c < MAX_COLS):
         raise InputError(f"cell ({r}, {c}) is outside an Excel sheet", sheet)
     if isinstance(value, str):

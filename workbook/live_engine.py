@@ -18,7 +18,7 @@ from typing import Iterator
 from .book import BookData, SheetData, Value
 from .changeset import ChangeSet
 from .errors import InputError
-from .file_engine import _check_cell as check_cell  # one set of rules for what a cell may hold
+from .file_engine import check_cell  # one set of rules for what a cell may hold
 
 # Excel reads a string written into a cell the way it reads typing: '=1+1' becomes a formula, '001'
 # a number, '2024-05' a date, 'TRUE' a boolean. It only does so for strings holding a digit, a

@@ -38,6 +38,7 @@ from . import schema
 from .errors import FileProblem
 from .messages import say
 from .schema import Label
+from .package import rels_part_of, resolve_target
 from .sheet_xml import PARSER
 
 ENTRY_MODULE = "workbook.button"
@@ -148,7 +149,7 @@ def _workbook_part(parts: dict[str, bytes]) -> str:
 
 def _sheet_parts(parts: dict[str, bytes], book: str) -> dict[str, str]:
     """Sheet name -> worksheet part, in tab order."""
-    targets = {rel.get("Id"): _resolve(book, rel.get("Target")) for rel in _rels(parts, _rels_part(book))
+    targets = {rel.get("Id"): resolve_target(book, rel.get("Target")) for rel in _rels(parts, rels_part_of(book))
                if rel.get("Type", "").endswith("/worksheet")}
     root = etree.fromstring(parts[book], PARSER)
     return {s.get("name"): targets[s.get(f"{{{R_NS}}}id")] for s in root.iter(f"{{{_ns(root)}}}sheet")
@@ -188,7 +189,7 @@ def _add_buttons(parts: dict[str, bytes], sheet: str, lang: str) -> None:
     ns = _ns(root)
     existing = root.find(f"{{{ns}}}legacyDrawing")
     if existing is not None:
-        vml = _resolve(sheet, _target(parts, sheet, existing.get(f"{{{R_NS}}}id")))
+        vml = resolve_target(sheet, _target(parts, sheet, existing.get(f"{{{R_NS}}}id")))
         parts[vml] = _append_shapes(parts[vml], _column_pixels(root, ns), lang)
         return
     vml = _free_name(parts, "xl/drawings/vmlDrawing{}.vml")
@@ -282,7 +283,7 @@ def _content_types(parts: dict[str, bytes], book: str) -> None:
 
 
 def _add_relationship(parts: dict[str, bytes], part: str, kind: str, target: str) -> str:
-    rels_part = _rels_part(part)
+    rels_part = rels_part_of(part)
     if rels_part in parts:
         root = etree.fromstring(parts[rels_part], PARSER)
     else:
@@ -297,23 +298,13 @@ def _add_relationship(parts: dict[str, bytes], part: str, kind: str, target: str
 
 
 def _target(parts: dict[str, bytes], part: str, r_id: str) -> str:
-    return next(rel.get("Target") for rel in _rels(parts, _rels_part(part)) if rel.get("Id") == r_id)
+    return next(rel.get("Target") for rel in _rels(parts, rels_part_of(part)) if rel.get("Id") == r_id)
 
 
 def _rels(parts: dict[str, bytes], rels_part: str) -> list:
     if rels_part not in parts:
         return []
     return list(etree.fromstring(parts[rels_part], PARSER).iter(f"{{{REL_NS}}}Relationship"))
-
-
-def _rels_part(part: str) -> str:
-    return posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
-
-
-def _resolve(source: str, target: str) -> str:
-    if target.startswith("/"):
-        return target[1:]
-    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
 
 
 def _free_name(parts: dict[str, bytes], pattern: str) -> str:

@@ -104,10 +104,10 @@ class Package:
 
     def rels(self, part: str) -> list[tuple[str, str, str]]:
         """(id, type, target part) of each internal relationship of ``part``."""
-        rels_part = _rels_part(part)
+        rels_part = rels_part_of(part)
         if self.name(rels_part) is None:
             return []
-        return [(rel.get("Id"), rel.get("Type", ""), _resolve(part, rel.get("Target", "")))
+        return [(rel.get("Id"), rel.get("Type", ""), resolve_target(part, rel.get("Target", "")))
                 for rel in xml(self.read(rels_part)).iter(f"{{{REL_NS}}}Relationship")
                 if rel.get("TargetMode") != "External"]
 
@@ -183,12 +183,12 @@ def _member(blob: bytes, info: zipfile.ZipInfo) -> Member:
     return Member(info, blob[at:start], blob[start:end])
 
 
-def _rels_part(part: str) -> str:
+def rels_part_of(part: str) -> str:
     """Where a part's relationships live: xl/workbook.xml -> xl/_rels/workbook.xml.rels."""
     return posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
 
 
-def _resolve(source: str, target: str) -> str:
+def resolve_target(source: str, target: str) -> str:
     if target.startswith("/"):
         return target[1:]
     return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
@@ -310,7 +310,7 @@ def drop_calc_chain(pkg: Package) -> tuple[dict[str, bytes], set[str]]:
     chains = pkg.related(book, CALC_CHAIN)
     if not chains:
         return {}, set()
-    rels_part = _rels_part(book)
+    rels_part = rels_part_of(book)
     rels_data, types_data = pkg.read(rels_part), pkg.read(CONTENT_TYPES)
     rels = xml(rels_data)
     for rel in list(rels):
