@@ -20,7 +20,7 @@ from workbook import schema
 from workbook.archive_book import read_archive
 from workbook.changeset import ChangeSet
 from workbook.cli import main
-from workbook.demo import make_demo
+from workbook.demo import make_demo_tracker
 from workbook.file_engine import FileEngine
 from workbook.reader import read_book
 from workbook.tracker import load_tracker
@@ -32,8 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def master(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("master")
-    make_demo(folder, "zh", 100, NOW)
-    return folder / "工单跟踪.xlsx"
+    path, _ = make_demo_tracker(folder, "zh", 100, NOW)
+    return path
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from workbook.archive import Rows, expired, merge, parse_month, plan_archive, su
 from workbook.archive_book import read_archive, write_archive
 from workbook.book import find_table
 from workbook.changeset import ChangeSet
-from workbook.demo import make_demo
+from workbook.demo import make_demo_tracker
 from workbook.file_engine import FileEngine
 from workbook.parse import parse_datetime
 from workbook.reader import read_book
@@ -78,8 +78,7 @@ def test_archive_workbook_is_a_filterable_table_with_a_summary(tracker):
 
 
 def test_english_tracker_gets_an_english_archive(tmp_path):
-    make_demo(tmp_path, "en", 30, NOW)
-    path = tmp_path / "tracker.xlsx"
+    path, _ = make_demo_tracker(tmp_path, "en", 30, NOW)
     result = cli(path, "--all-before", "2024-06", "--now", "2024-06-15 10:00")
     assert result.exit_code == 0 and "ticket(s) moved to archive/" in result.output
     file = archive_files(path)[0]

@@ -10,11 +10,13 @@ from .tracker import Engine, Tracker, load_tracker
 from .validation import Finding, check_tickets
 
 
-def run_check(engine: Engine, now: datetime | None = None) -> tuple[Tracker, list[Finding], list[str]]:
-    """(tracker, findings, notes): findings are errors; notes are calendar warnings."""
+def run_check(engine: Engine, now: datetime | None = None,
+              lang: str | None = None) -> tuple[Tracker, list[Finding], list[str]]:
+    """(tracker, findings, notes): findings are errors, told in ``lang`` (default: the workbook's);
+    notes are calendar warnings."""
     tracker = load_tracker(engine.read())
     now = now or local_now(tracker.settings)
-    findings = check_tickets(tracker.tickets_table, tracker.tickets, now, tracker.lang, tracker.reserved)
+    findings = check_tickets(tracker.tickets_table, tracker.tickets, now, lang or tracker.lang, tracker.reserved)
     years = sorted({t.reported_at.year for t in tracker.tickets if t.reported_at} | {now.year})
     notes = BusinessCalendar.from_settings(tracker.settings).warnings(years)
     return tracker, findings, notes

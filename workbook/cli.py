@@ -126,7 +126,7 @@ def refresh(path: Path, now: datetime | None, dry_run: bool, lang: str | None):
     from .refresh import run_refresh
 
     engine = FileEngine(path)
-    tracker, result = run_refresh(engine, now, dry_run)
+    tracker, result = run_refresh(engine, now, dry_run, lang)
     lang = lang or tracker.lang
     if dry_run:
         click.echo(say("dry_run", lang))
@@ -155,7 +155,7 @@ def check(path: Path, now: datetime | None, fmt: str, lang: str | None):
     from .check import run_check
     from .file_engine import FileEngine
 
-    tracker, findings, notes = run_check(FileEngine(path), now)
+    tracker, findings, notes = run_check(FileEngine(path), now, lang)
     lang = lang or tracker.lang
     if fmt == "json":
         click.echo(json.dumps({"findings": [f.as_dict() for f in findings], "notes": notes},

@@ -17,7 +17,7 @@ from .changeset import ChangeSet
 from .file_engine import FileEngine
 from .log import status_change_text
 from .messages import say
-from .refresh import run_refresh
+from .refresh import Refresh, run_refresh
 from .numbering import assign_numbers
 from .settings import LISTS, defaults, local_now
 
@@ -53,16 +53,9 @@ def make_demo(directory: Path, lang: str, count: int, now: datetime | None = Non
     from .archive_store import run_archive
     from .report import make_report
     from .report_book import default_path, write_report
-    from .template import build_template
 
     now = now or local_now(defaults())
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / ("工单跟踪.xlsx" if lang == "zh" else "tracker.xlsx")
-    build_template(path, lang)
-    engine = FileEngine(path)
-    tickets, log = demo_rows(count, now, lang)
-    engine.apply(_rows_change_set(engine, tickets, log))
-    _, refreshed = run_refresh(engine, now)
+    path, refreshed = make_demo_tracker(directory, lang, count, now)
     lines = [say("demo_tracker", lang, path=path, count=count), *("  " + line for line in refreshed.summary(lang))]
     _, archived = run_archive(path, all_before=f"{now:%Y-%m}", now=now)
     for month in archived.plan.months:
@@ -74,6 +67,20 @@ def make_demo(directory: Path, lang: str, count: int, now: datetime | None = Non
     write_report(report, target)
     lines.append(say("demo_report", lang, month=last_month, path=target))
     return lines
+
+
+def make_demo_tracker(directory: Path, lang: str, count: int, now: datetime) -> tuple[Path, Refresh]:
+    """A refreshed tracker of ``count`` tickets in ``directory``: its path and the refresh."""
+    from .template import build_template
+
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / ("工单跟踪.xlsx" if lang == "zh" else "tracker.xlsx")
+    build_template(path, lang)
+    engine = FileEngine(path)
+    tickets, log = demo_rows(count, now, lang)
+    engine.apply(_rows_change_set(engine, tickets, log))
+    _, refreshed = run_refresh(engine, now)
+    return path, refreshed
 
 
 def demo_rows(count: int, now: datetime, lang: str, seed: int = 7) -> tuple[list[dict], list[dict]]:

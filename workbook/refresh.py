@@ -56,17 +56,22 @@ class Refresh:
         return lines + self.warnings
 
 
-def run_refresh(engine: Engine, now: datetime | None = None, dry_run: bool = False) -> tuple[Tracker, Refresh]:
+def run_refresh(engine: Engine, now: datetime | None = None, dry_run: bool = False,
+                lang: str | None = None) -> tuple[Tracker, Refresh]:
+    """Read, plan and (unless a dry run) apply; ``lang`` is the language of the findings' messages
+    (default: the workbook's)."""
     with engine.locked():
         tracker = load_tracker(engine.read())
-        result = plan_refresh(tracker, now or local_now(tracker.settings))
+        result = plan_refresh(tracker, now or local_now(tracker.settings), lang)
         if result.changes and not result.blocked and not dry_run:
             engine.apply(result.changes)
     return tracker, result
 
 
-def plan_refresh(tracker: Tracker, now: datetime) -> Refresh:
-    findings = check_tickets(tracker.tickets_table, tracker.tickets, now, tracker.lang, tracker.reserved)
+def plan_refresh(tracker: Tracker, now: datetime, lang: str | None = None) -> Refresh:
+    """The refresh of ``tracker`` at ``now``; values are written in the workbook's language,
+    findings are told in ``lang`` (default: the workbook's)."""
+    findings = check_tickets(tracker.tickets_table, tracker.tickets, now, lang or tracker.lang, tracker.reserved)
     result = Refresh(ChangeSet(), findings)
     if result.blocked:
         return result
