@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from libreoffice import convert, needs_libreoffice
 
 from books import typed_tracker
+from engine_fixtures import TICKETS, make_tracker, raw_members, sheet_part, vba_project
 from workbook import schema
 from workbook.book import find_table
 from workbook.cli import main
@@ -128,3 +129,34 @@ def test_demo_tracker_opens_in_libreoffice_with_its_values(tmp_path):
     assert {r["sla_state"] for r in ours} <= {label.zh for label in schema.SLA_STATES.values()}
     assert list((tmp_path / "demo" / "archive").glob("2024-0[345]/工单归档_*.xlsx"))
     assert (tmp_path / "demo" / "月度报告_2024-05.xlsx").exists()
+
+
+def test_real_refresh_leaves_everything_it_does_not_own_byte_identical(tmp_path):
+    """A team's .xlsm with a button, text box, image, sparklines, comment, VBA, its own formula
+    column and its own sheet named 看板: refresh rewrites the Tickets sheet and nothing else."""
+    path = make_tracker(tmp_path / "team.xlsm", 12, vba=vba_project(tmp_path))
+    before = raw_members(path)
+    result = run("refresh", path, "--now", "2024-05-22 10:00")
+    assert result.exit_code == 0, result.output
+    after = raw_members(path)
+    assert list(after) == list(before)
+    assert {name for name in before if before[name] != after[name]} == {sheet_part(path, TICKETS)}
+    rows = tickets(path)
+    assert all(r["ticket_no"] and r["sla_state"] for r in rows)
+    assert rows[0]["response_due"] == rows[0]["reported_at"] + timedelta(minutes=15)  # P1 on the 24x7 clock
+
+
+@needs_libreoffice
+def test_refresh_of_a_tracker_saved_by_libreoffice(tmp_path):
+    (tmp_path / "src").mkdir()
+    saved = convert(typed_tracker(tmp_path / "src" / "t.xlsx", [P1, P3]), "xlsx", tmp_path / "lo")
+    before = raw_members(saved)
+    result = run("refresh", saved, "--now", NOW)
+    assert result.exit_code == 0, result.output
+    after = raw_members(saved)
+    owned = {sheet_part(saved, name) for name in ("工单", "进展日志", "看板")}
+    owned |= {"xl/workbook.xml", "xl/styles.xml"} | {n for n in before if n.startswith("xl/tables/")}
+    assert {n for n in before if before[n] != after.get(n)} <= owned
+    assert [r["ticket_no"] for r in tickets(saved)] == ["20240520-001", "20240517-001"]
+    again = convert(saved, "xlsx", tmp_path / "again")
+    assert [r["sla_state"] for r in tickets(again)] == ["超时", "正常"]

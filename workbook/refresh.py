@@ -13,7 +13,8 @@ from datetime import datetime
 from . import schema
 from .calendar import BusinessCalendar
 from .changeset import ChangeSet
-from .dashboard import DashboardRow, figures
+from .dashboard import TITLE as DASHBOARD_TITLE
+from .dashboard import TITLE_CELL, DashboardRow, figures
 from .log import History, log_row, status_change_text
 from .messages import say
 from .numbering import assign_numbers
@@ -126,7 +127,8 @@ def dashboard_row(ticket: Ticket, sla: SlaResult) -> DashboardRow:
 
 def _write_dashboard(tracker: Tracker, changes: ChangeSet, rows: list[DashboardRow], now: datetime) -> None:
     sheet = tracker.book.sheet("dashboard")
-    if sheet is None:
+    # Only the dashboard init made: a team's own sheet that happens to be called 看板 is theirs.
+    if sheet is None or not DASHBOARD_TITLE.matches(sheet.value(*TITLE_CELL)):
         return
     for (r, c), value in figures(rows, now, tracker.lang).items():
         changes.set(sheet.name, r, c, value)
