@@ -67,20 +67,35 @@ class Table:
     @property
     def end_row(self) -> int:
         """One past the last row holding any value in a schema column."""
-        end = self.first_row
-        for r in range(self.first_row, len(self.sheet.rows)):
-            if self._has_values(r):
-                end = r + 1
-        return end
+        for r in range(len(self.sheet.rows) - 1, self.first_row - 1, -1):  # from the bottom: found at once
+            if any(_filled(v) for v in self._row_values(r)):
+                return r + 1
+        return self.first_row
 
-    def _has_values(self, row: int) -> bool:
-        return any(_filled(self.sheet.value(row, c)) for c in self.columns.values())
+    def _row_values(self, row: int) -> list[Value]:
+        """The row's values in the order of ``columns``."""
+        cells = self.sheet.rows[row]
+        width = len(cells)
+        return [cells[c] if c < width else None for c in self.columns.values()]
 
     def records(self) -> Iterator[tuple[int, dict[str, Value]]]:
         """(row, {key: value}) for every non-empty row under the header."""
+        keys = list(self.columns)
         for r in range(self.first_row, self.end_row):
-            if self._has_values(r):
-                yield r, {k: self.sheet.value(r, c) for k, c in self.columns.items()}
+            values = self._row_values(r)
+            if any(_filled(v) for v in values):
+                yield r, dict(zip(keys, values))
+
+    def values(self, keys: tuple[str, ...]) -> Iterator[tuple[int, tuple[Value, ...]]]:
+        """(row, the values of ``keys``) for each row under the header holding a value in one of
+        them; None for a key the table has no column for. For long loops: no dict per row."""
+        cols = [self.columns.get(k) for k in keys]
+        nothing = (None,) * len(keys)
+        for r in range(self.first_row, self.end_row):
+            cells = self.sheet.rows[r]
+            found = tuple(cells[c] if c is not None and c < len(cells) else None for c in cols)
+            if found != nothing:
+                yield r, found
 
     def cell(self, row: int, key: str) -> str:
         return a1(row, self.columns[key])

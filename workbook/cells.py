@@ -44,7 +44,9 @@ def to_serial(value: datetime | date) -> float:
     """A date or datetime to an Excel serial number, rounded to the second."""
     if not isinstance(value, datetime):
         value = datetime.combine(value, time())
-    delta = value.replace(tzinfo=None) - EXCEL_EPOCH
+    elif value.tzinfo is not None:
+        value = value.replace(tzinfo=None)
+    delta = value - EXCEL_EPOCH
     return round(delta.days + delta.seconds / 86400, 8)
 
 

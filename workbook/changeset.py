@@ -32,9 +32,10 @@ class ChangeSet:
         out = ChangeSet(removed_rows={k: set(v) for k, v in self.removed_rows.items()})
         for name, edits in self.cells.items():
             sheet = book.sheets.get(name)
-            for (r, c), value in edits.items():
-                old = sheet.value(r, c) if sheet else None
-                if not same_value(old, value):
+            rows = sheet.rows if sheet else []
+            for (r, c), value in edits.items():  # a refresh checks every computed cell: kept lean
+                row = rows[r] if r < len(rows) else ()
+                if not same_value(row[c] if c < len(row) else None, value):
                     out.set(name, r, c, value)
         return out
 
@@ -63,6 +64,8 @@ class ChangeSet:
 
 
 def same_value(old: Value, new: Value) -> bool:
+    if type(old) is type(new) and old == new:  # most often, and cheapest to tell
+        return True
     if (old is None or old == "") and (new is None or new == ""):
         return True
     if isinstance(old, (int, float)) and isinstance(new, (int, float)) and not isinstance(old, bool):

@@ -31,7 +31,7 @@ from .errors import FileProblem, InputError, VerifyError
 from .package import (COMMENTS, STYLES, TABLE, THREADED_COMMENTS, VML, DateStyles, Deflated, Package, deflate,
                       drop_calc_chain, patch_workbook, xml)
 from .ranges import RowMap, appended, area_of, grower
-from .reader import read_book
+from .reader import in_parallel, read_book
 from .row_anchors import patch_comments, patch_vml_notes
 from .safe_write import advisory_lock, check_not_open, check_openable, remove_stale_temps, replace_file
 from .sheet_xml import SheetPlan, SheetXml, patch_table
@@ -42,7 +42,7 @@ MAX_ROWS, MAX_COLS = 1_048_576, 16_384  # Excel's sheet size
 MAX_TEXT = 32_767  # Excel's limit on the characters in one cell
 # Excel's serials count a 1900-02-29 that never was: days before March 1900 read back a day off.
 FIRST_DATE = date(1900, 3, 1)
-HALF_SECOND = 0.5 / 86400 + 1e-9  # in days
+ONE_SECOND = 1 / 86400 + 1e-9  # in days
 
 
 class FileEngine:
@@ -236,18 +236,21 @@ def _date_styles(pkg: Package, changes: ChangeSet, sheets: dict[str, str]) -> Da
 
 # -- verification ---------------------------------------------------------------------------------
 
-def _expected(sheet: SheetData, changes: ChangeSet, name: str) -> list[list[Value]]:
-    """The sheet's values once the change set is applied: edits first, then removed rows."""
-    rows = [list(r) for r in sheet.rows]
+def _expected(sheet: SheetData, changes: ChangeSet, name: str) -> Iterator[list[Value]]:
+    """The sheet's values once the change set is applied (edits first, then removed rows), row by
+    row: a big sheet is never copied whole."""
+    edits: dict[int, dict[int, Value]] = {}
     for (r, c), value in changes.cells.get(name, {}).items():
-        while len(rows) <= r:
-            rows.append([])
-        row = rows[r]
-        if len(row) <= c:
-            row.extend([None] * (c + 1 - len(row)))
-        row[c] = None if value == "" else value
+        edits.setdefault(r, {})[c] = value
     removed = changes.removed_rows.get(name, set())
-    return [row for i, row in enumerate(rows) if i not in removed]
+    for r in range(max(len(sheet.rows), max(edits, default=-1) + 1)):
+        row = sheet.rows[r] if r < len(sheet.rows) else []
+        if r in edits:
+            row = row + [None] * (max(edits[r]) + 1 - len(row))
+            for c, value in edits[r].items():
+                row[c] = None if value == "" else value
+        if r not in removed:
+            yield row
 
 
 def _verify(tmp: Path, old: Package, replaced: dict, dropped: set[str], expected: dict) -> None:
@@ -267,35 +270,42 @@ def _verify(tmp: Path, old: Package, replaced: dict, dropped: set[str], expected
         name = was.info.filename
         if name not in owned and (was.header != now.header or was.data != now.data):
             raise VerifyError(f"{name} changed although track-xls does not own it; the original was kept")
-        if name in owned:
+        if name in owned and name not in sheets:  # calamine reads the sheets below, checking their CRC too
             try:
                 data = new.read(name)  # inflating checks the CRC
-                if name not in sheets and not name.endswith(".vml"):  # VML need not be well-formed XML
+                if not name.endswith(".vml"):  # VML need not be well-formed XML
                     xml(data)
             except Exception as exc:  # zipfile's CRC error or lxml's parse error: either way unreadable
                 raise VerifyError(f"{name} was written unreadable ({exc}); the original was kept") from exc
-    for name, want in expected.items():
+
+    def check(workbook: CalamineWorkbook, name: str) -> None:
         try:
-            _compare(name, want, _read_back(tmp, name))
+            _compare(name, expected[name], _read_back(workbook, name))
         except (VerifyError, KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # calamine's own error types, and a Rust panic (a BaseException)
             raise VerifyError(f"the written sheet {name!r} cannot be read back ({exc}); the original was kept") from exc
+    try:
+        in_parallel(tmp, list(expected), check)
+    except VerifyError:
+        raise
+    except FileProblem as exc:  # calamine cannot open the written file at all
+        raise VerifyError(f"{exc}; the original was kept") from exc
 
 
-def _read_back(path: Path, sheet: str) -> Iterator[list[Value]]:
+def _read_back(workbook: CalamineWorkbook, sheet: str) -> Iterator[list[Value]]:
     """A sheet's rows as read_book gives them, one at a time (never a second copy of a big sheet),
     and without its safety scan: the file is our own.
 
     python-calamine's iter_rows starts at row 1 but at the first used column: pad to column A.
     """
-    found = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet)
+    found = workbook.get_sheet_by_name(sheet)
     pad = [None] * (found.start or (0, 0))[1]
     for row in found.iter_rows():
-        yield pad + [None if v == "" else v for v in row]
+        yield pad + [v if v != "" else None for v in row]
 
 
-def _compare(sheet: str, want: list[list[Value]], got: Iterator[list[Value]]) -> None:
+def _compare(sheet: str, want: Iterator[list[Value]], got: Iterator[list[Value]]) -> None:
     for r, (w, g) in enumerate(zip_longest(want, got, fillvalue=[])):
         if w == g:
             continue
@@ -311,8 +321,8 @@ def _same(want: Value, got: object) -> bool:
         return want is None and got is None
     if isinstance(want, str) or isinstance(got, str) or isinstance(want, bool) or isinstance(got, bool):
         return type(want) is type(got) and want == got
-    # A date reads back as a date or as its serial; calamine rounds date-times to the second.
-    tolerance = HALF_SECOND if isinstance(got, (date, time)) else 1e-6
+    # A date reads back as a date or as its serial; calamine resolves date-times to the second.
+    tolerance = ONE_SECOND if isinstance(got, (date, time)) else 1e-6
     return abs(_number(want) - _number(got)) <= tolerance
 
 

@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from . import schema
 from .book import Table, Value
@@ -58,24 +59,29 @@ def read_histories(table: Table | None) -> dict[str, History]:
     out: dict[str, History] = defaultdict(History)
     if table is None:
         return out
-    for _, record in table.records():
-        number = text(record.get("ticket_no"))
-        when = parse_datetime(record.get("time"))
-        kind = schema.code_of(schema.LOG_KINDS, record.get("kind"))
+    for _, (number, when, kind, change) in table.values(("ticket_no", "time", "kind", "text")):
+        kind = _kind(kind)
+        if kind not in ("status_change", "update"):
+            continue
+        number, when = text(number), parse_datetime(when)
         if not number or when is None:
             continue
-        if kind == "status_change":
-            status = status_in_text(record.get("text"))
-            if status:
-                out[number].status_changes.append((when, status))
-        elif kind == "update":
+        if kind == "update":
             out[number].updates.append(when)
+        elif status := status_in_text(change):
+            out[number].status_changes.append((when, status))
     for history in out.values():
         history.status_changes.sort(key=lambda item: item[0])
         history.updates.sort()
     return out
 
 
+@lru_cache(maxsize=256, typed=True)  # a Log repeats a handful of kinds on all its rows
+def _kind(value: Value) -> str | None:
+    return schema.code_of(schema.LOG_KINDS, value)
+
+
+@lru_cache(maxsize=4096, typed=True)  # and the same few status changes on every ticket
 def status_in_text(value: Value) -> str | None:
     """The new status named by a status-change text: the part after the arrow (or the whole), before any note."""
     change = _NOTE.split(text(value), maxsplit=1)[0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Iterable
 
 NUMBER = re.compile(r"^(\d{8})-(\d{3,})$")
@@ -16,10 +17,13 @@ NUMBER = re.compile(r"^(\d{8})-(\d{3,})$")
 
 def is_well_formed(number: str) -> bool:
     m = NUMBER.match(number)
-    if not m:
-        return False
+    return m is not None and _is_date(m.group(1))
+
+
+@lru_cache(maxsize=4096)  # strptime is slow, and a tracker's numbers share a few hundred days
+def _is_date(digits: str) -> bool:
     try:
-        datetime.strptime(m.group(1), "%Y%m%d")
+        datetime.strptime(digits, "%Y%m%d")
     except ValueError:
         return False
     return True

@@ -48,7 +48,9 @@ STATUS_ALIASES = {
 def parse_datetime(value: object) -> datetime | None:
     """A cell's value as a datetime to the minute, or None when it is not one."""
     if isinstance(value, datetime):
-        return value.replace(second=0, microsecond=0, tzinfo=None)
+        if value.second or value.microsecond or value.tzinfo is not None:  # most are to the minute already: no copy
+            return value.replace(second=0, microsecond=0, tzinfo=None)
+        return value
     if isinstance(value, date):  # calamine gives a date for a time at exactly midnight
         return datetime.combine(value, time())
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -136,6 +138,8 @@ def parse_int(value: object) -> int | None:
 
 def text(value: object) -> str:
     """A cell's value as stripped text ('' for empty); numbers without a trailing .0."""
+    if type(value) is str:  # the common case first: called for most cells of every row
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value == int(value):

@@ -20,6 +20,9 @@ SpanFn = Callable[[int, int], "Span | None"]
 
 _AREA = re.compile(r"^(\$?[A-Za-z]{1,3})(\$?)(\d+)(?::(\$?[A-Za-z]{1,3})(\$?)(\d+))?$")
 _ROW_RANGE = re.compile(r"^(\$?)(\d+):(\$?)(\d+)$")
+# A formula that is one reference, maybe on a named sheet: what most defined names and list sources are.
+_LONE_REF = re.compile(r"^(?:(?:'(?:[^']|'')+'|[^\s'\"!(),;:&=<>+\-*/^%{}\[\]#]+)!)?"
+                       r"(?:\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?|\$?\d+:\$?\d+)$")
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,8 @@ def map_formula(formula: str, sheet: str, fn: SpanFn, bare: bool) -> str:
     """
     if not any(ch.isdigit() for ch in formula):
         return formula  # no row numbers, nothing to move
+    if _LONE_REF.match(formula):
+        return _map_operand(formula, sheet, fn, bare)  # no tokenizer needed: the only operand is the whole
     from openpyxl.formula.tokenizer import Token, Tokenizer  # openpyxl takes 0.3 s to import: only when needed
     items = Tokenizer("=" + formula).items
     out = []

@@ -205,9 +205,11 @@ def _scan_xml(where: str, package: zipfile.ZipFile, info: zipfile.ZipInfo, dates
             if prolog is not None:
                 prolog = _prolog(where, prolog + chunk)
             if worksheet:
-                last_row = _last_row(tail + chunk) or last_row
-                widest = max([widest, *(c.decode() for c in _WIDE.findall(tail + chunk))], key=_width)
-                _check_dates(where, tail + chunk, dates)
+                window = tail + chunk
+                last_row = _last_row(window) or last_row
+                # a set first: a sheet has few distinct wide columns, on every row
+                widest = max([widest, *(c.decode() for c in set(_WIDE.findall(window)))], key=_width)
+                _check_dates(where, window, dates)
                 tail = chunk[-256:]  # a tag cut in two by the chunk boundary
     if last_row > MAX_ROWS:
         raise FileProblem(f"{where}: {both('too_many_rows', row=last_row, limit=MAX_ROWS)}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
 
 LANGS = ("zh", "en")
 
@@ -21,8 +22,18 @@ class Label:
     def __call__(self, lang: str) -> str:
         return self.en if lang == "en" else self.zh
 
+    @cached_property
+    def folded(self) -> frozenset[str]:
+        """Both languages, folded once: a label is matched against every cell of its column."""
+        return frozenset((fold(self.zh), fold(self.en)))
+
     def matches(self, text: object) -> bool:
-        return isinstance(text, str) and text.strip().casefold() in (self.zh.casefold(), self.en.casefold())
+        return isinstance(text, str) and fold(text) in self.folded
+
+
+def fold(text: str) -> str:
+    """Text as labels are matched: stripped, case-folded."""
+    return text.strip().casefold()
 
 
 class Kind(Enum):
@@ -122,10 +133,10 @@ LIST_SEPARATOR = Label("、", ", ")
 
 def code_of(table: dict[str, Label], text: object) -> str | None:
     """The code whose zh or en label is ``text``; None when it is none of them."""
-    for code, label in table.items():
-        if label.matches(text):
-            return code
-    return None
+    if not isinstance(text, str):
+        return None
+    folded = fold(text)
+    return next((code for code, label in table.items() if folded in label.folded), None)
 
 
 def priority_of(text: object) -> str | None:

@@ -51,8 +51,20 @@ class Rows:
         self.date_styles: dict[tuple[int, bool], int] = {}  # (style, with time) -> style showing the date
 
     def __iter__(self) -> Iterator[bytes]:
+        xml, (pos, end) = self.sheet.xml, self.sheet.body
         pending, i, r = sorted(self.edits), 0, 0
-        for attrs, content, raw in _scan_rows(self.sheet.xml, *self.sheet.body):
+        # With no row removed and every row numbered, the rows before the next edited one are found
+        # by its number and copied as one slice: a refresh edits the few last rows of a long Log.
+        jump = not self.rows and xml.count(b"<row", pos, end) == xml.count(b'<row r="', pos, end)
+        final = _last_row(xml, pos, end) if jump else None
+        last = _number(final[0]) if final else 0
+        while True:
+            if jump and not self.shared:  # (a shared formula spelt out may reach any row below)
+                pos = yield from self._untouched(pending[i] if i < len(pending) else last + 1, pos, end, last)
+            found = _next_row(xml, pos, end)
+            if found is None:
+                break
+            attrs, content, raw, pos = found
             number = _ROW_NUMBER.search(attrs)
             r = int(number.group(1)) if number else r + 1
             while i < len(pending) and pending[i] < r:
@@ -63,6 +75,21 @@ class Rows:
             yield self._row(r, attrs, content, raw, number is not None)
         for r in pending[i:]:
             yield self._new_row(r)
+
+    def _untouched(self, target: int, pos: int, end: int, last: int) -> Iterator[bytes]:
+        """The rows from ``pos`` numbered below ``target``, as they are; returns where they end."""
+        xml = self.sheet.xml
+        at = end if target > last else xml.find(b'<row r="%d"' % target, pos, end)
+        if at < 0:  # a new row within the sheet: it goes before the first row numbered past it
+            at = pos
+            while (found := _next_row(xml, at, end)) and _number(found[0]) < target:
+                at = found[3]
+        if at > pos:
+            above = _last_row(xml, pos, at)
+            if above:
+                self.above = (_number(above[0]), above[1])
+            yield memoryview(xml)[pos:at]  # a view, not a copy: the stretch may be most of a 150 MB sheet
+        return at
 
     def _row(self, r: int, attrs: bytes, content: bytes, raw: bytes, numbered: bool) -> bytes:
         new_r = self.rows.row(r)
@@ -103,11 +130,17 @@ class Rows:
 
     def _splice(self, r: int, content: bytes, edits: dict[int, Value]) -> bytes:
         # The hot loop of a refresh (every row, 7 cells): C-level findall/find, no match objects.
-        letters = _CELL_START.findall(content)
-        cols = [_COLUMN[x] for x in letters]
         number = b"%d" % r
         cells_end = content.find(b"<extLst")
         cells_end = len(content) if cells_end < 0 else cells_end
+        at = content.rfind(b'<c r="', 0, cells_end)
+        last = _CELL_START.match(content, at) if at >= 0 else None
+        if at < 0 or (last and _COLUMN[last.group(1)] < min(edits)):
+            # only new cells right of the row's last one, as a first refresh writes its computed columns
+            new = b"".join(self._cell(number, col, edits[col], None) for col in sorted(edits))
+            return content[:cells_end] + new + content[cells_end:]
+        letters = _CELL_START.findall(content)
+        cols = [_COLUMN[x] for x in letters]
         out, pos = [], 0
         for col in sorted(edits):
             k = bisect_left(cols, col)
@@ -192,27 +225,36 @@ class Rows:
         return _CELL.sub(fix, content)
 
 
-def _scan_rows(xml: bytes, start: int, end: int) -> Iterator[tuple[bytes, bytes, bytes]]:
-    """(attributes, content, whole element) of each <row> between start and end.
+def _next_row(xml: bytes, start: int, end: int) -> tuple[bytes, bytes, bytes, int] | None:
+    """(attributes, content, whole element, where it ends) of the first <row> between start and end.
 
     bytes.find, not a regular expression: a lazy ``.*?</row>`` costs 3x more on a 12 MB sheet.
     """
     pos = xml.find(b"<row", start, end)
-    while pos >= 0:
-        close = xml.find(b">", pos)
-        if xml[close - 1] == 0x2F:  # "/>": an empty row
-            yield xml[pos + 4:close - 1], b"", xml[pos:close + 1]
-            pos = close + 1
-        else:
-            stop = xml.find(b"</row>", close)
-            yield xml[pos + 4:close], xml[close + 1:stop], xml[pos:stop + 6]
-            pos = stop + 6
-        pos = xml.find(b"<row", pos, end)
+    if pos < 0:
+        return None
+    close = xml.find(b">", pos)
+    if xml[close - 1] == 0x2F:  # "/>": an empty row
+        return xml[pos + 4:close - 1], b"", xml[pos:close + 1], close + 1
+    stop = xml.find(b"</row>", close)
+    return xml[pos + 4:close], xml[close + 1:stop], xml[pos:stop + 6], stop + 6
+
+
+def _last_row(xml: bytes, start: int, end: int) -> tuple[bytes, bytes, bytes, int] | None:
+    """As :func:`_next_row`, for the last <row> between start and end."""
+    return _next_row(xml, max(xml.rfind(b"<row", start, end), start), end)
+
+
+def _number(attrs: bytes) -> int:
+    """The number of a row whose attributes hold one."""
+    return int(_ROW_NUMBER.search(attrs).group(1))
 
 
 def _normalised(r: int, content: bytes) -> bytes:
     """The row's cells, each with its reference as first attribute (r is optional in the schema)."""
-    if content.count(b"<c ") == content.count(b'<c r="') and b"<c>" not in content and b"<c/>" not in content:
+    # Each <c> or <c/> tag, and each <c ...> with another attribute first, is one more "<c" than '<c r="'
+    # (so is a rich text run's <color>, needlessly but harmlessly).
+    if content.count(b"<c") == content.count(b'<c r="'):
         return content
     col = -1
 

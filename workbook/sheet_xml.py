@@ -206,7 +206,7 @@ def _dimension(ref: str, cells: dict[tuple[int, int], Value], rows: RowMap) -> s
     """The used range: the old one and every written cell (a cleared one too: the range is a hint)."""
     first, last, c1, c2 = area_of(ref) or (1, 1, 0, 0)
     if cells:
-        written_rows, written_cols = zip(*cells)
+        written_rows, written_cols = {r for r, _ in cells}, {c for _, c in cells}
         first, last = min(first, min(written_rows) + 1), max(last, max(written_rows) + 1)
         c1, c2 = min(c1, min(written_cols)), max(c2, max(written_cols))
     if rows:

@@ -17,12 +17,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import schema
 from .archive_store import MANIFEST, archive_folder
-from .book import Table, find_table
+from .book import find_table
 from .errors import FileProblem, InputError
-from .log import History, status_in_text
-from .parse import parse_datetime, text
+from .log import History, read_histories
 from .reader import read_book
 from .settings import Settings
 from .tickets import TIME_KEYS, Ticket, ticket_from_record
@@ -34,7 +32,6 @@ Entry = tuple[Ticket, History]
 # as they were frozen when it was archived.
 ARCHIVE_KEYS = ("ticket_no", "priority", "status", "channel", "module", "category", "department", "assignee",
                 "satisfaction", *TIME_KEYS, "sla_state", "breached")
-_KINDS = {label(lang).casefold(): code for code, label in schema.LOG_KINDS.items() for lang in schema.LANGS}
 
 
 @dataclass
@@ -89,44 +86,9 @@ def read_archive(file: Path) -> list[Entry]:
         tickets, log = find_table(book, "tickets"), find_table(book, "log", required=False)
     except InputError as exc:
         raise FileProblem(f"{file}: not a track-xls archive ({exc})") from None
-    histories = _histories(log)
+    histories = read_histories(log)
     out = []
-    for row, record in _records(tickets, ARCHIVE_KEYS):
-        ticket = ticket_from_record(row, record)
+    for row, values in tickets.values(ARCHIVE_KEYS):
+        ticket = ticket_from_record(row, dict(zip(ARCHIVE_KEYS, values)))
         out.append((ticket, histories.get(ticket.number) or History()))
-    return out
-
-
-def _records(table: Table, keys: tuple[str, ...]):
-    """(row, {key: value}) of the rows holding a value in any of ``keys``' columns."""
-    columns = [(k, table.columns[k]) for k in keys if k in table.columns]
-    for r in range(table.first_row, len(table.sheet.rows)):
-        cells = table.sheet.rows[r]
-        record = {k: cells[c] if c < len(cells) else None for k, c in columns}
-        if any(v is not None for v in record.values()):
-            yield r, record
-
-
-def _histories(table: Table | None) -> dict[str, History]:
-    """As log.read_histories, reading only the four columns it needs of each row."""
-    out: dict[str, History] = {}
-    if table is None:
-        return out
-    statuses: dict[object, str | None] = {}  # the same few texts recur on every ticket: parse each once
-    for _, record in _records(table, ("ticket_no", "time", "kind", "text")):
-        kind = _KINDS.get(text(record["kind"]).casefold())
-        when = parse_datetime(record["time"])
-        if kind not in ("status_change", "update") or when is None or not text(record["ticket_no"]):
-            continue
-        history = out.setdefault(text(record["ticket_no"]), History())
-        if kind == "update":
-            history.updates.append(when)
-            continue
-        if record["text"] not in statuses:
-            statuses[record["text"]] = status_in_text(record["text"])
-        if statuses[record["text"]]:
-            history.status_changes.append((when, statuses[record["text"]]))
-    for history in out.values():
-        history.status_changes.sort(key=lambda item: item[0])
-        history.updates.sort()
     return out

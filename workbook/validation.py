@@ -21,6 +21,7 @@ from .tickets import TIME_KEYS, Ticket
 BLOCKING_RULES = frozenset({"date", "future_date", "priority", "status", "number_format", "duplicate_number"})
 # Required for any computation; other required fields are errors but do not stop refresh.
 BLOCKING_REQUIRED = frozenset({"reported_at", "priority", "status"})
+REQUIRED_KEYS = tuple(c.key for c in schema.TICKET_COLUMNS if c.required)
 # Clocks drift and people round: a time up to this far ahead of now is not "in the future".
 FUTURE_TOLERANCE = timedelta(minutes=5)
 # (later, earlier): a time that must not come before another
@@ -73,22 +74,25 @@ def check_tickets(table: Table, tickets: list[Ticket], now: datetime, lang: str,
 
 
 def _check_values(out: _Collector, t: Ticket, now: datetime) -> None:
-    for column in schema.TICKET_COLUMNS:
-        if column.required and not t.text(column.key):
-            out.add(t, column.key, "required", column.key in BLOCKING_REQUIRED, header=out.header(column.key))
+    # Each test looks at the parsed value first and at the cell's text only when it has to: this
+    # runs on every row at every refresh.
+    for key in REQUIRED_KEYS:
+        if not t.text(key):
+            out.add(t, key, "required", key in BLOCKING_REQUIRED, header=out.header(key))
+    latest = now + FUTURE_TOLERANCE
     for key in TIME_KEYS:
         value = t.times.get(key)
-        if t.text(key) and value is None:
+        if value is None and t.text(key):
             out.add(t, key, "date", header=out.header(key), value=t.raw.get(key))
-        elif value is not None and value > now + FUTURE_TOLERANCE:
+        elif value is not None and value > latest:
             out.add(t, key, "future_date", header=out.header(key), value=f"{value:%Y-%m-%d %H:%M}",
                     now=f"{now:%Y-%m-%d %H:%M}")
-    if t.text("priority") and t.priority is None:
+    if t.priority is None and t.text("priority"):
         out.add(t, "priority", "priority", value=t.raw.get("priority"))
-    if t.text("status") and t.status is None:
+    if t.status is None and t.text("status"):
         allowed = "/".join(label(out.lang) for label in schema.STATUSES.values())
         out.add(t, "status", "status", value=t.raw.get("status"), allowed=allowed)
-    if t.text("satisfaction") and (t.satisfaction is None or not 1 <= t.satisfaction <= 5):
+    if (t.satisfaction is None or not 1 <= t.satisfaction <= 5) and t.text("satisfaction"):
         out.add(t, "satisfaction", "satisfaction", value=t.raw.get("satisfaction"))
 
 
