@@ -46,8 +46,9 @@ BOMB_RATIO, BOMB_MIN_BYTES = 100, 50 * 2**20
 MAX_PROLOG = 64 * 2**10
 # Readers lay a sheet out densely, from A1 to its last row and widest column: a stray cell on row
 # 1,048,576 or in column XFD costs gigabytes (calamine and Python together ~45 bytes a cell).
-# Trackers are archived monthly and stay far below both limits.
-MAX_ROWS = 200_000
+# A stray cell on the last row is refused; a long Log (about five rows per ticket, 100k tickets
+# make ~480k rows) is not. MAX_CELLS bounds the memory either way.
+MAX_ROWS = 1_000_000
 MAX_CELLS = 20_000_000
 # calamine turns a date-formatted number into a date in milliseconds, overflowing below about
 # -1.07e11 days; no tracker holds such a number, so refuse it and name its cell.
