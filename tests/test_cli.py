@@ -17,8 +17,11 @@ from books import typed_tracker
 from engine_fixtures import TICKETS, make_tracker, raw_members, sheet_part, vba_project
 from workbook import schema
 from workbook.book import find_table
+from workbook.changeset import ChangeSet
 from workbook.cli import main
+from workbook.file_engine import FileEngine
 from workbook.reader import read_book
+from workbook.safe_write import backups_of
 
 NOW = "2024-05-20 15:00"
 P1 = {"reported_at": datetime(2024, 5, 20, 14, 30), "reporter": "张伟", "module": "销售模块V3.2",
@@ -160,3 +163,17 @@ def test_refresh_of_a_tracker_saved_by_libreoffice(tmp_path):
     assert [r["ticket_no"] for r in tickets(saved)] == ["20240520-001", "20240517-001"]
     again = convert(saved, "xlsx", tmp_path / "again")
     assert [r["sla_state"] for r in tickets(again)] == ["超时", "正常"]
+
+
+def test_backups_kept_follows_settings(tmp_path):
+    path = typed_tracker(tmp_path / "t.xlsx", [P1])
+    engine = FileEngine(path)
+    settings_sheet = read_book(path).sheet("settings")
+    row = next(r for r, cells in enumerate(settings_sheet.rows) if cells and cells[0] == "备份保留份数")
+    changes = ChangeSet()
+    changes.set(settings_sheet.name, row, 1, 2)
+    engine.read()
+    engine.apply(changes)
+    for minute in range(4):  # each refresh changes the dashboard's time, so each one writes
+        assert run("refresh", path, "--now", f"2024-05-20 15:0{minute}").exit_code == 0
+    assert len(backups_of(path)) == 2

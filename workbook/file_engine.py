@@ -34,6 +34,7 @@ from .ranges import RowMap, appended, area_of, grower
 from .reader import in_parallel, read_book
 from .row_anchors import patch_comments, patch_vml_notes
 from .safe_write import advisory_lock, check_not_open, check_openable, remove_stale_temps, replace_file
+from .settings import DEFAULT_PARAMS, read_settings
 from .sheet_xml import SheetPlan, SheetXml, patch_table
 
 __all__ = ["FileEngine", "check_openable"]
@@ -43,12 +44,15 @@ MAX_TEXT = 32_767  # Excel's limit on the characters in one cell
 # Excel's serials count a 1900-02-29 that never was: days before March 1900 read back a day off.
 FIRST_DATE = date(1900, 3, 1)
 ONE_SECOND = 1 / 86400 + 1e-9  # in days
+DEFAULT_BACKUPS = DEFAULT_PARAMS["backups_kept"]
 
 
 class FileEngine:
-    def __init__(self, path: str | Path, backups: int = 5):
+    def __init__(self, path: str | Path, backups: int | None = None):
+        """``backups``: how many previous versions to keep; None takes 备份保留份数 from Settings."""
         self.path = Path(path)
-        self.backups = backups
+        self.backups = backups if backups is not None else DEFAULT_BACKUPS
+        self._backups_from_settings = backups is None
         self._read: tuple[tuple, BookData] | None = None  # the last read, and the file's stamp then
         self._lock_depth = 0
 
@@ -61,6 +65,8 @@ class FileEngine:
         # A file replaced while it was being read leaves no stamp: apply() then refuses to write a
         # change set planned on a state of the file that may not be the one on disk.
         self._read = (stamp if _stamp(self.path) == stamp else None, copy)
+        if self._backups_from_settings:
+            self.backups = _backups_setting(book)
         return book
 
     @contextmanager
@@ -113,6 +119,13 @@ class FileEngine:
             except OSError as exc:  # disk full, read-only folder, file held open on Windows...
                 raise FileProblem(f"{self.path}: could not be written ({exc}); it is unchanged") from exc
             self._read = None
+
+
+def _backups_setting(book: BookData) -> int:
+    try:
+        return read_settings(book).backups_kept
+    except InputError:  # the command reading the tracker reports the bad cell itself
+        return DEFAULT_BACKUPS
 
 
 def _stamp(path: Path) -> tuple:
