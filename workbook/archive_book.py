@@ -92,14 +92,18 @@ def _summary(ws, rows: list[list[Value]], lang: str) -> None:
             ws.append([_header(ws, v) for v in row] if row in headers else row)
 
 
-def read_archive(path: Path, lang: str) -> tuple[Rows, Rows]:
-    """(tickets, log) rows of an archive workbook, each in its own header layout."""
+def archive_tables(path: Path) -> tuple[Table, Table | None]:
+    """The Tickets and Log tables of an archive workbook; FileProblem when it is not one."""
     book = read_book(path)
     try:
-        tickets = find_table(book, "tickets")
-        log = find_table(book, "log", required=False)
+        return find_table(book, "tickets"), find_table(book, "log", required=False)
     except InputError as exc:
         raise FileProblem(f"{path}: not a track-xls archive ({exc})") from None
+
+
+def read_archive(path: Path, lang: str) -> tuple[Rows, Rows]:
+    """(tickets, log) rows of an archive workbook, each in its own header layout."""
+    tickets, log = archive_tables(path)
     return _rows(tickets, lang), _rows(log, lang)
 
 

@@ -17,9 +17,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from .archive_book import archive_tables
 from .archive_store import MANIFEST, archive_folder
-from .book import find_table
-from .errors import FileProblem, InputError
+from .errors import FileProblem
 from .log import History, read_histories
 from .reader import read_book
 from .settings import Settings
@@ -81,11 +81,7 @@ def archive_files(path: Path, settings: Settings) -> list[Path]:
 
 def read_archive(file: Path) -> list[Entry]:
     """An archive's tickets (the columns in ARCHIVE_KEYS) with their status changes and updates."""
-    book = read_book(file)
-    try:
-        tickets, log = find_table(book, "tickets"), find_table(book, "log", required=False)
-    except InputError as exc:
-        raise FileProblem(f"{file}: not a track-xls archive ({exc})") from None
+    tickets, log = archive_tables(file)
     histories = read_histories(log)
     out = []
     for row, values in tickets.values(ARCHIVE_KEYS):
