@@ -28,6 +28,7 @@ from .book import BookData, SheetData, Value
 from .cells import EXCEL_EPOCH, a1
 from .changeset import ChangeSet
 from .errors import FileProblem, InputError, VerifyError
+from .messages import both
 from .package import (COMMENTS, STYLES, TABLE, THREADED_COMMENTS, VML, DateStyles, Deflated, Package, deflate,
                       drop_calc_chain, patch_workbook, xml)
 from .ranges import RowMap, appended, area_of, grower
@@ -96,8 +97,7 @@ class FileEngine:
             remove_stale_temps(self.path)
             opened = _stamp(self.path)
             if self._read is not None and self._read[0] != opened:
-                raise FileProblem(f"{self.path.name} changed since it was read (saved by another program?); "
-                                  f"run the command again")
+                raise FileProblem(both("changed_since_read", name=self.path.name))
             # read_book also runs the safety scan (bombs, DTDs) before any part is inflated here
             names = list({*changes.cells, *changes.removed_rows})
             before = self._read[1] if self._read is not None else read_book(self.path, names)
@@ -112,12 +112,11 @@ class FileEngine:
             def check(tmp: Path) -> None:
                 _verify(tmp, pkg, replaced, dropped, expected)
                 if _stamp(self.path) != opened:
-                    raise FileProblem(f"{self.path.name} was changed by another program while track-xls "
-                                      f"was writing it; nothing was written, run the command again")
+                    raise FileProblem(both("changed_while_writing", name=self.path.name))
             try:
                 replace_file(self.path, lambda out: pkg.write(out, replaced, dropped), check, self.backups)
             except OSError as exc:  # disk full, read-only folder, file held open on Windows...
-                raise FileProblem(f"{self.path}: could not be written ({exc}); it is unchanged") from exc
+                raise FileProblem(f"{self.path}: {both('not_written', reason=exc)}") from exc
             self._read = None
 
 

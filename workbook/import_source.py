@@ -18,7 +18,8 @@ from python_calamine import CalamineWorkbook
 
 from .book import Value
 from .errors import FileProblem
-from .safety import UTF16_BOMS, both, check_package
+from .messages import both
+from .safety import UTF16_BOMS, check_package
 
 SOURCE_KINDS = ("xlsx", "xls", "ods", "text")
 MAX_TEXT_BYTES = 100 * 2**20  # a CSV this big is no tracker export; reading it would only fill memory

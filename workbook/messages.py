@@ -29,6 +29,20 @@ CATALOG: dict[str, Label] = {
     # files
     "exists": Label("{path} 已存在；如需覆盖请加 --force", "{path} exists; pass --force to overwrite it"),
     "suffix": Label("{path}：文件名须以 .xlsx 或 .xlsm 结尾", "{path}: the file name must end in .xlsx or .xlsm"),
+    # files held by someone else, or that cannot be written (workbook.safe_write, workbook.file_engine)
+    "open_in_app": Label("{name} 正在 {app} 中打开（存在 {lock}）：请在 {app} 中关闭后重试（若 {app} 并未运行，可删除 {lock}）",
+                         "{name} is open in {app} ({lock} exists): close it there and run the command again "
+                         "(delete {lock} if {app} is not running)"),
+    "cannot_lock": Label("无法加锁写入（{reason}）；文件夹可写吗？", "cannot lock it for writing ({reason}); is the folder writable?"),
+    "changed_since_read": Label("{name} 在读取后被其他程序修改（另存过？）；请重新运行命令",
+                                "{name} changed since it was read (saved by another program?); run the command again"),
+    "changed_while_writing": Label("{name} 在写入期间被其他程序修改；未写入任何内容，请重新运行命令",
+                                   "{name} was changed by another program while track-xls was writing it; "
+                                   "nothing was written, run the command again"),
+    "busy": Label("{name} 正被另一个 track-xls 命令使用（已等待 {seconds} 秒）；请待其结束后重试",
+                  "{name} is busy: another track-xls command has been using it for {seconds} s; "
+                  "run this one again when it is done"),
+    "not_written": Label("无法写入（{reason}）；原文件未改动", "could not be written ({reason}); it is unchanged"),
     # files that are not safe, ordinary workbooks (workbook.safety)
     "unreadable": Label("无法读取（{reason}）", "cannot be read ({reason})"),
     "no_file": Label("文件不存在", "no such file"),
@@ -250,3 +264,8 @@ CATALOG: dict[str, Label] = {
 
 def say(key: str, lang: str, **values: object) -> str:
     return CATALOG[key](lang).format(**values)
+
+
+def both(key: str, **values: object) -> str:
+    """A message in both languages, for file problems met before the workbook's language is known."""
+    return f"{say(key, 'zh', **values)} / {say(key, 'en', **values)}"

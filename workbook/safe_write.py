@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
 from .errors import FileProblem, LockedError
+from .messages import both
 from .safety import check_kind
 
 BACKUP_DIR = ".track-xls-backups"
@@ -33,8 +34,7 @@ def check_not_open(path: str | Path) -> None:
     office = path.with_name(f".~lock.{path.name}#")
     for lock, app in ((excel, "Excel"), (office, "LibreOffice")):
         if lock.exists():
-            raise LockedError(f"{path.name} is open in {app} ({lock.name} exists): close it there and run "
-                              f"the command again (delete {lock.name} if {app} is not running)")
+            raise LockedError(both("open_in_app", name=path.name, app=app, lock=lock.name))
 
 
 def check_openable(path: str | Path) -> None:
@@ -50,13 +50,12 @@ def advisory_lock(path: str | Path, wait: float = LOCK_WAIT) -> Iterator[None]:
     try:
         fd = os.open(path.with_name(f".{path.name}.lock"), os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise FileProblem(f"{path}: cannot lock it for writing ({exc.strerror}); is the folder writable?") from exc
+        raise FileProblem(f"{path}: {both('cannot_lock', reason=exc.strerror)}") from exc
     try:
         deadline = time.monotonic() + wait
         while not _try_lock(fd):
             if time.monotonic() > deadline:
-                raise LockedError(f"{path.name} is busy: another track-xls command has been using it for "
-                                  f"{wait:.0f} s; run this one again when it is done")
+                raise LockedError(both("busy", name=path.name, seconds=f"{wait:.0f}"))
             time.sleep(0.05)
         yield
     finally:

@@ -23,7 +23,7 @@ from defusedxml.ElementTree import fromstring
 
 from .cells import col_index
 from .errors import FileProblem
-from .messages import say
+from .messages import both
 
 CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, or an encrypted .xlsx
 # Excel wraps a password-protected .xlsx in a compound file holding this stream (UTF-16 name).
@@ -63,11 +63,6 @@ _CELL = re.compile(rb'<c\b(?=[^>]*?\br="([A-Z]+\d+)")(?:(?=[^>]*?\bs="(\d+)"))?'
 BUILTIN_DATE_FORMATS = frozenset([*range(14, 23), *range(27, 37), 45, 46, 47, *range(50, 59)])
 _LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')  # quoted text, [colours]/[$-804], escaped characters
 _DATE_CODE = re.compile(r"[ymdhs]", re.IGNORECASE)
-
-
-def both(key: str, **values: object) -> str:
-    """A message in both languages: the workbook's language is unknown until it is read."""
-    return f"{say(key, 'zh', **values)} / {say(key, 'en', **values)}"
 
 
 def sniff(path: str | Path) -> str:
