@@ -22,7 +22,7 @@ from datetime import datetime
 import pytest
 
 from workbook.errors import InputError
-from workbook.lifecycle import (applied, find_ticket, plan_assign, plan_close, plan_confirm, plan_log, plan_new,
+from workbook.lifecycle import (find_ticket, plan_assign, plan_close, plan_confirm, plan_log, plan_new,
                                 plan_reopen, plan_resolve, plan_status)
 from workbook.log import History, status_in_text
 from workbook.refresh import plan_refresh
@@ -52,12 +52,12 @@ class Desk:
 
     def new(self, now: str, priority: str, **fields) -> str:
         changes, number = plan_new(self.tracker, FIELDS | {"priority": priority} | fields, dt(now))
-        self.book = applied(self.book, changes)
+        self.book = changes.applied_to(self.book)
         return number
 
     def do(self, plan, number: str, now: str, *args, **kw):
         changes = plan(self.tracker, number, dt(now), *args, **kw)
-        self.book = applied(self.book, changes)
+        self.book = changes.applied_to(self.book)
         return changes
 
     def refuses(self, plan, number: str, now: str, *args, **kw) -> str:
@@ -424,7 +424,7 @@ def test_refresh_treats_a_typed_reopen_like_the_reopen_step():
     table = tracker.tickets_table
     desk.book.sheets["工单"].rows[1][table.columns["status"]] = "处理中"  # the agent types it
     result = plan_refresh(desk.tracker, dt("2024-05-20 17:00"))
-    desk.book = applied(desk.book, result.changes)
+    desk.book = result.changes.applied_to(desk.book)
     row = desk.row(n)
     assert row["resolved_at"] is None and desk.log(n)[-1][3] == "已解决 → 处理中"
     # solved 16:00-17:00 paused: 14:30 + 4 h + 1 h = 19:30

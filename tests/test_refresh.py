@@ -95,12 +95,5 @@ def test_blocking_findings_stop_the_plan():
 
 def test_second_plan_over_the_result_changes_nothing():
     book, result = plan([P1])
-    for name, edits in result.changes.cells.items():
-        for (r, c), value in edits.items():
-            rows = book.sheets[name].rows
-            while len(rows) <= r:
-                rows.append([])
-            rows[r].extend([None] * (c + 1 - len(rows[r])))
-            rows[r][c] = value
-    again = plan_refresh(load_tracker(book), datetime(2024, 5, 20, 14, 50))
+    again = plan_refresh(load_tracker(result.changes.applied_to(book)), datetime(2024, 5, 20, 14, 50))
     assert not again.changes

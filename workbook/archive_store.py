@@ -40,7 +40,7 @@ from .changeset import ChangeSet
 from .errors import FileProblem, TrackError
 from .file_engine import FileEngine
 from .messages import say
-from .safe_write import advisory_lock, check_not_open
+from .safe_write import advisory_lock, check_not_open, fsync_dir
 from .settings import Settings, local_now
 from .tracker import Tracker, load_tracker
 
@@ -129,7 +129,7 @@ class Folder:
                 f.flush()
                 os.fsync(f.fileno())
             os.replace(temp, path)
-            _fsync_dir(path.parent)
+            fsync_dir(path.parent)
         except OSError as exc:
             raise self.problem("archive_not_writable", path=path.parent, reason=exc.strerror or exc) from None
 
@@ -303,7 +303,7 @@ def _put_in_place(folder: Folder, month_dir: Path, entry: dict) -> None:
     digest = entry["manifest"]["sha256"]
     if temp.exists() and sha256(temp) == digest:
         os.replace(temp, final)
-        _fsync_dir(month_dir)
+        fsync_dir(month_dir)
     elif not final.exists() or sha256(final) != digest:
         raise folder.problem("archive_lost", path=final)
     folder.write_json(month_dir / MANIFEST, entry["manifest"])
@@ -354,12 +354,3 @@ def _utc_now() -> str:
 def _fsync(path: Path) -> None:
     with open(path, "rb+") as f:
         os.fsync(f.fileno())
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "posix":  # Windows cannot open a folder; its rename is durable once it returns
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from .book import BookData, Value
+from .book import BookData, SheetData, Value
 from .cells import a1
 
 
@@ -38,6 +38,19 @@ class ChangeSet:
                 if not same_value(row[c] if c < len(row) else None, value):
                     out.set(name, r, c, value)
         return out
+
+    def applied_to(self, book: BookData) -> BookData:
+        """A copy of ``book`` as it reads once this change set is written: cells, then removed rows."""
+        sheets = dict(book.sheets)
+        for name in {*self.cells, *self.removed_rows}:
+            rows = [list(row) for row in book.sheets[name].rows]
+            for (r, c), value in self.cells.get(name, {}).items():
+                rows.extend([] for _ in range(r + 1 - len(rows)))
+                rows[r].extend([None] * (c + 1 - len(rows[r])))
+                rows[r][c] = value
+            removed = self.removed_rows.get(name, set())
+            sheets[name] = SheetData(name, [row for r, row in enumerate(rows) if r not in removed])
+        return BookData(sheets, book.source)
 
     def edits(self) -> Iterator[tuple[str, int, int, Value]]:
         for name, edits in self.cells.items():

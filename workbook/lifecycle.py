@@ -25,7 +25,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from . import schema
-from .book import BookData, SheetData, Value, find_table
+from .book import Value, find_table
 from .changeset import ChangeSet
 from .errors import InputError
 from .log import History, log_row, status_change_text
@@ -139,7 +139,7 @@ class _Step:
 
     def finish(self) -> ChangeSet:
         """The step's cells plus the row's computed columns; refuses a step that breaks a check rule."""
-        after = load_tracker(applied(self.tracker.book, self.changes))
+        after = load_tracker(self.changes.applied_to(self.tracker.book))
         ticket = next(t for t in after.tickets if t.row == self.row)
         # Refresh over this one ticket: its deadlines and states, nothing about the other rows.
         result = plan_refresh(replace(after, tickets=[ticket]), self.now)
@@ -338,19 +338,6 @@ def find_ticket(tracker: Tracker, number: str, lang: str) -> Ticket:
         cells = ", ".join(tracker.tickets_table.cell(t.row, "ticket_no") for t in found)
         raise InputError(say("duplicate_number", lang, value=number, other=cells), tracker.tickets_table.name)
     return found[0]
-
-
-def applied(book: BookData, changes: ChangeSet) -> BookData:
-    """A copy of ``book`` with the change set's cells written (lifecycle steps never remove rows)."""
-    sheets = dict(book.sheets)
-    for name, edits in changes.cells.items():
-        rows = [list(row) for row in book.sheets[name].rows]
-        for (r, c), value in edits.items():
-            rows.extend([] for _ in range(r + 1 - len(rows)))
-            rows[r].extend([None] * (c + 1 - len(rows[r])))
-            rows[r][c] = value
-        sheets[name] = SheetData(name, rows)
-    return BookData(sheets, book.source)
 
 
 def _new_values(tracker: Tracker, fields: dict[str, Value], now: datetime, lang: str) -> dict[str, Value]:

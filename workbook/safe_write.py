@@ -113,7 +113,7 @@ def replace_file(path: str | Path, write: Callable[[BinaryIO], None], check: Cal
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def keep_backup(path: Path, count: int) -> Path:
@@ -150,7 +150,8 @@ def _backups(path: Path) -> list[tuple[tuple[str, int], Path]]:
     return sorted(found)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` survive a power cut."""
     if os.name != "posix":
         return  # Windows cannot open a directory; its rename is durable once it returns
     fd = os.open(folder, os.O_RDONLY)
