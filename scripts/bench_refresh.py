@@ -3,7 +3,7 @@
     python scripts/bench_refresh.py            # 1k and 10k tickets
     python scripts/bench_refresh.py --big      # also 100k
 
-A tracker is made as ``track-xls demo`` makes one: the template, then workbook.demo's tickets and
+A tracker is made as ``track-xls demo`` makes one: the template, then workbook.app.demo's tickets and
 Log rows written through the file engine (~5 Log rows a ticket). Trackers are cached by size in
 <tmp>/track-xls-bench. Each measurement runs in its own process on a fresh copy, so its peak RSS is
 its own; times are the minimum over --repeat runs:
@@ -32,7 +32,7 @@ from typing import ClassVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workbook.file_engine import FileEngine  # noqa: E402
+from workbook.xlsx.file_engine import FileEngine  # noqa: E402
 
 NOW = datetime(2025, 11, 19, 15, 0)  # a Wednesday: the demo's tickets span the four months before
 LATER = NOW + timedelta(minutes=10)
@@ -41,8 +41,8 @@ CACHE = Path(tempfile.gettempdir()) / "track-xls-bench"
 
 def tracker(n: int) -> Path:
     """The generated tracker of ``n`` tickets (cached), as demo writes it before its refresh."""
-    from workbook import demo
-    from workbook.template import build_template
+    from workbook.app import demo
+    from workbook.author.template import build_template
 
     path = CACHE / f"tracker-{n}.xlsx"
     if not path.exists():
@@ -57,7 +57,7 @@ def tracker(n: int) -> Path:
 
 def refreshed(n: int) -> Path:
     """The tracker of ``n`` tickets after its first refresh (cached)."""
-    from workbook.refresh import run_refresh
+    from workbook.core.refresh import run_refresh
 
     path = CACHE / f"tracker-{n}-refreshed.xlsx"
     if not path.exists():
@@ -100,7 +100,7 @@ def job(kind: str, path: Path):
             for name in workbook.sheet_names:
                 workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
         return read
-    from workbook.refresh import run_refresh
+    from workbook.core.refresh import run_refresh
     return lambda: run_refresh(TimedEngine(path, backups=0), NOW if kind == "first" else LATER)
 
 

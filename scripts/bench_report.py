@@ -25,16 +25,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from workbook import schema  # noqa: E402
-from workbook.archive import Rows, file_name  # noqa: E402
-from workbook.archive_book import write_archive  # noqa: E402
-from workbook.demo import ENGINEERS, MODULES, PEOPLE, PRIORITY_WEIGHTS, make_demo  # noqa: E402
-from workbook.log import status_change_text  # noqa: E402
-from workbook.report import make_report  # noqa: E402
-from workbook.report_book import write_report  # noqa: E402
-from workbook.report_model import month_range, months_back  # noqa: E402
-from workbook.calendar import BusinessCalendar  # noqa: E402
-from workbook.settings import LISTS, defaults  # noqa: E402
-from workbook.sla import TicketTimes, evaluate  # noqa: E402
+from workbook.core.archive import Rows, file_name  # noqa: E402
+from workbook.author.archive_book import write_archive  # noqa: E402
+from workbook.app.demo import ENGINEERS, MODULES, PEOPLE, PRIORITY_WEIGHTS, make_demo  # noqa: E402
+from workbook.core.log import status_change_text  # noqa: E402
+from workbook.core.report import make_report  # noqa: E402
+from workbook.author.report_book import write_report  # noqa: E402
+from workbook.core.report_model import month_range, months_back  # noqa: E402
+from workbook.core.calendar import BusinessCalendar  # noqa: E402
+from workbook.core.settings import LISTS, defaults  # noqa: E402
+from workbook.core.sla import TicketTimes, evaluate  # noqa: E402
 
 NOW = datetime(2024, 6, 20, 17, 0)
 ARCHIVE_MONTHS, PER_MONTH, LIVE = 24, 2000, 10_000

@@ -16,14 +16,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from workbook import schema
-from workbook.archive_book import read_archive
-from workbook.changeset import ChangeSet
+from workbook.core import schema
+from workbook.author.archive_book import read_archive
+from workbook.core.changeset import ChangeSet
 from workbook.cli import main
-from workbook.demo import make_demo_tracker
-from workbook.file_engine import FileEngine
-from workbook.reader import read_book
-from workbook.tracker import load_tracker
+from workbook.app.demo import make_demo_tracker
+from workbook.xlsx.file_engine import FileEngine
+from workbook.xlsx.reader import read_book
+from workbook.core.tracker import load_tracker
 
 NOW = datetime(2024, 6, 15, 10, 0)
 ROOT = Path(__file__).resolve().parent.parent

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from workbook import schema
-from workbook.book import BookData, SheetData
+from workbook.core import schema
+from workbook.core.book import BookData, SheetData
 
 
 def sheet_rows(key: str, records: list[dict], lang: str = "zh") -> list[list]:
@@ -29,9 +29,9 @@ def make_book(tickets: list[dict], log: list[dict] = (), lang: str = "zh", revie
 def type_rows(path, records: list[dict]) -> None:
     """Write ``records`` (schema key -> value) under the Tickets header of the workbook at ``path``,
     through the file engine, as an agent typing rows would."""
-    from workbook.book import find_table
-    from workbook.changeset import ChangeSet
-    from workbook.file_engine import FileEngine
+    from workbook.core.book import find_table
+    from workbook.core.changeset import ChangeSet
+    from workbook.xlsx.file_engine import FileEngine
 
     engine = FileEngine(path, backups=0)
     table = find_table(engine.read(), "tickets")
@@ -44,7 +44,7 @@ def type_rows(path, records: list[dict]) -> None:
 
 def typed_tracker(path, records: list[dict], lang: str = "zh"):
     """A new template tracker at ``path`` with ``records`` typed in."""
-    from workbook.template import build_template
+    from workbook.author.template import build_template
 
     build_template(path, lang)
     type_rows(path, records)

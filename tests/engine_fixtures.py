@@ -18,8 +18,8 @@ from pathlib import Path
 
 import xlsxwriter
 
-from workbook import schema
-from workbook.package import Package
+from workbook.core import schema
+from workbook.xlsx.package import Package
 
 EXCEL_SAVED = Path("/work/shared/fixtures/excel-saved")
 TICKETS = "工单"

@@ -19,7 +19,7 @@ from pathlib import Path
 import xlsxwriter
 
 from books import typed_tracker
-from workbook import schema
+from workbook.core import schema
 
 NOW = "2024-05-21 10:00"
 TICKET = {"reported_at": datetime(2024, 5, 20, 14, 30), "reporter": "张伟", "module": "销售模块V3.2",

@@ -19,13 +19,13 @@ import json
 from datetime import date, datetime
 from pathlib import Path
 
-from workbook import schema
-from workbook.archive import Rows
-from workbook.archive_book import write_archive
-from workbook.book import find_table
-from workbook.changeset import ChangeSet
-from workbook.file_engine import FileEngine
-from workbook.template import build_template
+from workbook.core import schema
+from workbook.core.archive import Rows
+from workbook.author.archive_book import write_archive
+from workbook.core.book import find_table
+from workbook.core.changeset import ChangeSet
+from workbook.xlsx.file_engine import FileEngine
+from workbook.author.template import build_template
 
 NOW = datetime(2024, 6, 3, 10, 0)
 D = datetime

@@ -10,17 +10,17 @@ from datetime import datetime
 
 import pytest
 
-from workbook import schema
-from workbook.archive import Rows, expired, merge, parse_month, plan_archive, summary_rows, wanted_months
-from workbook.archive_book import read_archive, write_archive
-from workbook.book import find_table
-from workbook.changeset import ChangeSet
-from workbook.demo import make_demo_tracker
-from workbook.file_engine import FileEngine
-from workbook.parse import parse_datetime
-from workbook.reader import read_book
-from workbook.refresh import run_refresh
-from workbook.tracker import load_tracker
+from workbook.core import schema
+from workbook.core.archive import Rows, expired, merge, parse_month, plan_archive, summary_rows, wanted_months
+from workbook.author.archive_book import read_archive, write_archive
+from workbook.core.book import find_table
+from workbook.core.changeset import ChangeSet
+from workbook.app.demo import make_demo_tracker
+from workbook.xlsx.file_engine import FileEngine
+from workbook.core.parse import parse_datetime
+from workbook.xlsx.reader import read_book
+from workbook.core.refresh import run_refresh
+from workbook.core.tracker import load_tracker
 
 from archive_books import (NOW, archive_files, archived_numbers, assert_exactly_once, cli, close_ticket,
                            closed_by_month, index_rows, master, sha, tracker, tracker_numbers)

@@ -14,8 +14,8 @@ from datetime import datetime
 
 import pytest
 
-from workbook import archive_store
-from workbook.errors import VerifyError
+from workbook.app import archive_store
+from workbook.core.errors import VerifyError
 
 from archive_books import (NOW, ROOT, archived_numbers, assert_exactly_once, cli, close_ticket, index_rows, master,
                            sha, tracker, tracker_numbers)
@@ -92,7 +92,7 @@ def test_a_crash_at_any_step_is_completed_or_rolled_back_by_the_next_run(tracker
 
 KILL_SCRIPT = """
 import sys, time
-from workbook import archive_store
+from workbook.app import archive_store
 from workbook.cli import main
 
 def pause(step):

@@ -20,9 +20,9 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from hypothesis import given, settings as hyp_settings, strategies as st
 
-from workbook.calendar import WALL, BusinessCalendar, clock_for, missing_notice_message
-from workbook.errors import InputError
-from workbook.settings import defaults
+from workbook.core.calendar import WALL, BusinessCalendar, clock_for, missing_notice_message
+from workbook.core.errors import InputError
+from workbook.core.settings import defaults
 
 CAL = BusinessCalendar.from_settings(defaults())
 

@@ -15,13 +15,13 @@ from libreoffice import convert, needs_libreoffice
 
 from books import typed_tracker
 from engine_fixtures import TICKETS, make_tracker, raw_members, sheet_part, vba_project
-from workbook import schema
-from workbook.book import find_table
-from workbook.changeset import ChangeSet
+from workbook.core import schema
+from workbook.core.book import find_table
+from workbook.core.changeset import ChangeSet
 from workbook.cli import main
-from workbook.file_engine import FileEngine
-from workbook.reader import read_book
-from workbook.safe_write import backups_of
+from workbook.xlsx.file_engine import FileEngine
+from workbook.xlsx.reader import read_book
+from workbook.xlsx.safe_write import backups_of
 
 NOW = "2024-05-20 15:00"
 P1 = {"reported_at": datetime(2024, 5, 20, 14, 30), "reporter": "张伟", "module": "销售模块V3.2",

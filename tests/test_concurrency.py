@@ -19,14 +19,14 @@ from pathlib import Path
 
 import pytest
 
-from workbook import file_engine
-from workbook.changeset import ChangeSet
-from workbook.errors import FileProblem
-from workbook.file_engine import FileEngine
-from workbook.import_run import run_import
-from workbook.lifecycle import plan_new, run_step
-from workbook.reader import read_book
-from workbook.refresh import run_refresh
+from workbook.xlsx import file_engine
+from workbook.core.changeset import ChangeSet
+from workbook.core.errors import FileProblem
+from workbook.xlsx.file_engine import FileEngine
+from workbook.app.import_run import run_import
+from workbook.core.lifecycle import plan_new, run_step
+from workbook.xlsx.reader import read_book
+from workbook.core.refresh import run_refresh
 
 import hostile
 

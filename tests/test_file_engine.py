@@ -18,11 +18,13 @@ from python_calamine import CalamineWorkbook
 from engine_fixtures import (COL, DASHBOARD, EXCEL_SAVED, HEADERS, TICKETS, add_calc_chain, make_tracker, part,
                              raw_members, sheet_part, vba_project)
 from libreoffice import convert, needs_libreoffice
-from workbook import file_engine, package, sheet_rows
-from workbook.changeset import ChangeSet
-from workbook.errors import FileProblem, InputError, LockedError, VerifyError
-from workbook.file_engine import FileEngine, check_openable
-from workbook.safe_write import backups_of
+from workbook.xlsx import file_engine
+from workbook.xlsx import package
+from workbook.xlsx import sheet_rows
+from workbook.core.changeset import ChangeSet
+from workbook.core.errors import FileProblem, InputError, LockedError, VerifyError
+from workbook.xlsx.file_engine import FileEngine, check_openable
+from workbook.xlsx.safe_write import backups_of
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 ROWS = 20  # data rows in the fixture: Excel rows 2..21

@@ -22,18 +22,18 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from workbook import schema
-from workbook.book import find_table
-from workbook.calendar import BusinessCalendar
-from workbook.cells import parse_a1
-from workbook.changeset import ChangeSet
+from workbook.core import schema
+from workbook.core.book import find_table
+from workbook.core.calendar import BusinessCalendar
+from workbook.core.cells import parse_a1
+from workbook.core.changeset import ChangeSet
 from workbook.cli import main
-from workbook.file_engine import FileEngine
-from workbook.numbering import is_well_formed
-from workbook.reader import read_book
-from workbook.settings import Target, defaults
-from workbook.sla import TicketTimes, evaluate
-from workbook.template import build_template
+from workbook.xlsx.file_engine import FileEngine
+from workbook.core.numbering import is_well_formed
+from workbook.xlsx.reader import read_book
+from workbook.core.settings import Target, defaults
+from workbook.core.sla import TicketTimes, evaluate
+from workbook.author.template import build_template
 
 SETTINGS = defaults()
 CAL = BusinessCalendar.from_settings(SETTINGS)

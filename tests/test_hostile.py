@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from workbook.cli import main
-from workbook.reader import read_book
+from workbook.xlsx.reader import read_book
 
 import hostile
 

@@ -12,9 +12,9 @@ import xlsxwriter
 from click.testing import CliRunner
 
 from workbook.cli import main
-from workbook.errors import InputError
-from workbook.importer import convert_rows, find_mapping, normalise, read_map_file, require_columns
-from workbook.reader import read_book
+from workbook.core.errors import InputError
+from workbook.core.importer import convert_rows, find_mapping, normalise, read_map_file, require_columns
+from workbook.xlsx.reader import read_book
 
 import hostile
 from libreoffice import convert as lo_convert, needs_libreoffice

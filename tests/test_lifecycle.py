@@ -21,13 +21,13 @@ from datetime import datetime
 
 import pytest
 
-from workbook.errors import InputError
-from workbook.lifecycle import (find_ticket, plan_assign, plan_close, plan_confirm, plan_log, plan_new,
+from workbook.core.errors import InputError
+from workbook.core.lifecycle import (find_ticket, plan_assign, plan_close, plan_confirm, plan_log, plan_new,
                                 plan_reopen, plan_resolve, plan_status)
-from workbook.log import History, status_in_text
-from workbook.refresh import plan_refresh
-from workbook.tracker import load_tracker
-from workbook.validation import check_tickets
+from workbook.core.log import History, status_in_text
+from workbook.core.refresh import plan_refresh
+from workbook.core.tracker import load_tracker
+from workbook.core.validation import check_tickets
 
 from books import make_book
 

@@ -7,9 +7,9 @@ import pytest
 from click.testing import CliRunner
 
 from workbook.cli import main
-from workbook.reader import read_book
-from workbook.template import build_template
-from workbook.tracker import load_tracker
+from workbook.xlsx.reader import read_book
+from workbook.author.template import build_template
+from workbook.core.tracker import load_tracker
 
 NUMBER = "20240520-001"
 

@@ -16,15 +16,15 @@ from pathlib import Path
 import pytest
 
 from books import typed_tracker
-from workbook import schema
-from workbook.book import BookData, find_table
-from workbook.button import press
-from workbook.changeset import ChangeSet
-from workbook.errors import InputError
-from workbook.file_engine import FileEngine
-from workbook.live_engine import TEXT_PREFIX, LiveEngine, blocks, excel_value
-from workbook.reader import read_book
-from workbook.refresh import run_refresh
+from workbook.core import schema
+from workbook.core.book import BookData, find_table
+from workbook.live.button import press
+from workbook.core.changeset import ChangeSet
+from workbook.core.errors import InputError
+from workbook.xlsx.file_engine import FileEngine
+from workbook.live.live_engine import TEXT_PREFIX, LiveEngine, blocks, excel_value
+from workbook.xlsx.reader import read_book
+from workbook.core.refresh import run_refresh
 
 # The remote interpreter is part of xlwings PRO; xlwings accepts this key for noncommercial use.
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")

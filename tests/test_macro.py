@@ -15,16 +15,16 @@ from click.testing import CliRunner
 from libreoffice import convert, needs_libreoffice
 
 from books import type_rows
-from workbook import schema
-from workbook.book import find_table
+from workbook.core import schema
+from workbook.core.book import find_table
 from workbook.cli import main
-from workbook.file_engine import FileEngine
-from workbook.macro import BUTTONS, build_macro_workbook, macro_call, vba_project
-from workbook.messages import say
-from workbook.package import Package
-from workbook.reader import read_book
-from workbook.refresh import run_refresh
-from workbook.tracker import load_tracker
+from workbook.xlsx.file_engine import FileEngine
+from workbook.live.macro import BUTTONS, build_macro_workbook, macro_call, vba_project
+from workbook.core.messages import say
+from workbook.xlsx.package import Package
+from workbook.xlsx.reader import read_book
+from workbook.core.refresh import run_refresh
+from workbook.core.tracker import load_tracker
 
 NOW = "2024-05-21 10:00"
 CLOSED = {"reported_at": datetime(2024, 4, 2, 9, 0), "reporter": "孙丽", "module": "VPN", "description": "断线",

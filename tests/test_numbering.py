@@ -2,7 +2,7 @@ from datetime import datetime
 
 from hypothesis import given, strategies as st
 
-from workbook.numbering import assign_numbers, is_well_formed
+from workbook.core.numbering import assign_numbers, is_well_formed
 
 
 def test_per_day_serials_from_001_in_reported_order():

@@ -15,10 +15,10 @@ import pytest
 from lxml import etree
 
 from engine_fixtures import EXCEL_SAVED, add_calc_chain, raw_members
-from workbook.errors import FileProblem, LockedError
-from workbook.package import DateStyles, Package, deflate, drop_calc_chain, is_date_format, patch_workbook
-from workbook.ranges import RowMap
-from workbook.safe_write import (BACKUP_DIR, advisory_lock, backups_of, check_openable,
+from workbook.core.errors import FileProblem, LockedError
+from workbook.xlsx.package import DateStyles, Package, deflate, drop_calc_chain, is_date_format, patch_workbook
+from workbook.xlsx.ranges import RowMap
+from workbook.xlsx.safe_write import (BACKUP_DIR, advisory_lock, backups_of, check_openable,
                                  remove_stale_temps, replace_file, temp_name)
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

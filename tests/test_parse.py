@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 import pytest
 
-from workbook.parse import parse_datetime, parse_int, parse_priority, parse_status
+from workbook.core.parse import parse_datetime, parse_int, parse_priority, parse_status
 
 
 @pytest.mark.parametrize("text", ["2024-05-20 14:30", "2024/5/20 14:30", "2024年5月20日 14:30", "2024-05-2014:30",

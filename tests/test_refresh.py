@@ -2,9 +2,9 @@
 
 from datetime import datetime
 
-from workbook.book import find_table
-from workbook.refresh import plan_refresh
-from workbook.tracker import load_tracker
+from workbook.core.book import find_table
+from workbook.core.refresh import plan_refresh
+from workbook.core.tracker import load_tracker
 
 from books import make_book
 

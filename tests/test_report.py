@@ -40,10 +40,10 @@ from python_calamine import CalamineWorkbook
 from libreoffice import convert, needs_libreoffice
 from report_data import NOW, T, make_tracker, write_month
 from workbook.cli import main
-from workbook.calendar import BusinessCalendar
-from workbook.report import build_report, make_report
-from workbook.report_frame import load_frame
-from workbook.report_book import write_report
+from workbook.core.calendar import BusinessCalendar
+from workbook.core.report import build_report, make_report
+from workbook.app.report_frame import load_frame
+from workbook.author.report_book import write_report
 
 TOTAL = "合计"
 

@@ -9,16 +9,16 @@ from click.testing import CliRunner
 
 from books import make_book, sheet_rows
 from report_data import NOW, T, make_tracker
-from workbook import schema
-from workbook.book import SheetData, find_table
-from workbook.changeset import ChangeSet
+from workbook.core import schema
+from workbook.core.book import SheetData, find_table
+from workbook.core.changeset import ChangeSet
 from workbook.cli import main
-from workbook.file_engine import FileEngine
-from workbook.reader import read_book
-from workbook.reviews import find_needs, plan_review, read_reviews, review_flags
-from workbook.settings import defaults
-from workbook.tickets import read_tickets
-from workbook.tracker import load_tracker
+from workbook.xlsx.file_engine import FileEngine
+from workbook.xlsx.reader import read_book
+from workbook.core.reviews import find_needs, plan_review, read_reviews, review_flags
+from workbook.core.settings import defaults
+from workbook.core.tickets import read_tickets
+from workbook.core.tracker import load_tracker
 
 DAY = timedelta(days=1)
 START = datetime(2024, 5, 6, 9, 0)

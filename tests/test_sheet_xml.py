@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from workbook.ranges import Extension, RowMap, appended, grower, map_formula, map_ref, map_sqref
-from workbook.sheet_xml import SheetPlan, SheetXml, patch_sheet, patch_table
+from workbook.xlsx.ranges import Extension, RowMap, appended, grower, map_formula, map_ref, map_sqref
+from workbook.xlsx.sheet_xml import SheetPlan, SheetXml, patch_sheet, patch_table
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS = {"m": MAIN, "x14": "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main",
@@ -397,7 +397,7 @@ def test_appended_table_rows_get_the_calculated_column_formula():
 
 
 def test_threaded_comments_follow_rows():
-    from workbook.row_anchors import patch_comments
+    from workbook.xlsx.row_anchors import patch_comments
     xml = (b'<ThreadedComments xmlns="http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments">'
            b'<threadedComment ref="C2" id="{1}"/><threadedComment ref="C5" id="{2}"/>'
            b'<threadedComment ref="C5" id="{3}" parentId="{2}"/></ThreadedComments>')

@@ -21,9 +21,9 @@ from datetime import datetime, time
 
 import pytest
 
-from workbook.calendar import BusinessCalendar
-from workbook.settings import Target, defaults
-from workbook.sla import TicketTimes, evaluate, target_minutes
+from workbook.core.calendar import BusinessCalendar
+from workbook.core.settings import Target, defaults
+from workbook.core.sla import TicketTimes, evaluate, target_minutes
 
 SETTINGS = defaults()
 CAL = BusinessCalendar.from_settings(SETTINGS)

@@ -11,10 +11,12 @@ from openpyxl.formula.translate import Translator
 from openpyxl.utils import get_column_letter
 
 from libreoffice import convert, needs_libreoffice
-from workbook import dashboard, schema, settings
-from workbook.dashboard import DashboardRow
-from workbook.reader import read_book
-from workbook.template import DATA_ROWS, DATETIME_FORMAT, build_template
+from workbook.core import dashboard
+from workbook.core import schema
+from workbook.core import settings
+from workbook.core.dashboard import DashboardRow
+from workbook.xlsx.reader import read_book
+from workbook.author.template import DATA_ROWS, DATETIME_FORMAT, build_template
 
 LANGS = pytest.mark.parametrize("lang", schema.LANGS)
 

@@ -1,8 +1,8 @@
 from datetime import datetime
 
-from workbook.book import find_table
-from workbook.tickets import read_tickets
-from workbook.validation import check_tickets
+from workbook.core.book import find_table
+from workbook.core.tickets import read_tickets
+from workbook.core.validation import check_tickets
 
 from books import make_book
 

@@ -1,0 +1,130 @@
+"""A month's archive workbook: authored new with openpyxl each time, read back with calamine.
+
+The archive is a plain table the team can filter, in the tracker's language and layout: Tickets and
+Log sheets with the tracker's headers, date-time formats, a frozen header and an autofilter, and a
+summary sheet. Nothing in it is owned by a user, so writing it afresh loses nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from ..core import schema
+from ..core.archive import STATUS_HEADERS, SUMMARY_HEADERS, SUMMARY_SHEET, Rows, layout, summary_rows
+from ..core.book import Table, Value, find_table
+from ..core.errors import FileProblem, InputError, VerifyError
+from ..core.parse import text
+from ..xlsx.reader import read_book
+from .template import DATE_FORMAT, DATETIME_FORMAT, HEADER_FILL, TITLE
+
+BOLD, TITLE_FONT = Font(bold=True), Font(bold=True, size=14)
+CENTRED = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def write_archive(path: Path, month: str, lang: str, tickets: Rows, log: Rows) -> None:
+    """Write the month's workbook to ``path`` (the caller renames it into place).
+
+    openpyxl's write-only mode streams the rows: twice as fast as building the sheets in memory.
+    """
+    wb = Workbook(write_only=True)
+    _table(wb.create_sheet(schema.SHEETS["tickets"](lang)), tickets, schema.TICKET_COLUMNS, "B2")
+    _table(wb.create_sheet(schema.SHEETS["log"](lang)), log, schema.LOG_COLUMNS, "A2")
+    _summary(wb.create_sheet(SUMMARY_SHEET(lang)), summary_rows(tickets, month, lang), lang)
+    wb.properties.title = f"{TITLE(lang)} {month}"
+    wb.properties.creator = "track-xls"
+    wb.save(path)
+
+
+def _table(ws, rows: Rows, columns: tuple[schema.Column, ...], freeze: str) -> None:
+    """A header row, then the rows; column widths, a frozen header and an autofilter over all of it."""
+    kinds = []
+    for i, header in enumerate(rows.headers, start=1):
+        column = next((c for c in columns if c.label.matches(header)), None)
+        ws.column_dimensions[get_column_letter(i)].width = column.width if column else 14
+        kinds.append(column.kind if column else None)
+    ws.freeze_panes = freeze
+    ws.auto_filter.ref = f"A1:{get_column_letter(max(len(rows.headers), 1))}{len(rows.rows) + 1}"
+    ws.append([_header(ws, h) for h in rows.headers])
+    for row in rows.rows:
+        ws.append([_cell(ws, value, kind) for value, kind in zip(row, kinds)])
+
+
+def _header(ws, text: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, text)
+    cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, CENTRED
+    return cell
+
+
+def _cell(ws, value: Value, kind: schema.Kind | None) -> Value | WriteOnlyCell:
+    if isinstance(value, date):
+        # calamine reads a date-time at midnight back as a date: the column decides the format
+        cell = WriteOnlyCell(ws, value)
+        datetime_like = isinstance(value, datetime) or kind is schema.Kind.DATETIME
+        cell.number_format = DATETIME_FORMAT if datetime_like else DATE_FORMAT
+        return cell
+    if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
+        # XML cannot hold control characters; Excel's escape _xHHHH_ reads back as the character
+        value = ILLEGAL_CHARACTERS_RE.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(ws, value)
+        cell.data_type = "s"  # openpyxl takes "=..." for a formula: a reporter's text stays text
+        return cell
+    return value
+
+
+def _summary(ws, rows: list[list[Value]], lang: str) -> None:
+    headers = [[h(lang) for h in labels] for labels in (SUMMARY_HEADERS, STATUS_HEADERS)]
+    for letter, width in zip("ABCD", (18, 10, 10, 10)):
+        ws.column_dimensions[letter].width = width
+    for r, row in enumerate(rows):
+        if r == 0:
+            title = WriteOnlyCell(ws, row[0])
+            title.font = TITLE_FONT
+            ws.append([title])
+        else:
+            ws.append([_header(ws, v) for v in row] if row in headers else row)
+
+
+def archive_tables(path: Path) -> tuple[Table, Table | None]:
+    """The Tickets and Log tables of an archive workbook; FileProblem when it is not one."""
+    book = read_book(path)
+    try:
+        return find_table(book, "tickets"), find_table(book, "log", required=False)
+    except InputError as exc:
+        raise FileProblem(f"{path}: not a track-xls archive ({exc})") from None
+
+
+def read_archive(path: Path, lang: str) -> tuple[Rows, Rows]:
+    """(tickets, log) rows of an archive workbook, each in its own header layout."""
+    tickets, log = archive_tables(path)
+    return _rows(tickets, lang), _rows(log, lang)
+
+
+def _rows(table: Table | None, lang: str) -> Rows:
+    columns = layout(table, lang)
+    rows = Rows([name for _, name in columns])
+    if table is not None:
+        for r in range(table.first_row, table.end_row):
+            row = [table.sheet.value(r, c) for c, _ in columns]
+            if any(text(v) for v in row):
+                rows.rows.append(row)
+    return rows
+
+
+def verify_archive(path: Path, lang: str, tickets: Rows, log: Rows) -> None:
+    """Read a written archive back: every ticket number present once, every Log row there."""
+    got_tickets, got_log = read_archive(path, lang)
+    number = schema.column("tickets", "ticket_no")
+    want = sorted(text(v) for v in tickets.values(number))
+    got = sorted(text(v) for v in got_tickets.values(number))
+    if got != want or len(got_log.rows) != len(log.rows):
+        raise VerifyError(f"{path}: the archive did not read back as written "
+                          f"({len(got)} of {len(want)} tickets, {len(got_log.rows)} of {len(log.rows)} Log rows); "
+                          "nothing was moved")

@@ -1,0 +1,157 @@
+"""Notices to the reporter, rendered from editable templates (``templates/notifications.<lang>.txt``).
+
+A template file holds one ``[kind]`` section per notice (accepted, progress, resolved); the text
+under it, several lines allowed, is a ``str.format`` template over :data:`PLACEHOLDERS`; lines
+starting with ``#`` are comments. The file is looked up first in a ``templates`` folder beside the
+workbook (a team's own wording), then in the project's ``templates`` folder.
+
+``notify`` prints the notice. With ``--log`` it is also recorded as a 通知 Log row through
+:func:`workbook.core.lifecycle.plan_log`, so it counts as the first response when none is recorded.
+The seed's wording "预计初步反馈时间：N小时内" takes N from the SLA targets: the priority's
+update interval, or its response target when it has no update interval (P3/P4 by default).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+from string import Formatter
+
+from . import schema
+from .calendar import BusinessCalendar
+from .changeset import ChangeSet
+from .errors import FileProblem, InputError
+from .lifecycle import find_ticket, plan_log
+from .log import History
+from .messages import say
+from .parse import parse_datetime, text
+from .refresh import ticket_times
+from .settings import Settings, local_now
+from .sla import evaluate, target_minutes
+from .tickets import Ticket
+from .tracker import Engine, Tracker, load_tracker
+
+KINDS = ("accepted", "progress", "resolved")
+PLACEHOLDERS = ("number", "reporter", "assignee", "module", "description", "priority", "hours", "next_update",
+                "latest", "summary", "workaround", "long_term_fix", "resolved_at")
+PROJECT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+_SECTION = re.compile(r"^\[(\w+)\]$")
+
+
+def template_file(workbook: str | Path, lang: str) -> Path:
+    """The notification template for ``lang``: beside the workbook first, then the project's."""
+    name = f"notifications.{lang}.txt"
+    places = [Path(workbook).resolve().parent / "templates", PROJECT_TEMPLATES]
+    for place in places:
+        if (place / name).is_file():
+            return place / name
+    raise FileProblem(say("notice_missing", lang, name=name, places=", ".join(str(p) for p in places)))
+
+
+def read_templates(path: Path) -> dict[str, str]:
+    """Section name -> template text."""
+    sections: dict[str, list[str]] = {}
+    current = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        m = _SECTION.match(line.strip())
+        if m:
+            current = m.group(1)
+            sections[current] = []
+        elif current is not None and not line.lstrip().startswith("#"):
+            sections[current].append(line.rstrip())
+    return {kind: "\n".join(lines).strip() for kind, lines in sections.items()}
+
+
+def default_kind(ticket: Ticket, history: History | None) -> str:
+    """resolved once done, progress once an update was given, accepted before that."""
+    if ticket.done:
+        return "resolved"
+    if ticket.time("last_update_at") or (history and history.updates):
+        return "progress"
+    return "accepted"
+
+
+def render_notice(tracker: Tracker, number: str, kind: str, templates: dict[str, str], source: Path,
+                  now: datetime, lang: str) -> str:
+    """The notice of ``kind`` for a ticket; refuses one out of order (accepted before assignment...)."""
+    ticket = find_ticket(tracker, number, lang)
+    _refuse_out_of_order(tracker, ticket, kind, lang)
+    template = templates.get(kind)
+    if not template:
+        raise InputError(say("notice_kind", lang, path=source, kind=kind))
+    for _, field, _, _ in Formatter().parse(template):
+        if field is not None and field not in PLACEHOLDERS:
+            raise InputError(say("notice_field", lang, path=source, kind=kind, field=field,
+                                 allowed=", ".join(PLACEHOLDERS)))
+    return template.format(**notice_values(tracker, ticket, now))
+
+
+def notice_values(tracker: Tracker, ticket: Ticket, now: datetime) -> dict[str, str]:
+    calendar = BusinessCalendar.from_settings(tracker.settings)
+    sla = evaluate(ticket_times(ticket, tracker.histories.get(ticket.number)), tracker.settings, calendar, now)
+    return {
+        "number": ticket.number,
+        **{key: ticket.text(key) for key in ("reporter", "assignee", "module", "description", "summary",
+                                             "workaround", "long_term_fix")},
+        "priority": ticket.priority or "",
+        "hours": feedback_hours(tracker.settings, calendar, ticket.priority),
+        "next_update": _when(sla.next_update_due),
+        "latest": latest_update(tracker, ticket.number),
+        "resolved_at": _when(ticket.time("resolved_at")),
+    }
+
+
+def feedback_hours(settings: Settings, calendar: BusinessCalendar, priority: str | None) -> str:
+    """Hours promised for the next feedback: the update interval, else the response target."""
+    target = settings.target(priority, "update") or settings.target(priority, "response")
+    return f"{target_minutes(target, calendar) / 60:g}" if target else ""
+
+
+def latest_update(tracker: Tracker, number: str) -> str:
+    """The text of the ticket's latest 进展同步 Log row ('' when none)."""
+    latest: tuple[datetime, str] | None = None
+    for _, record in tracker.log_table.records() if tracker.log_table else ():
+        when = parse_datetime(record.get("time"))
+        if (text(record.get("ticket_no")) == number and when is not None
+                and schema.code_of(schema.LOG_KINDS, record.get("kind")) == "update"
+                and (latest is None or when >= latest[0])):
+            latest = (when, text(record.get("text")))
+    return latest[1] if latest else ""
+
+
+def run_notify(engine: Engine, workbook: str | Path, number: str, kind: str | None = None,
+               now: datetime | None = None, lang: str | None = None, log: bool = False, dry_run: bool = False,
+               author: str | None = None) -> tuple[Tracker, str, ChangeSet]:
+    """(tracker, notice, change set): the change set logs the notice when ``log``, applied unless a dry run."""
+    tracker = load_tracker(engine.read())
+    now = now or local_now(tracker.settings)
+    lang = lang or tracker.lang
+    ticket = find_ticket(tracker, number, lang)
+    kind = kind or default_kind(ticket, tracker.histories.get(ticket.number))
+    source = template_file(workbook, lang)
+    notice = render_notice(tracker, number, kind, read_templates(source), source, now, lang)
+    changes = plan_log(tracker, number, now, "notification", notice, author=author, lang=lang) if log else ChangeSet()
+    if changes and not dry_run:
+        engine.apply(changes)
+    return tracker, notice, changes
+
+
+def _refuse_out_of_order(tracker: Tracker, ticket: Ticket, kind: str, lang: str) -> None:
+    table = tracker.tickets_table
+    where = (table.name, table.cell(ticket.row, "status"))
+    status = schema.STATUSES[ticket.status](lang) if ticket.status else ticket.text("status")
+    values = {"number": ticket.number, "status": status, "step": say("verb_notify", lang)}
+    if kind == "resolved":
+        if not ticket.done:
+            raise InputError(say("step_not_done", lang, **values), *where)
+        return
+    if ticket.done:
+        raise InputError(say("step_done", lang, **values), *where)
+    if not ticket.text("assignee"):
+        cell = table.cell(ticket.row, "assignee") if "assignee" in table.columns else None
+        raise InputError(say("step_unassigned", lang, **values), table.name, cell)
+
+
+def _when(value: datetime | None) -> str:
+    return f"{value:%Y-%m-%d %H:%M}" if value else ""

@@ -1,0 +1,352 @@
+"""FileEngine: read a workbook file with calamine; apply a change set to it by surgery on the package.
+
+Only the parts package.py names as owned are rewritten; every other zip member keeps its bytes, so
+the user's charts, buttons, shapes, sparklines, comments and VBA survive (openpyxl load + save would
+drop some and is 10x slower). A change set's coordinates are those of the sheets as read: its cells
+are written first, then its removed rows are deleted and the rows below move up.
+
+    engine = FileEngine("tracker.xlsx")
+    with engine.locked():          # optional: no other track-xls command writes between the two
+        book = engine.read()
+        engine.apply(plan(book))
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta
+from itertools import zip_longest
+from pathlib import Path
+from typing import Iterator
+
+from lxml import etree
+from python_calamine import CalamineWorkbook
+
+from ..core.book import BookData, SheetData, Value
+from ..core.cells import EXCEL_EPOCH, a1
+from ..core.changeset import ChangeSet
+from ..core.errors import FileProblem, InputError, VerifyError
+from ..core.messages import both
+from .package import (COMMENTS, STYLES, TABLE, THREADED_COMMENTS, VML, DateStyles, Deflated, Package, deflate,
+                      drop_calc_chain, patch_workbook, xml)
+from .ranges import RowMap, appended, area_of, grower
+from .reader import in_parallel, read_book
+from .row_anchors import patch_comments, patch_vml_notes
+from .safe_write import advisory_lock, check_not_open, check_openable, remove_stale_temps, replace_file
+from ..core.settings import DEFAULT_PARAMS, read_settings
+from .sheet_xml import SheetPlan, SheetXml, patch_table
+
+__all__ = ["FileEngine", "check_openable"]
+
+MAX_ROWS, MAX_COLS = 1_048_576, 16_384  # Excel's sheet size
+MAX_TEXT = 32_767  # Excel's limit on the characters in one cell
+# Excel's serials count a 1900-02-29 that never was: days before March 1900 read back a day off.
+FIRST_DATE = date(1900, 3, 1)
+ONE_SECOND = 1 / 86400 + 1e-9  # in days
+DEFAULT_BACKUPS = DEFAULT_PARAMS["backups_kept"]
+
+
+class FileEngine:
+    def __init__(self, path: str | Path, backups: int | None = None):
+        """``backups``: how many previous versions to keep; None takes 备份保留份数 from Settings."""
+        self.path = Path(path)
+        self.backups = backups if backups is not None else DEFAULT_BACKUPS
+        self._backups_from_settings = backups is None
+        self._read: tuple[tuple, BookData] | None = None  # the last read, and the file's stamp then
+        self._lock_depth = 0
+
+    def read(self) -> BookData:
+        """Every sheet's values (cached formula results), as calamine reads them."""
+        stamp = _stamp(self.path) if self.path.exists() else None
+        book = read_book(self.path)
+        # Kept to verify the next apply against, as a copy: the caller may change its rows.
+        copy = BookData({n: SheetData(n, [list(r) for r in s.rows]) for n, s in book.sheets.items()}, book.source)
+        # A file replaced while it was being read leaves no stamp: apply() then refuses to write a
+        # change set planned on a state of the file that may not be the one on disk.
+        self._read = (stamp if _stamp(self.path) == stamp else None, copy)
+        if self._backups_from_settings:
+            self.backups = _backups_setting(book)
+        return book
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the file's advisory lock (re-entrant): two commands on one file run one at a time."""
+        if self._lock_depth:
+            self._lock_depth += 1
+            try:
+                yield
+            finally:
+                self._lock_depth -= 1
+            return
+        with advisory_lock(self.path):
+            self._lock_depth = 1
+            try:
+                yield
+            finally:
+                self._lock_depth = 0
+
+    def apply(self, changes: ChangeSet) -> None:
+        """Write ``changes`` into the file: all of them, verified, or nothing at all."""
+        if not changes:
+            return
+        check_openable(self.path)
+        with self.locked():
+            check_not_open(self.path)
+            remove_stale_temps(self.path)
+            opened = _stamp(self.path)
+            if self._read is not None and self._read[0] != opened:
+                raise FileProblem(both("changed_since_read", name=self.path.name))
+            # read_book also runs the safety scan (bombs, DTDs) before any part is inflated here
+            names = list({*changes.cells, *changes.removed_rows})
+            before = self._read[1] if self._read is not None else read_book(self.path, names)
+            pkg = Package.open(self.path)
+            try:
+                sheets = _owned_sheets(pkg, changes)
+                replaced, dropped = _patch(pkg, sheets, changes)
+            except (ValueError, SyntaxError) as exc:  # lxml's parse errors are SyntaxErrors
+                raise FileProblem(f"{self.path}: a part of the workbook cannot be edited ({exc})") from exc
+            expected = {name: _expected(before.sheets[name], changes, name) for name in sheets}
+
+            def check(tmp: Path) -> None:
+                _verify(tmp, pkg, replaced, dropped, expected)
+                if _stamp(self.path) != opened:
+                    raise FileProblem(both("changed_while_writing", name=self.path.name))
+            try:
+                replace_file(self.path, lambda out: pkg.write(out, replaced, dropped), check, self.backups)
+            except OSError as exc:  # disk full, read-only folder, file held open on Windows...
+                raise FileProblem(f"{self.path}: {both('not_written', reason=exc)}") from exc
+            self._read = None
+
+
+def _backups_setting(book: BookData) -> int:
+    try:
+        return read_settings(book).backups_kept
+    except InputError:  # the command reading the tracker reports the bad cell itself
+        return DEFAULT_BACKUPS
+
+
+def _stamp(path: Path) -> tuple:
+    st = os.stat(path)
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+# -- planning -------------------------------------------------------------------------------------
+
+def _owned_sheets(pkg: Package, changes: ChangeSet) -> dict[str, str]:
+    """Sheet name -> worksheet part for each sheet the change set touches; its values checked."""
+    parts = pkg.sheet_parts()
+    owned = {}
+    for name in set(changes.cells) | set(changes.removed_rows):
+        edits, removed = changes.cells.get(name, {}), changes.removed_rows.get(name, set())
+        if not edits and not removed:
+            continue
+        if name not in parts:
+            raise InputError(f"no worksheet named {name!r} in {pkg.source}")
+        for (r, c), value in edits.items():
+            check_cell(name, r, c, value)
+        owned[name] = parts[name]
+    return owned
+
+
+def check_cell(sheet: str, r: int, c: int, value: Value) -> None:
+    if not (0 <= r < MAX_ROWS and 0 <= c < MAX_COLS):
+        raise InputError(f"cell ({r}, {c}) is outside an Excel sheet", sheet)
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            raise InputError(f"text of {len(value)} characters; Excel holds at most {MAX_TEXT}", sheet, a1(r, c))
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise InputError(f"text that cannot be stored ({exc.reason})", sheet, a1(r, c)) from exc
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise InputError(f"{value} is not a number Excel can store", sheet, a1(r, c))
+    elif isinstance(value, date) and not FIRST_DATE <= _day(value) <= date(9999, 12, 31):
+        raise InputError(f"{value} is outside the dates Excel stores alike everywhere "
+                         f"({FIRST_DATE:%Y-%m-%d} to 9999-12-31)", sheet, a1(r, c))
+    elif value is not None and not isinstance(value, (str, int, float, date)):
+        raise InputError(f"cannot write a {type(value).__name__} ({value!r})", sheet, a1(r, c))
+
+
+def _day(value: date) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _patch(pkg: Package, sheets: dict[str, str], changes: ChangeSet) -> tuple[dict, set]:
+    """(replaced parts, dropped parts) for the owned sheets, their tables, workbook and calcChain."""
+    replaced, names = {}, {}
+    styles = _date_styles(pkg, changes, sheets)
+    for name, part in sheets.items():
+        removed = changes.removed_rows.get(name, set())
+        cells = changes.cells.get(name, {})
+        if removed or "" in cells.values():  # a copy only when needed: 700k cells at 100k tickets
+            # "" clears like None; a row written and removed is removed (edits apply first)
+            cells = {k: (None if v == "" else v) for k, v in cells.items() if k[0] not in removed}
+        rows = RowMap(r + 1 for r in removed)
+        sheet = SheetXml(pkg.read(part))
+        tables = {t: pkg.read(t) for t in pkg.related(part, TABLE) if pkg.name(t)}
+        infos = [_table_info(data) for data in tables.values()] + [(sheet.filter_area, {})]
+        extensions, calculated = [], {}
+        for area, formulas in infos:
+            for e in appended(cells, [area] if area else []):
+                extensions.append(e)
+                calculated.update({col: (e, formula) for col, formula in formulas.items()})
+        plan = SheetPlan(name, cells, set(removed), extensions, {a[0] for a, _ in infos if a}, calculated)
+        if styles is not None:
+            plan.date_style = styles
+        replaced[part] = deflate(sheet.patch(plan), 1)
+        for table, data in tables.items():
+            new = patch_table(data, extensions, rows)
+            if new is not None:
+                replaced[table] = new
+        if rows:
+            for kind, follow in ((COMMENTS, patch_comments), (THREADED_COMMENTS, patch_comments), (VML, patch_vml_notes)):
+                for target in pkg.related(part, kind):
+                    new = follow(pkg.read(target), rows) if pkg.name(target) else None
+                    if new is not None:
+                        replaced[target] = new
+        names[name] = [grower(extensions, cells=False)] + ([rows.span] if rows else [])
+    book = patch_workbook(pkg.read(pkg.workbook_part), names)
+    if book is not None:
+        replaced[pkg.workbook_part] = book
+    if styles is not None and styles.to_bytes() is not None:
+        replaced[_styles_part(pkg)] = styles.to_bytes()
+    chain_parts, dropped = drop_calc_chain(pkg)
+    replaced.update(chain_parts)
+    return replaced, dropped
+
+
+def _table_info(data: bytes) -> tuple[tuple[int, int, int, int] | None, dict[int, str]]:
+    """A table's area (header row, last data row, first col, last col) and calculated columns.
+
+    No area for a table with a totals row (rows below it are not its rows) or without a header.
+    """
+    root = xml(data)
+    area = area_of(root.get("ref", ""))
+    if area is None or int(root.get("totalsRowCount", "0")) or root.get("headerRowCount", "1") == "0":
+        return None, {}
+    formulas = {}
+    for i, column in enumerate(root.iter(f"{{{etree.QName(root).namespace}}}tableColumn")):
+        calculated = column.find(f"{{{etree.QName(root).namespace}}}calculatedColumnFormula")
+        if calculated is not None and calculated.text and calculated.get("array") != "1":
+            formulas[area[2] + i] = calculated.text
+    return area, formulas
+
+
+def _styles_part(pkg: Package) -> str | None:
+    found = pkg.related(pkg.workbook_part, STYLES)
+    return found[0] if found and pkg.name(found[0]) else None
+
+
+def _date_styles(pkg: Package, changes: ChangeSet, sheets: dict[str, str]) -> DateStyles | None:
+    """A date-style source when the change set writes dates and the workbook has a styles part."""
+    part = _styles_part(pkg)
+    has_dates = any(isinstance(v, date) for name in sheets for v in changes.cells.get(name, {}).values())
+    return DateStyles(pkg.read(part)) if part and has_dates else None
+
+
+# -- verification ---------------------------------------------------------------------------------
+
+def _expected(sheet: SheetData, changes: ChangeSet, name: str) -> Iterator[list[Value]]:
+    """The sheet's values once the change set is applied (edits first, then removed rows), row by
+    row: a big sheet is never copied whole."""
+    edits: dict[int, dict[int, Value]] = {}
+    for (r, c), value in changes.cells.get(name, {}).items():
+        edits.setdefault(r, {})[c] = value
+    removed = changes.removed_rows.get(name, set())
+    for r in range(max(len(sheet.rows), max(edits, default=-1) + 1)):
+        row = sheet.rows[r] if r < len(sheet.rows) else []
+        if r in edits:
+            row = row + [None] * (max(edits[r]) + 1 - len(row))
+            for c, value in edits[r].items():
+                row[c] = None if value == "" else value
+        if r not in removed:
+            yield row
+
+
+def _verify(tmp: Path, old: Package, replaced: dict, dropped: set[str], expected: dict) -> None:
+    """VerifyError unless the new package reads back as intended.
+
+    Every member not replaced must be byte-identical and in the same place; the replaced ones must
+    inflate (CRC checked) and parse; the owned sheets must read back, through calamine, as the old
+    values with the change set applied.
+    """
+    new = Package.open(tmp)
+    owned = {old.name(p) for p in replaced}
+    kept = [m for m in old.members if m.info.filename not in {old.name(p) for p in dropped}]
+    if [m.info.filename for m in kept] != [m.info.filename for m in new.members]:
+        raise VerifyError(f"{tmp.name}: the written package lost or reordered members; the original was kept")
+    sheets = {old.name(p) for p, v in replaced.items() if isinstance(v, Deflated)}  # calamine reads these
+    for was, now in zip(kept, new.members):
+        name = was.info.filename
+        if name not in owned and (was.header != now.header or was.data != now.data):
+            raise VerifyError(f"{name} changed although track-xls does not own it; the original was kept")
+        if name in owned and name not in sheets:  # calamine reads the sheets below, checking their CRC too
+            try:
+                data = new.read(name)  # inflating checks the CRC
+                if not name.endswith(".vml"):  # VML need not be well-formed XML
+                    xml(data)
+            except Exception as exc:  # zipfile's CRC error or lxml's parse error: either way unreadable
+                raise VerifyError(f"{name} was written unreadable ({exc}); the original was kept") from exc
+
+    def check(workbook: CalamineWorkbook, name: str) -> None:
+        try:
+            _compare(name, expected[name], _read_back(workbook, name))
+        except (VerifyError, KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # calamine's own error types, and a Rust panic (a BaseException)
+            raise VerifyError(f"the written sheet {name!r} cannot be read back ({exc}); the original was kept") from exc
+    try:
+        in_parallel(tmp, list(expected), check)
+    except VerifyError:
+        raise
+    except FileProblem as exc:  # calamine cannot open the written file at all
+        raise VerifyError(f"{exc}; the original was kept") from exc
+
+
+def _read_back(workbook: CalamineWorkbook, sheet: str) -> Iterator[list[Value]]:
+    """A sheet's rows as read_book gives them, one at a time (never a second copy of a big sheet),
+    and without its safety scan: the file is our own.
+
+    python-calamine's iter_rows starts at row 1 but at the first used column: pad to column A.
+    """
+    found = workbook.get_sheet_by_name(sheet)
+    pad = [None] * (found.start or (0, 0))[1]
+    for row in found.iter_rows():
+        yield pad + [v if v != "" else None for v in row]
+
+
+def _compare(sheet: str, want: Iterator[list[Value]], got: Iterator[list[Value]]) -> None:
+    for r, (w, g) in enumerate(zip_longest(want, got, fillvalue=[])):
+        if w == g:
+            continue
+        for c in range(max(len(w), len(g))):
+            a = w[c] if c < len(w) else None
+            b = g[c] if c < len(g) else None
+            if not _same(a, b):
+                raise VerifyError(f"{sheet}!{a1(r, c)} reads back as {b!r}, not {a!r}; the original was kept")
+
+
+def _same(want: Value, got: object) -> bool:
+    if want is None or got is None:
+        return want is None and got is None
+    if isinstance(want, str) or isinstance(got, str) or isinstance(want, bool) or isinstance(got, bool):
+        return type(want) is type(got) and want == got
+    # A date reads back as a date or as its serial; calamine resolves date-times to the second.
+    tolerance = ONE_SECOND if isinstance(got, (date, time)) else 1e-6
+    return abs(_number(want) - _number(got)) <= tolerance
+
+
+def _number(value) -> float:
+    """A value as Excel stores it; calamine gives a serial below 1 in a date-formatted cell as a time."""
+    if isinstance(value, date) and _day(value) < FIRST_DATE:  # a small number in a date-formatted cell
+        return (_day(value) - date(1899, 12, 31)).days + _number(value.time() if isinstance(value, datetime) else time())
+    if isinstance(value, date):  # exactly, to the microsecond calamine reads back
+        moment = value if isinstance(value, datetime) else datetime.combine(value, time())
+        return (moment - EXCEL_EPOCH).total_seconds() / 86400
+    if isinstance(value, time):
+        return (value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6) / 86400
+    if isinstance(value, timedelta):
+        return value.total_seconds() / 86400
+    return float(value)

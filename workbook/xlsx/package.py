@@ -1,0 +1,377 @@
+"""The workbook package: its zip members, the parts track-xls owns, and the package-level XML edits.
+
+The parts a command may change, and why (XlsxWriter's packager.py draws the same tree; the
+relationship types below name them, and file_engine's _patch follows this table):
+
+    [Content_Types].xml          owned only to drop calcChain's override
+    xl/workbook.xml              owned: calcPr fullCalcOnLoad="1"; defined names follow moved rows
+    xl/_rels/workbook.xml.rels   owned only to drop calcChain's relationship
+    xl/calcChain.xml             dropped: a stale chain makes Excel "repair" the file; Excel rebuilds it
+    xl/styles.xml                owned only when a date lands in a cell no date style covers yet
+    xl/worksheets/sheetN.xml     owned for each sheet a change set names
+    xl/tables/tableN.xml         owned for those sheets' tables when rows are appended or removed
+    xl/commentsN.xml, threaded   owned for those sheets when rows are removed: comments and their
+      comments, vmlDrawingN.vml  notes follow their rows (other VML shapes keep their bytes)
+    everything else              copied raw: same name, same order, same compressed bytes -- VBA,
+                                 drawings, charts, form controls, pivots, images, printer settings
+
+Part names come from the relationships, never from guessing.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import posixpath
+import re
+import struct
+import zipfile
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Iterable
+
+from lxml import etree
+
+from ..core.errors import FileProblem
+from .ranges import SpanFn, map_formula
+from .sheet_xml import PARSER, serialize
+
+REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+OFFICE_DOCUMENT = "/officeDocument"
+WORKSHEET, TABLE, STYLES, CALC_CHAIN = "/worksheet", "/table", "/styles", "/calcChain"
+COMMENTS, THREADED_COMMENTS, VML = "/comments", "/threadedComment", "/vmlDrawing"
+CONTENT_TYPES = "[Content_Types].xml"
+
+# Children of <workbook> that come before <calcPr>, in schema order.
+_BEFORE_CALC_PR = ("fileVersion", "fileSharing", "workbookPr", "AlternateContent", "workbookProtection",
+                   "bookViews", "sheets", "functionGroups", "externalReferences", "definedNames")
+# Built-in number formats that show dates or times (ECMA-376 18.8.30, with the CJK ones).
+_DATE_FORMAT_IDS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
+
+# What a number format shows besides its date/time codes: quoted text, escapes, colours and locales
+# in brackets (not elapsed-time [h] [mm] [ss]), padding and fill characters.
+_FORMAT_NOISE = re.compile(r'"[^"]*"|\\.|\[(?![hms]+\])[^\]]*\]|_.|\*.', re.I)
+
+_LOCAL = struct.Struct("<4s2B4HL2L2H")  # local file header, as zipfile spells it
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+_END = struct.Struct("<4s4H2LH")
+_BATCH = 1 << 20  # deflate streamed parts in ~1 MB pieces
+
+
+@dataclass
+class Member:
+    info: zipfile.ZipInfo
+    header: bytes  # the local file header as found, name and extra field included
+    data: bytes  # the compressed bytes, and the data descriptor when the writer used one
+
+    @property
+    def name_bytes(self) -> bytes:
+        return self.header[_LOCAL.size:_LOCAL.size + _LOCAL.unpack_from(self.header)[-2]]
+
+
+class Package:
+    """A workbook package read into memory: members in their order, parts found by relationships."""
+
+    def __init__(self, blob: bytes, source: str = ""):
+        self.source = source
+        try:
+            self.zip = zipfile.ZipFile(io.BytesIO(blob))
+            self.members = [_member(blob, info) for info in self.zip.infolist()]
+        except (zipfile.BadZipFile, struct.error, ValueError) as exc:
+            raise FileProblem(f"{source}: damaged workbook, the zip package cannot be read ({exc})") from exc
+        self.comment = self.zip.comment
+        self._names = {m.info.filename.lower(): m.info.filename for m in self.members}
+
+    @classmethod
+    def open(cls, path: str | Path) -> "Package":
+        return cls(Path(path).read_bytes(), str(path))
+
+    def name(self, part: str) -> str | None:
+        """The member holding ``part`` (part names are case-insensitive)."""
+        return self._names.get(part.lower())
+
+    def read(self, part: str) -> bytes:
+        name = self.name(part)
+        if name is None:
+            raise FileProblem(f"{self.source}: damaged workbook, part {part} is missing")
+        return self.zip.read(name)
+
+    def member(self, part: str) -> Member:
+        name = self.name(part)
+        return next(m for m in self.members if m.info.filename == name)
+
+    def rels(self, part: str) -> list[tuple[str, str, str]]:
+        """(id, type, target part) of each internal relationship of ``part``."""
+        rels_part = rels_part_of(part)
+        if self.name(rels_part) is None:
+            return []
+        return [(rel.get("Id"), rel.get("Type", ""), resolve_target(part, rel.get("Target", "")))
+                for rel in xml(self.read(rels_part)).iter(f"{{{REL_NS}}}Relationship")
+                if rel.get("TargetMode") != "External"]
+
+    def related(self, part: str, kind: str) -> list[str]:
+        """The parts ``part`` relates to with a relationship type ending in ``kind``."""
+        return [target for _, type_, target in self.rels(part) if type_.endswith(kind)]
+
+    @property
+    def workbook_part(self) -> str:
+        found = self.related("", OFFICE_DOCUMENT)
+        if not found:
+            raise FileProblem(f"{self.source}: not an Excel workbook (no main workbook part)")
+        return found[0]
+
+    def sheet_parts(self) -> dict[str, str]:
+        """Sheet name -> worksheet part, in tab order (chart sheets left out)."""
+        book = self.workbook_part
+        targets = {id_: target for id_, type_, target in self.rels(book) if type_.endswith(WORKSHEET)}
+        root = xml(self.read(book))
+        r_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+        return {s.get("name"): targets[s.get(r_id)]
+                for s in root.iter(f"{{{_ns(root)}}}sheet") if s.get(r_id) in targets}
+
+    def write(self, out: BinaryIO, replaced: dict[str, "bytes | Deflated"], dropped: set[str]) -> None:
+        """The package with ``replaced`` parts rewritten, ``dropped`` ones left out, the rest copied raw."""
+        new = {self.name(p): v for p, v in replaced.items()}
+        skip = {self.name(p) for p in dropped}
+        writer = _ZipWriter(out)
+        for m in self.members:
+            if m.info.filename in skip:
+                continue
+            part = new.get(m.info.filename)
+            if part is None:
+                writer.copy(m)
+            else:
+                writer.write(m, part if isinstance(part, Deflated) else deflate([part], 6))
+        writer.close(self.comment)
+
+
+@dataclass
+class Deflated:
+    """A part's new content, already compressed: big sheets are deflated while they are generated."""
+
+    data: bytes
+    crc: int
+    size: int
+
+
+def deflate(chunks: Iterable[bytes], level: int) -> Deflated:
+    """Compress a part streamed in chunks. The big sheets use level 1: 4x faster than level 6 for a
+    file about a third larger (PERF-NOTES)."""
+    packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+    crc, size = 0, 0
+    # zlib lets go of the GIL: one thread compresses a batch while this one makes the next
+    with ThreadPoolExecutor(1) as pool:
+        compressed = []
+        for batch in _batches(chunks):
+            crc, size = zlib.crc32(batch, crc), size + len(batch)
+            compressed.append(pool.submit(packer.compress, batch))
+        out = [f.result() for f in compressed]
+    out.append(packer.flush())
+    data = b"".join(out)
+    if size >= 0xFFFFFFFF or len(data) >= 0xFFFFFFFF:
+        raise FileProblem("a part of the workbook would exceed 4 GB")
+    return Deflated(data, crc, size)
+
+
+def _member(blob: bytes, info: zipfile.ZipInfo) -> Member:
+    at = info.header_offset
+    signature, *_, name_len, extra_len = _LOCAL.unpack_from(blob, at)
+    if signature != b"PK\x03\x04":
+        raise ValueError(f"bad local header for {info.filename}")
+    start = at + _LOCAL.size + name_len + extra_len
+    end = start + info.compress_size
+    if info.flag_bits & 0x08:  # sizes follow the data in a descriptor, with or without its signature
+        end += 16 if blob[end:end + 4] == b"PK\x07\x08" else 12
+    return Member(info, blob[at:start], blob[start:end])
+
+
+def rels_part_of(part: str) -> str:
+    """Where a part's relationships live: xl/workbook.xml -> xl/_rels/workbook.xml.rels."""
+    return posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+
+
+def resolve_target(source: str, target: str) -> str:
+    if target.startswith("/"):
+        return target[1:]
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+
+
+def _ns(root) -> str:
+    return etree.QName(root).namespace
+
+
+def xml(data: bytes):
+    return etree.fromstring(data, PARSER)
+
+
+class _ZipWriter:
+    """Writes members in order: copied ones byte for byte, new ones deflated; then the directory."""
+
+    def __init__(self, out: BinaryIO):
+        self.out = out
+        self.directory: list[bytes] = []
+
+    def copy(self, m: Member) -> None:
+        offset = self.out.tell()
+        self.out.write(m.header)
+        self.out.write(m.data)
+        self._entry(m.info, m.name_bytes, m.info.flag_bits, m.info.compress_type, m.info.extract_version,
+                    m.info.CRC, m.info.compress_size, m.info.file_size, offset)
+
+    def write(self, m: Member, part: Deflated) -> None:
+        offset, name = self.out.tell(), m.name_bytes
+        flags = m.info.flag_bits & 0x800  # keep "name is UTF-8"; sizes go in the header, no descriptor
+        time, date = _dos(m.info.date_time)
+        self.out.write(_LOCAL.pack(b"PK\x03\x04", 20, 0, flags, 8, time, date, part.crc, len(part.data),
+                                   part.size, len(name), 0) + name)
+        self.out.write(part.data)
+        self._entry(m.info, name, flags, 8, 20, part.crc, len(part.data), part.size, offset)
+
+    def _entry(self, info, name, flags, method, version, crc, packed, size, offset) -> None:
+        if offset >= 0xFFFFFFFF:
+            raise FileProblem("the workbook would exceed 4 GB")
+        time, date = _dos(info.date_time)
+        extra = _without_zip64(info.extra)
+        self.directory.append(_CENTRAL.pack(
+            b"PK\x01\x02", info.create_version, info.create_system, version, 0, flags, method, time, date,
+            crc, packed, size, len(name), len(extra), len(info.comment), 0, info.internal_attr,
+            info.external_attr, offset) + name + extra + info.comment)
+
+    def close(self, comment: bytes) -> None:
+        start = self.out.tell()
+        for entry in self.directory:
+            self.out.write(entry)
+        size, count = self.out.tell() - start, len(self.directory)
+        self.out.write(_END.pack(b"PK\x05\x06", 0, 0, count, count, size, start, len(comment)) + comment)
+
+
+def _dos(date_time: tuple) -> tuple[int, int]:
+    y, mo, d, h, mi, s = date_time
+    return h << 11 | mi << 5 | s // 2, max(y - 1980, 0) << 9 | mo << 5 | d
+
+
+def _without_zip64(extra: bytes) -> bytes:
+    """The extra field less any zip64 record: this writer stores 32-bit sizes and offsets."""
+    out, i = b"", 0
+    while i + 4 <= len(extra):
+        kind, length = struct.unpack_from("<2H", extra, i)
+        if kind != 0x0001:
+            out += extra[i:i + 4 + length]
+        i += 4 + length
+    return out
+
+
+def _batches(chunks: Iterable[bytes]) -> Iterable[bytes]:
+    pending, size = [], 0
+    for chunk in chunks:
+        if len(chunk) >= _BATCH:  # a long stretch of rows kept as they were: passed on, never copied
+            if pending:
+                yield b"".join(pending)
+                pending, size = [], 0
+            yield chunk
+            continue
+        pending.append(chunk)
+        size += len(chunk)
+        if size >= _BATCH:
+            yield b"".join(pending)
+            pending, size = [], 0
+    if pending:
+        yield b"".join(pending)
+
+
+# -- package-level XML edits -----------------------------------------------------------------------
+
+def patch_workbook(data: bytes, names: dict[str, list[SpanFn]]) -> bytes | None:
+    """workbook.xml set to recalculate fully on open, its defined names following rows that moved.
+
+    ``names`` maps a sheet name to the row span functions its references go through. None when the
+    part already says all that.
+    """
+    root = xml(data)
+    ns = _ns(root)
+    changed = False
+    calc = root.find(f"{{{ns}}}calcPr")
+    if calc is None:
+        calc = etree.Element(f"{{{ns}}}calcPr")
+        before = [el for el in root if etree.QName(el).localname in _BEFORE_CALC_PR]
+        if before:
+            before[-1].addnext(calc)
+        else:
+            root.insert(0, calc)
+    if calc.get("fullCalcOnLoad") not in ("1", "true"):
+        calc.set("fullCalcOnLoad", "1")  # cached results of the user's formulas are stale now
+        changed = True
+    for name in root.iter(f"{{{ns}}}definedName"):
+        text = name.text or ""
+        for sheet, fns in names.items():
+            for fn in fns:
+                text = map_formula(text, sheet, fn, bare=False)
+        if text != (name.text or ""):
+            name.text = text
+            changed = True
+    return serialize(root, data) if changed else None
+
+
+def drop_calc_chain(pkg: Package) -> tuple[dict[str, bytes], set[str]]:
+    """(replaced, dropped) parts that remove calcChain with its relationship and content type."""
+    book = pkg.workbook_part
+    chains = pkg.related(book, CALC_CHAIN)
+    if not chains:
+        return {}, set()
+    rels_part = rels_part_of(book)
+    rels_data, types_data = pkg.read(rels_part), pkg.read(CONTENT_TYPES)
+    rels = xml(rels_data)
+    for rel in list(rels):
+        if rel.get("Type", "").endswith(CALC_CHAIN):
+            rels.remove(rel)
+    types = xml(types_data)
+    for override in list(types.iter(f"{{{CT_NS}}}Override")):
+        if override.get("PartName", "").lstrip("/").lower() in (c.lower() for c in chains):
+            types.remove(override)
+    dropped = {c for c in chains if pkg.name(c)}
+    return {rels_part: serialize(rels, rels_data), CONTENT_TYPES: serialize(types, types_data)}, dropped
+
+
+class DateStyles:
+    """Cell styles that show dates. A date written into a cell whose style shows a number gets a copy
+    of that style with a date format, added to styles.xml once per style."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.root = xml(data)
+        ns = _ns(self.root)
+        self.xfs = self.root.find(f"{{{ns}}}cellXfs")
+        self.custom = {int(f.get("numFmtId")): f.get("formatCode", "")
+                       for f in self.root.iter(f"{{{ns}}}numFmt")}
+        self.added: dict[tuple[int, bool], int] = {}
+        self._shows: dict[int, bool] = {}
+
+    def shows_date(self, style: int) -> bool:
+        if style not in self._shows:
+            fmt = int(self.xfs[style].get("numFmtId", "0")) if self.xfs is not None and style < len(self.xfs) else 0
+            self._shows[style] = fmt in _DATE_FORMAT_IDS or is_date_format(self.custom.get(fmt, ""))
+        return self._shows[style]
+
+    def __call__(self, style: int, with_time: bool) -> int:
+        if self.xfs is None or self.shows_date(style):
+            return style
+        key = (style, with_time)
+        if key not in self.added:
+            new = copy.deepcopy(self.xfs[style if style < len(self.xfs) else 0])
+            new.set("numFmtId", "22" if with_time else "14")  # built-in m/d/yyyy h:mm and m/d/yyyy, localised by Excel
+            new.set("applyNumberFormat", "1")
+            self.xfs.append(new)
+            self.xfs.set("count", str(len(self.xfs)))
+            self.added[key] = len(self.xfs) - 1
+        return self.added[key]
+
+    def to_bytes(self) -> bytes | None:
+        return serialize(self.root, self.data) if self.added else None
+
+
+def is_date_format(code: str) -> bool:
+    """Whether a custom number format shows a date or time: d, m, y, h or s in its first section."""
+    return re.search("[dmyhs]", _FORMAT_NOISE.sub("", code.split(";")[0]), re.I) is not None

@@ -1,0 +1,286 @@
+"""Look at a file before any reader opens it: is it a safe, ordinary Excel package?
+
+Readers (calamine, zipfile, lxml) trust what a package declares. A file a support team has lying
+around may be encrypted, an old .xls or an .ods under a .xlsx name, truncated by a failed copy, or
+built to hurt: a member that inflates to gigabytes, XML entities that expand a billion times, a
+stray cell on row 1,048,576 that makes a reader allocate the whole sheet, a date cell holding a
+number so far below any date that calamine panics. Each of these becomes one :class:`FileProblem`
+naming the file (and the sheet or cell), before anything is read or written.
+
+The scan inflates each XML part once, in chunks, never holding a whole part in memory. It trusts
+declared sizes only as a first filter: zipfile stops at the declared size and checks the CRC, so a
+member that lies about its size fails here as corrupt.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
+from ..core.cells import col_index
+from ..core.errors import FileProblem
+from ..core.messages import both
+
+CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, or an encrypted .xlsx
+# Excel wraps a password-protected .xlsx in a compound file holding this stream (UTF-16 name).
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+SPREADSHEET_TYPES = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    "application/vnd.ms-excel.template.macroEnabled.main+xml",
+)
+
+MAX_MEMBER_BYTES = 500 * 2**20
+# A part that inflates more than 100-fold and past 50 MB is a bomb: real sheet XML compresses
+# 5-15 fold, and an honest 50 MB part is already far beyond a tracker.
+BOMB_RATIO, BOMB_MIN_BYTES = 100, 50 * 2**20
+# A DOCTYPE must come before the root element; Excel never writes one. Any prolog longer than
+# this is itself suspicious.
+MAX_PROLOG = 64 * 2**10
+# Readers lay a sheet out densely, from A1 to its last row and widest column: a stray cell on row
+# 1,048,576 or in column XFD costs gigabytes (calamine and Python together ~45 bytes a cell).
+# A stray cell on the last row is refused; a long Log (about five rows per ticket, 100k tickets
+# make ~480k rows) is not. MAX_CELLS bounds the memory either way.
+MAX_ROWS = 1_000_000
+MAX_CELLS = 20_000_000
+# calamine turns a date-formatted number into a date in milliseconds, overflowing below about
+# -1.07e11 days; no tracker holds such a number, so refuse it and name its cell.
+MIN_NUMBER = -1e11
+CHUNK = 2**20
+XML_SUFFIXES = (".xml", ".rels", ".vml")
+_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+_WIDE = re.compile(rb'<c r="([A-Z]{2,3})\d')  # cells past column Z: few, found fast
+_ROOT = re.compile(rb"<[A-Za-z_]")
+_CELL = re.compile(rb'<c\b(?=[^>]*?\br="([A-Z]+\d+)")(?:(?=[^>]*?\bs="(\d+)"))?')
+# Excel's built-in number formats that are dates or times (ECMA-376 18.8.30, with the CJK ones).
+BUILTIN_DATE_FORMATS = frozenset([*range(14, 23), *range(27, 37), 45, 46, 47, *range(50, 59)])
+_LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')  # quoted text, [colours]/[$-804], escaped characters
+_DATE_CODE = re.compile(r"[ymdhs]", re.IGNORECASE)
+
+
+def sniff(path: str | Path) -> str:
+    """What a file is by its content, not its name.
+
+    One of: "xlsx" (an OOXML spreadsheet, .xlsx or .xlsm), "xls", "encrypted", "ods", "zip" (another
+    kind of zip package), "text", "empty", "unknown". Raises FileProblem when it cannot be read.
+    """
+    path = Path(path)
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError as exc:
+        raise FileProblem(f"{path}: {both('unreadable', reason=exc.strerror or exc)}") from exc
+    if not head:
+        return "empty"
+    if head.startswith(CFB_SIGNATURE):
+        return "encrypted" if _holds(path, ENCRYPTED_STREAM) else "xls"
+    if head.startswith(b"PK"):
+        return _zip_kind(path)
+    return "text" if _looks_like_text(head) else "unknown"
+
+
+def check_kind(path: str | Path, kinds: tuple[str, ...] = ("xlsx",)) -> str:
+    """``path``'s kind (see :func:`sniff`) when it is one of ``kinds``; else FileProblem. Cheap: the
+    members are not inflated (writers call this; readers call :func:`check_package`)."""
+    path = Path(path)
+    if not path.exists():
+        raise FileProblem(f"{path}: {both('no_file')}")
+    if path.is_dir():
+        raise FileProblem(f"{path}: {both('is_directory')}")
+    kind = sniff(path)
+    if kind not in kinds:
+        raise FileProblem(f"{path}: {both('kind_' + kind)}")
+    return kind
+
+
+def check_package(path: str | Path, kinds: tuple[str, ...] = ("xlsx",)) -> str:
+    """``path``'s kind (see :func:`sniff`) when it is one of ``kinds`` and safe to read; else FileProblem.
+
+    The default accepts .xlsx/.xlsm packages only; import also takes "xls", "ods" and "text".
+    """
+    kind = check_kind(path, kinds)
+    if kind in ("xlsx", "ods"):
+        _check_members(Path(path))
+    return kind
+
+
+def _check_members(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as package:
+            sheets, dates = _sheet_names(package), _date_styles(package)
+            for info in package.infolist():
+                _check_member(path, package, info, sheets.get(info.filename), dates)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
+        raise FileProblem(f"{path}: {both('corrupt', reason=exc)}") from exc
+
+
+def _zip_kind(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as package:
+            names = set(package.namelist())
+            if "mimetype" in names and package.read("mimetype").strip() == ODS_MIMETYPE:
+                return "ods"
+            if "[Content_Types].xml" not in names:
+                return "zip"
+            info = package.getinfo("[Content_Types].xml")
+            if info.file_size > MAX_PROLOG * 16:
+                return "zip"
+            types = fromstring(package.read(info))
+    except DefusedXmlException:
+        return "zip"  # a DTD in the content types is not something Excel wrote
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
+        raise FileProblem(f"{path}: {both('corrupt', reason=exc)}") from exc
+    except SyntaxError:  # ElementTree's ParseError
+        return "zip"
+    declared = {node.get("ContentType") for node in types}
+    return "xlsx" if declared & set(SPREADSHEET_TYPES) else "zip"
+
+
+def _sheet_names(package: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part -> sheet name, so a message names the sheet the user sees.
+
+    Read from workbook.xml and its relationships, both small; a package too broken to say gives {}
+    and messages fall back to the part name.
+    """
+    try:
+        book = fromstring(package.read("xl/workbook.xml"))
+        rels = fromstring(package.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, DefusedXmlException, SyntaxError, zipfile.BadZipFile, OSError, ValueError):
+        return {}
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
+    out = {}
+    for node in book.iter():
+        if node.tag.endswith("}sheet"):
+            rid = next((v for k, v in node.attrib.items() if k.endswith("}id")), None)
+            target = targets.get(rid, "")
+            part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            out[part] = node.get("name", "")
+    return out
+
+
+def _date_styles(package: zipfile.ZipFile) -> frozenset[int]:
+    """Indexes of the cell formats (a cell's s="...") that show a number as a date or time."""
+    try:
+        root = fromstring(package.read("xl/styles.xml"))
+    except (KeyError, DefusedXmlException, SyntaxError, zipfile.BadZipFile, OSError, ValueError):
+        return frozenset()  # no styles, no dates; a hostile styles part is refused by the scan
+    custom = {int(n.get("numFmtId", -1)): n.get("formatCode", "") for n in root.iter() if n.tag.endswith("}numFmt")}
+    xfs = next((n for n in root.iter() if n.tag.endswith("}cellXfs")), [])
+    out = set()
+    for index, xf in enumerate(xfs):
+        number_format = int(xf.get("numFmtId", 0))
+        if number_format in BUILTIN_DATE_FORMATS or _DATE_CODE.search(_LITERALS.sub("", custom.get(number_format, ""))):
+            out.add(index)
+    return frozenset(out)
+
+
+def _check_member(path: Path, package: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None,
+                  dates: frozenset[int]) -> None:
+    where = f"{path} [{sheet or info.filename}]"
+    if info.file_size > MAX_MEMBER_BYTES:
+        raise FileProblem(f"{where}: {both('too_big', size=_mb(info.file_size), limit=_mb(MAX_MEMBER_BYTES))}")
+    if info.file_size > BOMB_MIN_BYTES and info.file_size > BOMB_RATIO * max(info.compress_size, 1):
+        raise FileProblem(f"{where}: {both('zip_bomb', size=_mb(info.file_size), packed=_mb(info.compress_size))}")
+    if info.filename.lower().endswith(XML_SUFFIXES):
+        _scan_xml(where, package, info, dates)
+
+
+def _scan_xml(where: str, package: zipfile.ZipFile, info: zipfile.ZipInfo, dates: frozenset[int]) -> None:
+    """Refuse a DTD in the prolog and, in a worksheet, a last row beyond MAX_ROWS or an impossible date."""
+    worksheet = info.filename.startswith("xl/worksheets/")
+    prolog, tail, last_row, widest = b"", b"", 0, "A"
+    with package.open(info) as stream:
+        while chunk := stream.read(CHUNK):
+            if prolog is not None:
+                prolog = _prolog(where, prolog + chunk)
+            if worksheet:
+                window = tail + chunk
+                last_row = _last_row(window) or last_row
+                # a set first: a sheet has few distinct wide columns, on every row
+                widest = max([widest, *(c.decode() for c in set(_WIDE.findall(window)))], key=_width)
+                _check_dates(where, window, dates)
+                tail = chunk[-256:]  # a tag cut in two by the chunk boundary
+    if last_row > MAX_ROWS:
+        raise FileProblem(f"{where}: {both('too_many_rows', row=last_row, limit=MAX_ROWS)}")
+    if last_row * _width(widest) > MAX_CELLS:
+        raise FileProblem(f"{where}: {both('too_wide', column=widest, row=last_row)}")
+
+
+def _width(letters: str) -> int:
+    """Columns from A to ``letters``: A -> 1, XFD -> 16384."""
+    return col_index(letters) + 1
+
+
+def _last_row(data: bytes) -> int | None:
+    """The number of the last <row r="..."> in ``data``, searched from the end (rows are in order)."""
+    pos = data.rfind(b"row ")
+    while pos > 0:
+        if data[pos - 1] in b"<:":  # <row or <x:row, not "arrow " in some text
+            m = _ROW.match(data, data.rfind(b"<", 0, pos))
+            if m:
+                return int(m.group(1))
+        pos = data.rfind(b"row ", 0, pos)
+    return None
+
+
+def _check_dates(where: str, data: bytes, dates: frozenset[int]) -> None:
+    """Refuse a date-formatted number far below any date: calamine panics (a Rust abort) on one."""
+    pos = data.find(b"<v>-")  # rare: a scan for the minus sign costs nothing on an ordinary sheet
+    while pos >= 0:
+        end = data.find(b"</v>", pos)
+        try:
+            number = float(data[pos + 3:end]) if end > 0 else 0.0
+        except ValueError:
+            number = 0.0
+        cell = _CELL.search(data, data.rfind(b"<c ", 0, pos)) if number < MIN_NUMBER else None
+        if cell and cell.group(2) and int(cell.group(2)) in dates:
+            raise FileProblem(f"{where}: {both('huge_negative', cell=cell.group(1).decode(), value=f'{number:g}')}")
+        pos = data.find(b"<v>-", pos + 4)
+
+
+def _prolog(where: str, text: bytes) -> bytes | None:
+    """The prolog read so far, or None once the root element has started."""
+    root = _ROOT.search(text)
+    head = text if root is None else text[:root.start()]
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise FileProblem(f"{where}: {both('doctype')}")
+    if root is None and len(text) > MAX_PROLOG:
+        raise FileProblem(f"{where}: {both('doctype')}")
+    return None if root else text
+
+
+def _holds(path: Path, needle: bytes) -> bool:
+    """Whether the file contains ``needle`` anywhere (read in chunks)."""
+    tail = b""
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            if needle in tail + chunk:
+                return True
+            tail = chunk[-len(needle):]
+    return False
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if head.startswith(UTF16_BOMS):
+        return True  # Excel's "Unicode Text" export
+    if b"\0" in head:
+        return False
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            head.decode(encoding)
+            return True
+        except UnicodeDecodeError as exc:
+            if exc.start > len(head) - 4:  # a character cut at the end of the sample
+                return True
+    return False
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:.0f} MB" if size >= 2**20 else f"{size / 2**10:.0f} KB"

@@ -1,0 +1,248 @@
+"""Patch one worksheet part: the cells a change set owns, the rows it removes, the ranges that follow.
+
+Pure: XML bytes in, XML bytes out. <sheetData> -- nearly all of a sheet's bytes -- is rewritten at the
+byte level by sheet_rows.py. The rest of the part is small and edited here as a tree with lxml:
+dimension, filter, validations, conditional formats, merges, hyperlinks, sparklines. Nothing is ever
+inserted there, so the schema order Excel wrote is kept.
+
+Rows are Excel's 1-based numbers (as in the XML); columns are 0-based (as in cells.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+from lxml import etree
+
+from ..core.book import Value
+from ..core.cells import col_letter
+from .ranges import Extension, RowMap, area_of, copy_formula, grower, map_formula, map_sqref
+from .sheet_rows import Formula, Rows
+
+X14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
+XM = "http://schemas.microsoft.com/office/excel/2006/main"
+
+# Package XML is parsed without entity expansion or network access (defusedxml's rules, in lxml).
+PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+_SHEET_DATA = re.compile(rb"<(\w+:)?sheetData\b[^>]*?(/?)>")
+_PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*\?>\s*")
+# Elements that may not be empty: dropped with their last child.
+_CONTAINERS = frozenset({"mergeCells", "hyperlinks", "dataValidations", "conditionalFormattings",
+                         "sparklineGroups", "ext", "extLst"})
+
+
+@dataclass
+class SheetPlan:
+    """What to do to one sheet."""
+
+    name: str
+    cells: dict[tuple[int, int], Value]  # 0-based (row, col) -> value, as in ChangeSet
+    removed: set[int] = field(default_factory=set)  # 0-based rows to delete
+    extensions: list[Extension] = field(default_factory=list)
+    header_rows: set[int] = field(default_factory=set)  # rows a new cell never copies a style from
+    # Columns of extended tables that Excel fills with a formula (calculatedColumnFormula):
+    # col -> (the table's extension, formula). Appended rows get it where the change set writes nothing.
+    calculated: dict[int, tuple[Extension, str]] = field(default_factory=dict)
+    # The style to give a date, from the style the cell has or inherits (with_time: a datetime).
+    date_style: Callable[[int, bool], int] = lambda style, with_time: style
+
+
+class SheetXml:
+    """A worksheet part: its <sheetData> bytes, and everything around them as a small lxml tree."""
+
+    def __init__(self, xml: bytes):
+        prolog = _PROLOG.match(xml)
+        if xml[:2] in (b"\xff\xfe", b"\xfe\xff") or (prolog and re.search(rb"encoding=.(?!utf-8)", prolog.group(), re.I)):
+            raise ValueError("the worksheet XML is not UTF-8; save it once in Excel first")
+        m = _SHEET_DATA.search(xml)
+        if m is None:
+            raise ValueError("the worksheet has no <sheetData>")
+        if m.group(1):
+            raise ValueError("the worksheet XML uses a namespace prefix; save it once in Excel first")
+        if m.group(2):  # <sheetData/>: an empty sheet
+            self.body, after = (m.end(), m.end()), m.end()
+        else:
+            close = xml.find(b"</sheetData>", m.end())
+            self.body, after = (m.end(), close), close + len(b"</sheetData>")
+        self.xml = xml
+        self.head, self.tail = xml[:m.start()], xml[after:]
+        self.root = etree.fromstring(self.head + b"<sheetData/>" + self.tail, PARSER)
+        self.ns = etree.QName(self.root).namespace
+        self._col_styles = [(int(c.get("min")) - 1, int(c.get("max")) - 1, int(c.get("style")))
+                            for c in self._all("col") if c.get("style")]
+        self._col_style_cache: dict[int, int] = {}
+        self._changed = False
+
+    def _all(self, tag: str, ns: str | None = None) -> list:
+        return list(self.root.iter(f"{{{ns or self.ns}}}{tag}"))
+
+    @property
+    def filter_area(self) -> tuple[int, int, int, int] | None:
+        """The sheet's own autofilter range (not a table's)."""
+        el = self.root.find(f"{{{self.ns}}}autoFilter")
+        return area_of(el.get("ref", "")) if el is not None else None
+
+    def col_style(self, col: int) -> int:
+        """The style <cols> gives a column's empty cells; 0 when none."""
+        if col not in self._col_style_cache:
+            self._col_style_cache[col] = next(
+                (style for first, last, style in self._col_styles if first <= col <= last), 0)
+        return self._col_style_cache[col]
+
+    def patch(self, plan: SheetPlan) -> Iterator[bytes]:
+        """The new part, in chunks. Checks the plan and patches the skeleton before the first chunk."""
+        rows = RowMap(r + 1 for r in plan.removed)
+        edits: dict[int, dict[int, Value]] = {}
+        for (r, c), value in plan.cells.items():
+            if r not in plan.removed:  # edits apply first: a removed row takes its edits with it
+                edits.setdefault(r + 1, {})[c] = value
+        self._fill_calculated(plan, edits)
+        head, tail = self._patched_skeleton(plan, rows)
+        return _chain(head + b"<sheetData>", Rows(self, plan, edits, rows), b"</sheetData>" + tail)
+
+    def _fill_calculated(self, plan: SheetPlan, edits: dict[int, dict[int, Value]]) -> None:
+        for col, (e, formula) in plan.calculated.items():
+            for r in range(e.last + 1, e.new_last + 1):
+                if r in edits and col not in edits[r]:
+                    # stored as it reads in the first data row; structured references do not move
+                    edits[r][col] = Formula(copy_formula(formula, (e.header + 1, col), (r, col)))
+
+    # -- the skeleton: everything but the rows ----------------------------------------------------
+
+    def _patched_skeleton(self, plan: SheetPlan, rows: RowMap) -> tuple[bytes, bytes]:
+        cell_fns = [grower(plan.extensions, cells=True)] + ([rows.span] if rows else [])
+        dim = self.root.find(f"{{{self.ns}}}dimension")
+        if dim is not None:
+            self._set(dim, "ref", _dimension(dim.get("ref", "A1"), plan.cells, rows))
+        af = self.root.find(f"{{{self.ns}}}autoFilter")
+        if af is not None:
+            fns = [grower(plan.extensions, cells=False)] + ([rows.span] if rows else [])
+            self._set(af, "ref", map_sqref(af.get("ref"), *fns) or af.get("ref"))
+        for tag in ("conditionalFormatting", "dataValidation"):
+            for el in self._all(tag):
+                self._set_or_drop(el, "sqref", map_sqref(el.get("sqref", ""), *cell_fns))
+            for el in self._all(tag, X14):
+                self._set_sqref_or_drop(el, *cell_fns)
+        if rows:
+            self._remove_rows(plan.name, rows)
+        for tag, ns in (("dataValidations", self.ns), ("mergeCells", self.ns), ("dataValidations", X14)):
+            for el in self._all(tag, ns):
+                if el.get("count") is not None:
+                    self._set(el, "count", str(len(el)))
+        if not self._changed:
+            return self.head, self.tail
+        head, tail = serialize(self.root, self.head).split(b"<sheetData/>")
+        return head, tail
+
+    def _remove_rows(self, sheet: str, rows: RowMap) -> None:
+        for tag in ("mergeCell", "hyperlink"):
+            for el in self._all(tag):
+                ref = map_sqref(el.get("ref", ""), rows.span)
+                # a merge shrunk to one cell is no merge
+                self._set_or_drop(el, "ref", ref if ref and (tag == "hyperlink" or ":" in ref) else None)
+        for el in self._all("sparkline", X14):
+            self._set_sqref_or_drop(el, rows.span)
+            data = el.find(f"{{{XM}}}f")
+            if data is not None and data.text:
+                self._set_text(data, map_formula(data.text, sheet, rows.span, bare=False))
+
+    def _set(self, el, name: str, value: str) -> None:
+        if el.get(name) != value:
+            el.set(name, value)
+            self._changed = True
+
+    def _set_text(self, el, value: str) -> None:
+        if el.text != value:
+            el.text = value
+            self._changed = True
+
+    def _set_or_drop(self, el, name: str, value: str | None) -> None:
+        if value is None:
+            self._drop(el)
+        else:
+            self._set(el, name, value)
+
+    def _set_sqref_or_drop(self, el, *fns) -> None:
+        """For x14 elements, whose ranges are an <xm:sqref> child."""
+        sqref = el.find(f"{{{XM}}}sqref")
+        if sqref is None or not sqref.text:
+            return
+        value = map_sqref(sqref.text, *fns)
+        if value is None:
+            self._drop(el)
+        else:
+            self._set_text(sqref, value)
+
+    def _drop(self, el) -> None:
+        parent = el.getparent()
+        parent.remove(el)
+        self._changed = True
+        while parent is not self.root and len(parent) == 0:
+            name = etree.QName(parent).localname
+            if name == "sparklines":  # a sparkline group needs at least one sparkline
+                parent = parent.getparent()
+            elif name not in _CONTAINERS:
+                return
+            grandparent = parent.getparent()
+            grandparent.remove(parent)
+            parent = grandparent
+
+
+def patch_sheet(xml: bytes, plan: SheetPlan) -> bytes:
+    """The whole new part at once (tests, small sheets)."""
+    return b"".join(SheetXml(xml).patch(plan))
+
+
+def _chain(head: bytes, rows: Iterator[bytes], tail: bytes) -> Iterator[bytes]:
+    yield head
+    yield from rows
+    yield tail
+
+
+def _dimension(ref: str, cells: dict[tuple[int, int], Value], rows: RowMap) -> str:
+    """The used range: the old one and every written cell (a cleared one too: the range is a hint)."""
+    first, last, c1, c2 = area_of(ref) or (1, 1, 0, 0)
+    if cells:
+        written_rows, written_cols = {r for r, _ in cells}, {c for _, c in cells}
+        first, last = min(first, min(written_rows) + 1), max(last, max(written_rows) + 1)
+        c1, c2 = min(c1, min(written_cols)), max(c2, max(written_cols))
+    if rows:
+        first, last = rows.span(first, last) or (first, first)
+    start, end = f"{col_letter(c1)}{first}", f"{col_letter(c2)}{last}"
+    return start if start == end else f"{start}:{end}"
+
+
+def patch_table(xml: bytes, extensions: list[Extension], rows: RowMap) -> bytes | None:
+    """A table part with its ref, filter and sort ranges following appended and removed rows.
+
+    None when nothing changed. A table keeps its header and at least one data row, as Excel requires.
+    """
+    root = etree.fromstring(xml, PARSER)
+    grow = grower(extensions, cells=False)
+    changed = False
+    for el in root.iter():
+        ref = el.get("ref") if isinstance(el.tag, str) else None
+        if ref is None:
+            continue
+        area = area_of(ref)
+        if area is None:
+            continue
+        first, last = grow(area[0], area[1])
+        if rows:
+            first, last = rows.span(first, last) or (first, first)
+        if etree.QName(el).localname in ("table", "autoFilter"):
+            last = max(last, first + 1)
+        new = f"{col_letter(area[2])}{first}:{col_letter(area[3])}{last}"
+        if new != ref:
+            el.set("ref", new)
+            changed = True
+    return serialize(root, xml) if changed else None
+
+
+def serialize(root, original: bytes) -> bytes:
+    """A part's tree as bytes, behind the XML declaration the part had (lxml would re-spell it)."""
+    m = _PROLOG.match(original)
+    return (m.group() if m else b"") + etree.tostring(root, encoding="UTF-8", xml_declaration=False)
