@@ -1,6 +1,6 @@
 """The lifecycle commands: new, assign, log, status, reopen, resolve, confirm, close, notify.
 
-Imported by :mod:`workbook.cli`, which registers them on its ``main`` group. Each command parses
+:mod:`workbook.cli` registers ``COMMANDS`` on its ``main`` group. Each command parses
 its options, runs one planning function of :mod:`workbook.core.lifecycle` through the file engine and
 prints what it did; a step out of order prints one line and exits 1 with nothing written.
 """
@@ -14,17 +14,12 @@ import click
 
 from ..core import schema
 from ..core.changeset import ChangeSet
-from . import dry_run_option
-from . import lang_option
-from . import main
-from . import now_option
-from . import path_argument
-from . import reports_errors
 from ..core.lifecycle import (FREE_KINDS, find_ticket, plan_assign, plan_close, plan_confirm, plan_log, plan_new,
                         plan_reopen, plan_resolve, plan_status, run_step)
 from ..core.messages import say
 from ..core.parse import parse_datetime
 from ..core.tracker import Tracker
+from .options import dry_run_option, lang_option, now_option, path_argument, reports_errors
 
 
 def ticket_argument(f):
@@ -84,7 +79,7 @@ def _status_after(tracker: Tracker, changes: ChangeSet, number: str, lang: str) 
     return schema.STATUSES[status](lang) if status else ticket.text("status")
 
 
-@main.command("new")
+@click.command("new")
 @path_argument
 @_field_option("reporter", prompt=True)
 @_field_option("department")
@@ -124,7 +119,7 @@ def new_command(path: Path, author: str | None, now: datetime | None, dry_run: b
         _report(path, tracker, changes, dry_run, lang or tracker.lang)
 
 
-@main.command()
+@click.command()
 @path_argument
 @ticket_argument
 @click.option("--to", "assignee", required=True, help="The engineer in charge / 处理负责人。")
@@ -147,7 +142,7 @@ def assign(path, ticket, assignee, lead_department, vendor_contact, author, now,
         author=author, lang=lang))
 
 
-@main.command("log")
+@click.command("log")
 @path_argument
 @ticket_argument
 @click.option("--kind", type=click.Choice(FREE_KINDS), required=True,
@@ -169,7 +164,7 @@ def log_command(path, ticket, kind, text, author, now, dry_run, lang):
         tracker, ticket, at, kind, " ".join(text), author=author, lang=lang))
 
 
-@main.command()
+@click.command()
 @path_argument
 @ticket_argument
 @click.argument("status", type=click.Choice(["waiting", "in-progress"]))
@@ -191,7 +186,7 @@ def status(path, ticket, status, reason, author, now, dry_run, lang):
         tracker, ticket, at, code, reason=reason, author=author, lang=lang))
 
 
-@main.command()
+@click.command()
 @path_argument
 @ticket_argument
 @click.option("--reason", required=True, help="Why it is reopened (kept in the Log) / 重新打开的原因。")
@@ -211,7 +206,7 @@ def reopen(path, ticket, reason, author, now, dry_run, lang):
         tracker, ticket, at, reason, author=author, lang=lang))
 
 
-@main.command()
+@click.command()
 @path_argument
 @ticket_argument
 @click.option("--summary", help="Cause and fix / 处理总结（原因、处理方法）。")
@@ -235,7 +230,7 @@ def resolve(path, ticket, summary, workaround, long_term_fix, backup_done, autho
         author=author, lang=lang))
 
 
-@main.command()
+@click.command()
 @path_argument
 @ticket_argument
 @click.option("--by", required=True, help="The reporter who confirms / 确认人（报修人）。")
@@ -256,7 +251,7 @@ def confirm(path, ticket, by, rating, text, now, dry_run, lang):
         tracker, ticket, at, by, " ".join(text), rating=rating, lang=lang))
 
 
-@main.command()
+@click.command()
 @path_argument
 @ticket_argument
 @click.option("--summary", help="Cause and fix, if not given at resolve / 处理总结。")
@@ -276,7 +271,7 @@ def close(path, ticket, summary, author, now, dry_run, lang):
         tracker, ticket, at, summary=summary, author=author, lang=lang))
 
 
-@main.command()
+@click.command()
 @path_argument
 @ticket_argument
 @click.option("--kind", type=click.Choice(["accepted", "progress", "resolved"]),
@@ -304,3 +299,6 @@ def notify(path, ticket, kind, log, author, now, dry_run, lang):
         if not dry_run:
             click.echo(say("notice_logged", lang))
         _report(path, tracker, changes, dry_run, lang)
+
+
+COMMANDS = (new_command, assign, log_command, status, reopen, resolve, confirm, close, notify)
