@@ -29,7 +29,7 @@ from workbook.core.archive import Rows, file_name  # noqa: E402
 from workbook.author.archive_book import write_archive  # noqa: E402
 from workbook.app.demo import ENGINEERS, MODULES, PEOPLE, PRIORITY_WEIGHTS, make_demo  # noqa: E402
 from workbook.core.log import status_change_text  # noqa: E402
-from workbook.core.report import make_report  # noqa: E402
+from workbook.app.report_run import make_report  # noqa: E402
 from workbook.author.report_book import write_report  # noqa: E402
 from workbook.core.report_model import month_range, months_back  # noqa: E402
 from workbook.core.calendar import BusinessCalendar  # noqa: E402

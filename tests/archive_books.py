@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from workbook.core import schema
-from workbook.author.archive_book import read_archive
+from workbook.app.archives import archive_rows
 from workbook.core.changeset import ChangeSet
 from workbook.cli import main
 from workbook.app.demo import make_demo_tracker
@@ -64,7 +64,7 @@ def archive_files(path: Path) -> list[Path]:
 
 
 def archived_numbers(file: Path) -> list[str]:
-    tickets, _ = read_archive(file, "zh")
+    tickets, _ = archive_rows(file, "zh")
     return [str(v) for v in tickets.values(schema.column("tickets", "ticket_no"))]
 
 

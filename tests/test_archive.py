@@ -12,7 +12,8 @@ import pytest
 
 from workbook.core import schema
 from workbook.core.archive import Rows, expired, merge, parse_month, plan_archive, summary_rows, wanted_months
-from workbook.author.archive_book import read_archive, write_archive
+from workbook.app.archives import archive_rows
+from workbook.author.archive_book import write_archive
 from workbook.core.book import find_table
 from workbook.core.changeset import ChangeSet
 from workbook.app.demo import make_demo_tracker
@@ -53,7 +54,7 @@ def test_log_rows_travel_with_their_tickets(tracker):
     log_before = read_book(tracker).sheet("log").rows[1:]
     cli(tracker, "--month", "2024-04", "--now", "2024-06-15 10:00")
     file = tracker.parent / "archive/2024-04/工单归档_2024-04.xlsx"
-    _, log = read_archive(file, "zh")
+    _, log = archive_rows(file, "zh")
     archived = set(archived_numbers(file))
     assert "2024-04" not in closed_by_month(tracker)
     assert len(log.rows) == sum(1 for r in log_before if r[0] in archived) > 0
@@ -251,7 +252,7 @@ def test_archive_round_trip_keeps_formula_like_text_as_text(tmp_path):
     tickets = Rows([c.header("zh") for c in schema.TICKET_COLUMNS], [[record.get(c.key) for c in schema.TICKET_COLUMNS]])
     log = Rows([c.header("zh") for c in schema.LOG_COLUMNS], [["20240501-001", datetime(2024, 5, 1, 9, 30), None, "排查", "-x"]])
     write_archive(tmp_path / "a.xlsx", "2024-05", "zh", tickets, log)
-    got, got_log = read_archive(tmp_path / "a.xlsx", "zh")
+    got, got_log = archive_rows(tmp_path / "a.xlsx", "zh")
     assert got.rows[0][2:] == tickets.rows[0][2:] and got_log.rows == log.rows
     assert parse_datetime(got.rows[0][1]) == record["reported_at"]  # calamine reads midnight as a date
     assert summary_rows(tickets, "2024-05", "zh")[3] == ["P1", 1, 1, 0]

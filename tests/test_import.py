@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from workbook.cli import main
 from workbook.core.errors import InputError
-from workbook.core.importer import convert_rows, find_mapping, normalise, read_map_file, require_columns
+from workbook.app.import_source import read_map_file
+from workbook.core.importer import convert_rows, find_mapping, normalise, require_columns
 from workbook.xlsx.reader import read_book
 
 import hostile

@@ -41,7 +41,8 @@ from libreoffice import convert, needs_libreoffice
 from report_data import NOW, T, make_tracker, write_month
 from workbook.cli import main
 from workbook.core.calendar import BusinessCalendar
-from workbook.core.report import build_report, make_report
+from workbook.app.report_run import make_report
+from workbook.core.report import build_report
 from workbook.app.report_frame import load_frame
 from workbook.author.report_book import write_report
 

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from workbook.xlsx.ranges import Extension, RowMap, appended, grower, map_formula, map_ref, map_sqref
-from workbook.xlsx.sheet_xml import SheetPlan, SheetXml, patch_sheet, patch_table
+from workbook.xlsx.sheet_rows import SheetPlan
+from workbook.xlsx.sheet_xml import SheetXml, patch_sheet, patch_table
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS = {"m": MAIN, "x14": "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main",

@@ -9,7 +9,8 @@ from datetime import datetime
 from pathlib import Path
 
 from ..core.archive import expired
-from .archive_store import MANIFEST, Folder, recover
+from .archive_layout import MANIFEST
+from .archive_store import Folder, recover
 from ..xlsx.file_engine import FileEngine
 from ..core.messages import say
 from ..core.settings import local_now

@@ -34,18 +34,18 @@ from types import SimpleNamespace
 
 from ..core.archive import (MONTH, ArchivePlan, MonthPlan, Rows, file_name, manifest, merge, plan_archive,
                       tracker_changes, wanted_months)
-from ..author.archive_book import read_archive, verify_archive, write_archive
+from ..author.archive_book import write_archive
+from .archive_layout import JOURNAL, MANIFEST, archive_folder
+from .archives import archive_rows, verify_archive
 from ..core.book import find_table
 from ..core.changeset import ChangeSet
 from ..core.errors import FileProblem, TrackError
 from ..xlsx.file_engine import FileEngine
 from ..core.messages import say
 from ..xlsx.safe_write import advisory_lock, check_not_open, fsync_dir
-from ..core.settings import Settings, local_now
+from ..core.settings import local_now
 from ..core.tracker import Tracker, load_tracker
 
-JOURNAL = ".journal.json"
-MANIFEST = "manifest.json"
 Progress = Callable[[int], AbstractContextManager]  # total -> context with .update(n), as click.progressbar
 
 
@@ -55,12 +55,6 @@ def step_hook(step: str) -> None:
 
 def _step(step: str) -> None:
     step_hook(step)  # looked up on each call, so a test's replacement takes effect
-
-
-def archive_folder(workbook: Path, settings: Settings) -> Path:
-    """The archive folder Settings names: relative to the workbook's folder unless absolute."""
-    folder = Path(settings.archive_dir).expanduser()
-    return folder if folder.is_absolute() else Path(workbook).resolve().parent / folder
 
 
 @dataclass
@@ -215,7 +209,7 @@ def _stage(folder: Folder, plan: MonthPlan) -> Staged:
     recorded = folder.manifest(plan.month)
     if recorded:
         check_unchanged(folder, final, recorded)
-        old_tickets, old_log = read_archive(final, folder.lang)
+        old_tickets, old_log = archive_rows(final, folder.lang)
     elif final.exists():
         raise folder.problem("archive_unknown", path=final)
     moving = set(plan.numbers)

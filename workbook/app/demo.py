@@ -51,7 +51,7 @@ def make_demo(directory: Path, lang: str, count: int, now: datetime | None = Non
     """Write a tracker into ``directory``, refresh it, archive the months before this one and
     write last month's report; return lines saying what was made and where."""
     from .archive_store import run_archive
-    from ..core.report import make_report
+    from ..app.report_run import make_report
     from ..author.report_book import default_path, write_report
 
     now = now or local_now(defaults())

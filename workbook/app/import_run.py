@@ -24,8 +24,8 @@ from ..core.book import Value
 from ..core.changeset import ChangeSet
 from ..core.errors import FileProblem, InputError
 from ..xlsx.file_engine import FileEngine
-from .import_source import read_source
-from ..core.importer import Converted, Mapping, convert_rows, find_mapping, fingerprint, read_map_file, require_columns
+from .import_source import read_source, read_map_file
+from ..core.importer import Converted, Mapping, convert_rows, find_mapping, fingerprint, require_columns
 from ..core.messages import say
 from ..core.parse import text
 from ..core.settings import local_now

@@ -17,7 +17,8 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from ..core.book import Value
-from ..core.errors import FileProblem
+from ..core.errors import FileProblem, InputError
+from ..core.importer import parse_map
 from ..core.messages import both
 from ..xlsx.safety import UTF16_BOMS, check_package
 
@@ -80,3 +81,12 @@ def _read_text(path: Path) -> list[list[Value]]:
     except csv.Error as exc:
         raise FileProblem(f"{path}: {both('corrupt', reason=exc)}") from exc
     return [[cell if cell.strip() else None for cell in row] for row in rows]
+
+
+def read_map_file(path: str | Path) -> dict[str, str | None]:
+    """The ``--map`` file (UTF-8): ``source header = ticket column`` lines, see :func:`parse_map`."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: {exc}") from exc
+    return parse_map(lines, str(path))

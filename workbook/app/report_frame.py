@@ -31,7 +31,8 @@ from ..xlsx.reader import read_book
 from ..core.refresh import ticket_times
 from ..core.settings import Settings
 from ..core.sla import evaluate
-from .sources import archive_files, read_archive
+from .archive_layout import archive_files
+from .archives import archived_entries
 from ..core.tickets import Ticket
 from ..core.tracker import Tracker, load_tracker
 
@@ -81,7 +82,7 @@ def _live_frame(tracker: Tracker) -> pd.DataFrame:
 
 def _archive_part(file: Path, settings: Settings) -> tuple[pd.DataFrame, list[tuple]]:
     """One archive's frame, and (number, priority, status, reported, module, category, assignee) per ticket."""
-    entries = read_archive(file)
+    entries = archived_entries(file)
     frame = ticket_frame(entries, settings, BusinessCalendar.from_settings(settings), frozen=True)
     basics = [(t.number, t.priority, t.status, t.reported_at, *(t.text(k) for k in REVIEW_KEYS)) for t, _ in entries]
     return frame, basics

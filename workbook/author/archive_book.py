@@ -1,4 +1,4 @@
-"""A month's archive workbook: authored new with openpyxl each time, read back with calamine.
+"""A month's archive workbook, authored new with openpyxl each time (:mod:`workbook.app.archives` reads it).
 
 The archive is a plain table the team can filter, in the tracker's language and layout: Tickets and
 Log sheets with the tracker's headers, date-time formats, a frozen header and an autofilter, and a
@@ -17,11 +17,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from ..core import schema
-from ..core.archive import STATUS_HEADERS, SUMMARY_HEADERS, SUMMARY_SHEET, Rows, layout, summary_rows
-from ..core.book import Table, Value, find_table
-from ..core.errors import FileProblem, InputError, VerifyError
-from ..core.parse import text
-from ..xlsx.reader import read_book
+from ..core.archive import STATUS_HEADERS, SUMMARY_HEADERS, SUMMARY_SHEET, Rows, summary_rows
+from ..core.book import Value
 from .template import DATE_FORMAT, DATETIME_FORMAT, HEADER_FILL, TITLE
 
 BOLD, TITLE_FONT = Font(bold=True), Font(bold=True, size=14)
@@ -90,41 +87,3 @@ def _summary(ws, rows: list[list[Value]], lang: str) -> None:
             ws.append([title])
         else:
             ws.append([_header(ws, v) for v in row] if row in headers else row)
-
-
-def archive_tables(path: Path) -> tuple[Table, Table | None]:
-    """The Tickets and Log tables of an archive workbook; FileProblem when it is not one."""
-    book = read_book(path)
-    try:
-        return find_table(book, "tickets"), find_table(book, "log", required=False)
-    except InputError as exc:
-        raise FileProblem(f"{path}: not a track-xls archive ({exc})") from None
-
-
-def read_archive(path: Path, lang: str) -> tuple[Rows, Rows]:
-    """(tickets, log) rows of an archive workbook, each in its own header layout."""
-    tickets, log = archive_tables(path)
-    return _rows(tickets, lang), _rows(log, lang)
-
-
-def _rows(table: Table | None, lang: str) -> Rows:
-    columns = layout(table, lang)
-    rows = Rows([name for _, name in columns])
-    if table is not None:
-        for r in range(table.first_row, table.end_row):
-            row = [table.sheet.value(r, c) for c, _ in columns]
-            if any(text(v) for v in row):
-                rows.rows.append(row)
-    return rows
-
-
-def verify_archive(path: Path, lang: str, tickets: Rows, log: Rows) -> None:
-    """Read a written archive back: every ticket number present once, every Log row there."""
-    got_tickets, got_log = read_archive(path, lang)
-    number = schema.column("tickets", "ticket_no")
-    want = sorted(text(v) for v in tickets.values(number))
-    got = sorted(text(v) for v in got_tickets.values(number))
-    if got != want or len(got_log.rows) != len(log.rows):
-        raise VerifyError(f"{path}: the archive did not read back as written "
-                          f"({len(got)} of {len(want)} tickets, {len(got_log.rows)} of {len(log.rows)} Log rows); "
-                          "nothing was moved")

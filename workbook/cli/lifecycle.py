@@ -290,7 +290,7 @@ def notify(path, ticket, kind, log, author, now, dry_run, lang):
     Example: track-xls notify 工单跟踪.xlsx 20240520-003 --kind accepted --log
     """
     from ..xlsx.file_engine import FileEngine
-    from ..core.notify import run_notify
+    from ..app.notify_run import run_notify
 
     tracker, notice, changes = run_notify(FileEngine(path), path, ticket, kind, now, lang, log, dry_run, author)
     click.echo(notice)

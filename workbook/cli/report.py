@@ -31,7 +31,7 @@ def report(path: Path, month: str | None, out: Path | None, now: datetime | None
 
     Example: track-xls report 工单跟踪.xlsx --month 2024-05
     """
-    from ..core.report import make_report
+    from ..app.report_run import make_report
     from ..author.report_book import default_path, write_report
 
     if out is not None and out.resolve() == path.resolve():
@@ -64,7 +64,7 @@ def review(path: Path, now: datetime | None, dry_run: bool, fmt: str, lang: str 
     Example: track-xls review 工单跟踪.xlsx
     """
     from ..xlsx.file_engine import FileEngine
-    from ..core.reviews import run_review
+    from ..app.review_run import run_review
 
     tracker, plan = run_review(FileEngine(path), path, now, dry_run)
     lang = lang or tracker.lang

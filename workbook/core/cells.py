@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime, time, timedelta
 
+from .errors import InputError
+
 EXCEL_EPOCH = datetime(1899, 12, 30)  # serial 0 in the 1900 date system (Lotus leap-year bug folded in)
+MAX_ROWS, MAX_COLS = 1_048_576, 16_384  # Excel's sheet size
+MAX_TEXT = 32_767  # Excel's limit on the characters in one cell
+# Excel's serials count a 1900-02-29 that never was: days before March 1900 read back a day off.
+FIRST_DATE = date(1900, 3, 1)
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 
 
@@ -58,3 +65,28 @@ def from_serial(serial: float) -> datetime:
 def minute(value: datetime) -> datetime:
     """Drop seconds: the tracker's times are to the minute."""
     return value.replace(second=0, microsecond=0)
+
+
+# -- what a cell may hold: one rule for every engine ---------------------------------------------------
+
+def check_cell(sheet: str, r: int, c: int, value: object) -> None:
+    if not (0 <= r < MAX_ROWS and 0 <= c < MAX_COLS):
+        raise InputError(f"cell ({r}, {c}) is outside an Excel sheet", sheet)
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            raise InputError(f"text of {len(value)} characters; Excel holds at most {MAX_TEXT}", sheet, a1(r, c))
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise InputError(f"text that cannot be stored ({exc.reason})", sheet, a1(r, c)) from exc
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise InputError(f"{value} is not a number Excel can store", sheet, a1(r, c))
+    elif isinstance(value, date) and not FIRST_DATE <= day_of(value) <= date(9999, 12, 31):
+        raise InputError(f"{value} is outside the dates Excel stores alike everywhere "
+                         f"({FIRST_DATE:%Y-%m-%d} to 9999-12-31)", sheet, a1(r, c))
+    elif value is not None and not isinstance(value, (str, int, float, date)):
+        raise InputError(f"cannot write a {type(value).__name__} ({value!r})", sheet, a1(r, c))
+
+
+def day_of(value: date) -> date:
+    return value.date() if isinstance(value, datetime) else value

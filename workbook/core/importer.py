@@ -18,7 +18,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 
 from . import schema
 from .book import Value
@@ -117,17 +116,13 @@ def _targets() -> dict[str, tuple[int, str]]:
 TARGETS = _targets()
 
 
-def read_map_file(path: str | Path) -> dict[str, str | None]:
-    """``source header = ticket column`` lines (UTF-8) -> normalised header -> key or None.
+def parse_map(lines: list[str], path: str) -> dict[str, str | None]:
+    """``source header = ticket column`` lines of the map file ``path`` -> normalised header -> key or None.
 
     The right side is a column key (reported_at), a header in either language (报修时间) or ``-``
     to drop the column. A line starting with # is a comment; a # elsewhere is part of a header
     ("Ticket #").
     """
-    try:
-        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: {exc}") from exc
     out: dict[str, str | None] = {}
     for number, line in enumerate(lines, start=1):
         line = line.strip()
@@ -141,7 +136,7 @@ def read_map_file(path: str | Path) -> dict[str, str | None]:
     return out
 
 
-def _map_target(path: str | Path, number: int, target: str) -> str | None:
+def _map_target(path: str, number: int, target: str) -> str | None:
     if target in (IGNORE, ""):
         return None
     if target in TICKET_KEYS:

@@ -15,45 +15,32 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from pathlib import Path
 from string import Formatter
 
 from . import schema
 from .calendar import BusinessCalendar
-from .changeset import ChangeSet
-from .errors import FileProblem, InputError
-from .lifecycle import find_ticket, plan_log
+from .errors import InputError
+from .lifecycle import find_ticket
 from .log import History
 from .messages import say
 from .parse import parse_datetime, text
 from .refresh import ticket_times
-from .settings import Settings, local_now
+from .settings import Settings
 from .sla import evaluate, target_minutes
 from .tickets import Ticket
-from .tracker import Engine, Tracker, load_tracker
+from .tracker import Tracker
 
 KINDS = ("accepted", "progress", "resolved")
 PLACEHOLDERS = ("number", "reporter", "assignee", "module", "description", "priority", "hours", "next_update",
                 "latest", "summary", "workaround", "long_term_fix", "resolved_at")
-PROJECT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 _SECTION = re.compile(r"^\[(\w+)\]$")
 
 
-def template_file(workbook: str | Path, lang: str) -> Path:
-    """The notification template for ``lang``: beside the workbook first, then the project's."""
-    name = f"notifications.{lang}.txt"
-    places = [Path(workbook).resolve().parent / "templates", PROJECT_TEMPLATES]
-    for place in places:
-        if (place / name).is_file():
-            return place / name
-    raise FileProblem(say("notice_missing", lang, name=name, places=", ".join(str(p) for p in places)))
-
-
-def read_templates(path: Path) -> dict[str, str]:
-    """Section name -> template text."""
+def parse_templates(lines: list[str]) -> dict[str, str]:
+    """A notifications.<lang>.txt file's lines -> section name -> template text."""
     sections: dict[str, list[str]] = {}
     current = None
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in lines:
         m = _SECTION.match(line.strip())
         if m:
             current = m.group(1)
@@ -72,7 +59,7 @@ def default_kind(ticket: Ticket, history: History | None) -> str:
     return "accepted"
 
 
-def render_notice(tracker: Tracker, number: str, kind: str, templates: dict[str, str], source: Path,
+def render_notice(tracker: Tracker, number: str, kind: str, templates: dict[str, str], source: str,
                   now: datetime, lang: str) -> str:
     """The notice of ``kind`` for a ticket; refuses one out of order (accepted before assignment...)."""
     ticket = find_ticket(tracker, number, lang)
@@ -118,23 +105,6 @@ def latest_update(tracker: Tracker, number: str) -> str:
                 and (latest is None or when >= latest[0])):
             latest = (when, text(record.get("text")))
     return latest[1] if latest else ""
-
-
-def run_notify(engine: Engine, workbook: str | Path, number: str, kind: str | None = None,
-               now: datetime | None = None, lang: str | None = None, log: bool = False, dry_run: bool = False,
-               author: str | None = None) -> tuple[Tracker, str, ChangeSet]:
-    """(tracker, notice, change set): the change set logs the notice when ``log``, applied unless a dry run."""
-    tracker = load_tracker(engine.read())
-    now = now or local_now(tracker.settings)
-    lang = lang or tracker.lang
-    ticket = find_ticket(tracker, number, lang)
-    kind = kind or default_kind(ticket, tracker.histories.get(ticket.number))
-    source = template_file(workbook, lang)
-    notice = render_notice(tracker, number, kind, read_templates(source), source, now, lang)
-    changes = plan_log(tracker, number, now, "notification", notice, author=author, lang=lang) if log else ChangeSet()
-    if changes and not dry_run:
-        engine.apply(changes)
-    return tracker, notice, changes
 
 
 def _refuse_out_of_order(tracker: Tracker, ticket: Ticket, kind: str, lang: str) -> None:

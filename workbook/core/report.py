@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from pathlib import Path
 
 import pandas as pd
 
@@ -32,9 +31,8 @@ from . import schema
 from .calendar import BusinessCalendar
 from .report_model import (AGE_BUCKETS, BLANK, OVERALL, REVIEW_STATES, TITLES, Chart, Column, Report, Table, h,
                            month_range, months_back)
-from ..app.report_frame import load_frame
-from .reviews import Need, Review, find_needs, read_reviews
-from .settings import Settings, local_now
+from .reviews import Need, Review
+from .settings import Settings
 from .sla import TicketTimes, evaluate
 
 TREND_MONTHS = 12
@@ -270,19 +268,3 @@ def _trend(months: list[Month], lang: str) -> Table:
     rows = [[s[k] for k in keys] for s in map(_summary, months)]
     charts = [Chart("line", ("reported", "resolved", "open")), Chart("line", ("compliance",), percent=True)]
     return Table("trend", "trend", TITLES["trend"](lang).format(count=len(months)), columns, rows, charts)
-
-
-# -- from files -----------------------------------------------------------------------------------------
-
-def make_report(path: Path, month: str | None = None, now: datetime | None = None) -> Report:
-    """Read the tracker at ``path`` and its archives; the report of ``month`` (default: now's month)."""
-    loaded = load_frame(Path(path))
-    tracker = loaded.tracker
-    now = now or local_now(tracker.settings)
-    month = month or f"{now:%Y-%m}"
-    calendar = BusinessCalendar.from_settings(tracker.settings)
-    reviews = read_reviews(tracker.reviews_table)
-    needs = find_needs(loaded.tickets, reviews, tracker.settings, tracker.lang)
-    report = build_report(loaded.frame, reviews, needs, tracker.settings, calendar, month, now, tracker.lang)
-    report.sources = [str(path), *map(str, loaded.archives)]
-    return report

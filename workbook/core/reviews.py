@@ -29,7 +29,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 from . import schema
 from .book import Table, find_table
@@ -37,9 +36,9 @@ from .calendar import BusinessCalendar
 from .changeset import ChangeSet
 from .parse import parse_datetime, text
 from .schema import Label
-from .settings import Settings, local_now
+from .settings import Settings
 from .tickets import Ticket
-from .tracker import Engine, Tracker, load_tracker
+from .tracker import Tracker
 
 P1_P2 = ("P1", "P2")
 REVIEW_WORKING_DAYS = 5  # a review is due one working week after it is recorded
@@ -203,19 +202,6 @@ def plan_review(tracker: Tracker, archived: Sequence[Ticket], now: datetime) -> 
     _plan_faq(plan, find_table(book, "faq"), reviews, modules, lang)
     plan.changes = plan.changes.only_changes(book)
     return plan
-
-
-def run_review(engine: Engine, tracker_path: Path, now: datetime | None = None,
-               dry_run: bool = False) -> tuple[Tracker, ReviewPlan]:
-    """Plan from the workbook and the archives beside ``tracker_path``; apply unless a dry run."""
-    from ..app.sources import archived_tickets  # here: sources reaches refresh, which imports this module
-
-    tracker = load_tracker(engine.read())
-    archived = archived_tickets(tracker_path, tracker.settings)
-    plan = plan_review(tracker, archived, now or local_now(tracker.settings))
-    if plan.changes and not dry_run:
-        engine.apply(plan.changes)
-    return tracker, plan
 
 
 def _review_values(need: Need, today: date, due: date, lang: str) -> dict[str, object]:

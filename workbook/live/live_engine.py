@@ -18,7 +18,7 @@ from typing import Iterator
 from ..core.book import BookData, SheetData, Value
 from ..core.changeset import ChangeSet
 from ..core.errors import InputError
-from ..xlsx.file_engine import check_cell  # one set of rules for what a cell may hold
+from ..core.cells import check_cell  # one set of rules for what a cell may hold
 
 # Excel reads a string written into a cell the way it reads typing: '=1+1' becomes a formula, '001'
 # a number, '2024-05' a date, 'TRUE' a boolean. It only does so for strings holding a digit, a

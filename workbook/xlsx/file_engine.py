@@ -13,7 +13,6 @@ are written first, then its removed rows are deleted and the rows below move up.
 
 from __future__ import annotations
 
-import math
 import os
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
@@ -25,7 +24,7 @@ from lxml import etree
 from python_calamine import CalamineWorkbook
 
 from ..core.book import BookData, SheetData, Value
-from ..core.cells import EXCEL_EPOCH, a1
+from ..core.cells import EXCEL_EPOCH, FIRST_DATE, a1, check_cell, day_of
 from ..core.changeset import ChangeSet
 from ..core.errors import FileProblem, InputError, VerifyError
 from ..core.messages import both
@@ -36,14 +35,11 @@ from .reader import in_parallel, read_book
 from .row_anchors import patch_comments, patch_vml_notes
 from .safe_write import advisory_lock, check_not_open, check_openable, remove_stale_temps, replace_file
 from ..core.settings import DEFAULT_PARAMS, read_settings
-from .sheet_xml import SheetPlan, SheetXml, patch_table
+from .sheet_rows import SheetPlan
+from .sheet_xml import SheetXml, patch_table
 
 __all__ = ["FileEngine", "check_openable"]
 
-MAX_ROWS, MAX_COLS = 1_048_576, 16_384  # Excel's sheet size
-MAX_TEXT = 32_767  # Excel's limit on the characters in one cell
-# Excel's serials count a 1900-02-29 that never was: days before March 1900 read back a day off.
-FIRST_DATE = date(1900, 3, 1)
 ONE_SECOND = 1 / 86400 + 1e-9  # in days
 DEFAULT_BACKUPS = DEFAULT_PARAMS["backups_kept"]
 
@@ -148,29 +144,6 @@ def _owned_sheets(pkg: Package, changes: ChangeSet) -> dict[str, str]:
             check_cell(name, r, c, value)
         owned[name] = parts[name]
     return owned
-
-
-def check_cell(sheet: str, r: int, c: int, value: Value) -> None:
-    if not (0 <= r < MAX_ROWS and 0 <= c < MAX_COLS):
-        raise InputError(f"cell ({r}, {c}) is outside an Excel sheet", sheet)
-    if isinstance(value, str):
-        if len(value) > MAX_TEXT:
-            raise InputError(f"text of {len(value)} characters; Excel holds at most {MAX_TEXT}", sheet, a1(r, c))
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise InputError(f"text that cannot be stored ({exc.reason})", sheet, a1(r, c)) from exc
-    elif isinstance(value, float) and not math.isfinite(value):
-        raise InputError(f"{value} is not a number Excel can store", sheet, a1(r, c))
-    elif isinstance(value, date) and not FIRST_DATE <= _day(value) <= date(9999, 12, 31):
-        raise InputError(f"{value} is outside the dates Excel stores alike everywhere "
-                         f"({FIRST_DATE:%Y-%m-%d} to 9999-12-31)", sheet, a1(r, c))
-    elif value is not None and not isinstance(value, (str, int, float, date)):
-        raise InputError(f"cannot write a {type(value).__name__} ({value!r})", sheet, a1(r, c))
-
-
-def _day(value: date) -> date:
-    return value.date() if isinstance(value, datetime) else value
 
 
 def _patch(pkg: Package, sheets: dict[str, str], changes: ChangeSet) -> tuple[dict, set]:
@@ -340,8 +313,8 @@ def _same(want: Value, got: object) -> bool:
 
 def _number(value) -> float:
     """A value as Excel stores it; calamine gives a serial below 1 in a date-formatted cell as a time."""
-    if isinstance(value, date) and _day(value) < FIRST_DATE:  # a small number in a date-formatted cell
-        return (_day(value) - date(1899, 12, 31)).days + _number(value.time() if isinstance(value, datetime) else time())
+    if isinstance(value, date) and day_of(value) < FIRST_DATE:  # a small number in a date-formatted cell
+        return (day_of(value) - date(1899, 12, 31)).days + _number(value.time() if isinstance(value, datetime) else time())
     if isinstance(value, date):  # exactly, to the microsecond calamine reads back
         moment = value if isinstance(value, datetime) else datetime.combine(value, time())
         return (moment - EXCEL_EPOCH).total_seconds() / 86400

@@ -14,14 +14,12 @@ import re
 from bisect import bisect_left
 from datetime import date, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterator
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
 
 from ..core.book import Value
 from ..core.cells import col_index, col_letter, to_serial
-from .ranges import RowMap, copy_formula, map_formula, map_sqref
-
-if TYPE_CHECKING:
-    from .sheet_xml import SheetPlan, SheetXml
+from .ranges import Extension, RowMap, copy_formula, map_formula, map_sqref
 
 _ROW_NUMBER = re.compile(rb'(?:^|\s)r="(\d+)"')
 _SPANS = re.compile(rb'\sspans="[^"]*"')
@@ -37,6 +35,22 @@ _ESCAPE_LIKE = re.compile("_(x[0-9A-Fa-f]{4}_)")
 _VALUE_ATTRS = frozenset({b"r", b"s", b"t", b"cm", b"vm"})
 
 
+@dataclass
+class SheetPlan:
+    """What to do to one sheet."""
+
+    name: str
+    cells: dict[tuple[int, int], Value]  # 0-based (row, col) -> value, as in ChangeSet
+    removed: set[int] = field(default_factory=set)  # 0-based rows to delete
+    extensions: list[Extension] = field(default_factory=list)
+    header_rows: set[int] = field(default_factory=set)  # rows a new cell never copies a style from
+    # Columns of extended tables that Excel fills with a formula (calculatedColumnFormula):
+    # col -> (the table's extension, formula). Appended rows get it where the change set writes nothing.
+    calculated: dict[int, tuple[Extension, str]] = field(default_factory=dict)
+    # The style to give a date, from the style the cell has or inherits (with_time: a datetime).
+    date_style: Callable[[int, bool], int] = lambda style, with_time: style
+
+
 class Formula(str):
     """A formula the patcher itself writes (a table's calculated column), never one from a change set."""
 
@@ -44,14 +58,17 @@ class Formula(str):
 class Rows:
     """Streams the new <sheetData> content row by row; untouched rows are copied as they are."""
 
-    def __init__(self, sheet: SheetXml, plan: SheetPlan, edits: dict[int, dict[int, Value]], rows: RowMap):
-        self.sheet, self.plan, self.edits, self.rows = sheet, plan, edits, rows
+    def __init__(self, xml: bytes, body: tuple[int, int], col_style: Callable[[int], int], plan: SheetPlan,
+                 edits: dict[int, dict[int, Value]], rows: RowMap):
+        # The sheet part's bytes, where its <sheetData> content lies, and each column's own style.
+        self.xml, self.body, self.col_style = xml, body, col_style
+        self.plan, self.edits, self.rows = plan, edits, rows
         self.shared: dict[bytes, tuple[int, int, str]] = {}  # si -> first cell and text, to spell out
         self.above: tuple[int, bytes] = (0, b"")  # the last row written (old number, cells): styles source
         self.date_styles: dict[tuple[int, bool], int] = {}  # (style, with time) -> style showing the date
 
     def __iter__(self) -> Iterator[bytes]:
-        xml, (pos, end) = self.sheet.xml, self.sheet.body
+        xml, (pos, end) = self.xml, self.body
         pending, i, r = sorted(self.edits), 0, 0
         # With no row removed and every row numbered, the rows before the next edited one are found
         # by its number and copied as one slice: a refresh edits the few last rows of a long Log.
@@ -78,7 +95,7 @@ class Rows:
 
     def _untouched(self, target: int, pos: int, end: int, last: int) -> Iterator[bytes]:
         """The rows from ``pos`` numbered below ``target``, as they are; returns where they end."""
-        xml = self.sheet.xml
+        xml = self.xml
         at = end if target > last else xml.find(b'<row r="%d"' % target, pos, end)
         if at < 0:  # a new row within the sheet: it goes before the first row numbered past it
             at = pos
@@ -160,7 +177,7 @@ class Rows:
     def _cell(self, number: bytes, col: int, value: Value, cell: re.Match | None) -> bytes:
         kept, style = b"", 0
         if cell is None:
-            style = self.sheet.col_style(col) or self._style_above(number, col)
+            style = self.col_style(col) or self._style_above(number, col)
         else:
             for name, quoted in _ATTR.findall(cell.group(1)):
                 if name == b"s":

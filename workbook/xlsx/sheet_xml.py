@@ -11,15 +11,14 @@ Rows are Excel's 1-based numbers (as in the XML); columns are 0-based (as in cel
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Iterator
 
 from lxml import etree
 
 from ..core.book import Value
 from ..core.cells import col_letter
 from .ranges import Extension, RowMap, area_of, copy_formula, grower, map_formula, map_sqref
-from .sheet_rows import Formula, Rows
+from .sheet_rows import Formula, Rows, SheetPlan
 
 X14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
 XM = "http://schemas.microsoft.com/office/excel/2006/main"
@@ -32,22 +31,6 @@ _PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*\?>\s*")
 # Elements that may not be empty: dropped with their last child.
 _CONTAINERS = frozenset({"mergeCells", "hyperlinks", "dataValidations", "conditionalFormattings",
                          "sparklineGroups", "ext", "extLst"})
-
-
-@dataclass
-class SheetPlan:
-    """What to do to one sheet."""
-
-    name: str
-    cells: dict[tuple[int, int], Value]  # 0-based (row, col) -> value, as in ChangeSet
-    removed: set[int] = field(default_factory=set)  # 0-based rows to delete
-    extensions: list[Extension] = field(default_factory=list)
-    header_rows: set[int] = field(default_factory=set)  # rows a new cell never copies a style from
-    # Columns of extended tables that Excel fills with a formula (calculatedColumnFormula):
-    # col -> (the table's extension, formula). Appended rows get it where the change set writes nothing.
-    calculated: dict[int, tuple[Extension, str]] = field(default_factory=dict)
-    # The style to give a date, from the style the cell has or inherits (with_time: a datetime).
-    date_style: Callable[[int, bool], int] = lambda style, with_time: style
 
 
 class SheetXml:
@@ -101,7 +84,7 @@ class SheetXml:
                 edits.setdefault(r + 1, {})[c] = value
         self._fill_calculated(plan, edits)
         head, tail = self._patched_skeleton(plan, rows)
-        return _chain(head + b"<sheetData>", Rows(self, plan, edits, rows), b"</sheetData>" + tail)
+        return _chain(head + b"<sheetData>", Rows(self.xml, self.body, self.col_style, plan, edits, rows), b"</sheetData>" + tail)
 
     def _fill_calculated(self, plan: SheetPlan, edits: dict[int, dict[int, Value]]) -> None:
         for col, (e, formula) in plan.calculated.items():
