@@ -17,9 +17,8 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from ..core.book import Value
-from ..core.errors import FileProblem, InputError
+from ..core.errors import FileProblem
 from ..core.importer import parse_map
-from ..core.messages import both
 from ..xlsx.safety import UTF16_BOMS, check_package
 
 SOURCE_KINDS = ("xlsx", "xls", "ods", "text")
@@ -48,7 +47,7 @@ def _read_workbook(path: Path) -> dict[str, list[list[Value]]]:
                 out[name] = [[_value(v) for v in row] for row in rows]
             return out
     except Exception as exc:  # calamine has its own error type for every kind of unreadable file
-        raise FileProblem(f"{path}: {both('corrupt', reason=exc)}") from exc
+        raise FileProblem("corrupt", where=path, reason=exc) from exc
 
 
 def _value(v: object) -> Value:
@@ -61,7 +60,7 @@ def _value(v: object) -> Value:
 
 def _read_text(path: Path) -> list[list[Value]]:
     if path.stat().st_size > MAX_TEXT_BYTES:
-        raise FileProblem(f"{path}: {both('too_big', size=f'{path.stat().st_size >> 20} MB', limit='100 MB')}")
+        raise FileProblem("too_big", where=path, size=f'{path.stat().st_size >> 20} MB', limit='100 MB')
     data = path.read_bytes()
     encodings = ("utf-16",) if data.startswith(UTF16_BOMS) else ENCODINGS
     for encoding in encodings:
@@ -71,7 +70,7 @@ def _read_text(path: Path) -> list[list[Value]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise FileProblem(f"{path}: {both('encoding')}")
+        raise FileProblem("encoding", where=path)
     try:
         dialect = csv.Sniffer().sniff(content[:64 * 1024], delimiters=DELIMITERS)
     except csv.Error:
@@ -79,7 +78,7 @@ def _read_text(path: Path) -> list[list[Value]]:
     try:
         rows = list(csv.reader(io.StringIO(content, newline=""), dialect))
     except csv.Error as exc:
-        raise FileProblem(f"{path}: {both('corrupt', reason=exc)}") from exc
+        raise FileProblem("corrupt", where=path, reason=exc) from exc
     return [[cell if cell.strip() else None for cell in row] for row in rows]
 
 
@@ -88,5 +87,5 @@ def read_map_file(path: str | Path) -> dict[str, str | None]:
     try:
         lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: {exc}") from exc
+        raise FileProblem("unreadable", where=path, reason=exc) from exc
     return parse_map(lines, str(path))

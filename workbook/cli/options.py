@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..core.errors import LockedError, TrackError
+from ..core.errors import OpenInApp, TrackError
 from ..core.messages import say
 
 ERROR_PREFIX = {"zh": "错误：", "en": "Error: "}
@@ -50,16 +50,16 @@ def _parse_now(ctx, param, value):
 
 
 def reports_errors(f):
-    """Turn a TrackError into one line on stderr and exit 1."""
+    """Turn a TrackError into one line on stderr and exit 1: in --lang, else the workbook's, else Chinese."""
 
     @wraps(f)
     def wrapper(*args, **kwargs):
         try:
             return f(*args, **kwargs)
         except TrackError as exc:
-            lang = kwargs.get("lang") or "zh"
-            click.echo(f"{ERROR_PREFIX[lang]}{exc}", err=True)
-            if isinstance(exc, LockedError) and "open in Excel" in str(exc):
+            lang = kwargs.get("lang") or exc.lang or "zh"
+            click.echo(ERROR_PREFIX[lang] + exc.render(lang), err=True)
+            if isinstance(exc, OpenInApp) and exc.app == "excel":
                 click.echo(say("use_button", lang), err=True)  # the open workbook has its own way in
             sys.exit(1)
 

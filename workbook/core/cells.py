@@ -71,21 +71,20 @@ def minute(value: datetime) -> datetime:
 
 def check_cell(sheet: str, r: int, c: int, value: object) -> None:
     if not (0 <= r < MAX_ROWS and 0 <= c < MAX_COLS):
-        raise InputError(f"cell ({r}, {c}) is outside an Excel sheet", sheet)
+        raise InputError("cell_outside", sheet, row=r, column=c)
     if isinstance(value, str):
         if len(value) > MAX_TEXT:
-            raise InputError(f"text of {len(value)} characters; Excel holds at most {MAX_TEXT}", sheet, a1(r, c))
+            raise InputError("cell_too_long", sheet, a1(r, c), length=len(value), limit=MAX_TEXT)
         try:
             value.encode("utf-8")
         except UnicodeEncodeError as exc:
-            raise InputError(f"text that cannot be stored ({exc.reason})", sheet, a1(r, c)) from exc
+            raise InputError("cell_bad_text", sheet, a1(r, c), reason=exc.reason) from exc
     elif isinstance(value, float) and not math.isfinite(value):
-        raise InputError(f"{value} is not a number Excel can store", sheet, a1(r, c))
+        raise InputError("cell_bad_number", sheet, a1(r, c), value=value)
     elif isinstance(value, date) and not FIRST_DATE <= day_of(value) <= date(9999, 12, 31):
-        raise InputError(f"{value} is outside the dates Excel stores alike everywhere "
-                         f"({FIRST_DATE:%Y-%m-%d} to 9999-12-31)", sheet, a1(r, c))
+        raise InputError("cell_bad_date", sheet, a1(r, c), value=value, first=f"{FIRST_DATE:%Y-%m-%d}")
     elif value is not None and not isinstance(value, (str, int, float, date)):
-        raise InputError(f"cannot write a {type(value).__name__} ({value!r})", sheet, a1(r, c))
+        raise InputError("cell_bad_type", sheet, a1(r, c), kind=type(value).__name__, value=repr(value))
 
 
 def day_of(value: date) -> date:

@@ -130,8 +130,7 @@ def parse_map(lines: list[str], path: str) -> dict[str, str | None]:
             continue
         source, sep, target = line.rpartition("=")
         if not sep or not normalise(source):
-            raise InputError(f"{path}:{number}: " + say("import_map_syntax", "zh") + " / "
-                             + say("import_map_syntax", "en"))
+            raise InputError("import_map_syntax", f"{path}:{number}")
         out[normalise(source)] = _map_target(path, number, target.strip())
     return out
 
@@ -145,9 +144,7 @@ def _map_target(path: str, number: int, target: str) -> str | None:
         rank_key = TARGETS.get(normalise(target))
         key = rank_key[1] if rank_key and rank_key[0] == 0 else None
     if key is None or TICKET_KEYS[key].computed:
-        values = {"target": target}
-        raise InputError(f"{path}:{number}: " + say("import_map_target", "zh", **values) + " / "
-                         + say("import_map_target", "en", **values))
+        raise InputError("import_map_target", f"{path}:{number}", target=target)
     return key
 
 
@@ -187,12 +184,11 @@ def _map_row(r: int, cells: list[Value], overrides: dict[str, str | None]) -> Ma
 def require_columns(mapping: Mapping | None, source: str) -> Mapping:
     """The mapping, or InputError saying which ticket columns the source lacks."""
     if mapping is None:
-        raise InputError(f"{source}: " + say("import_no_header", "zh") + " / " + say("import_no_header", "en"))
+        raise InputError("import_no_header", source)
     missing = [TICKET_KEYS[k].label for k in NEEDED if k not in mapping.columns]
     if missing:
         names = ", ".join(f"「{label.zh}」/'{label.en}'" for label in missing)
-        raise InputError(f"{source}: " + say("import_missing", "zh", names=names) + " / "
-                         + say("import_missing", "en", names=names))
+        raise InputError("import_missing", source, names=names)
     return mapping
 
 

@@ -26,6 +26,14 @@ CATALOG: dict[str, Label] = {
     "lead_department": Label("指定了供应商接口人的跨部门工单必须填写「主责部门」",
                              "a ticket with a vendor contact must name the Lead Department"),
     "calendar": Label("{text}", "{text}"),
+    # what a cell may hold (workbook.core.cells)
+    "cell_outside": Label("单元格 ({row}, {column}) 超出 Excel 工作表范围", "cell ({row}, {column}) is outside an Excel sheet"),
+    "cell_too_long": Label("文本有 {length} 个字符；Excel 单元格最多 {limit} 个", "text of {length} characters; Excel holds at most {limit}"),
+    "cell_bad_text": Label("文本无法保存（{reason}）", "text that cannot be stored ({reason})"),
+    "cell_bad_number": Label("{value} 不是 Excel 能保存的数字", "{value} is not a number Excel can store"),
+    "cell_bad_date": Label("{value} 超出 Excel 在各处一致保存的日期范围（{first} 至 9999-12-31）",
+                           "{value} is outside the dates Excel stores alike everywhere ({first} to 9999-12-31)"),
+    "cell_bad_type": Label("无法写入 {kind} 类型的值（{value}）", "cannot write a {kind} ({value})"),
     # files
     "exists": Label("{path} 已存在；如需覆盖请加 --force", "{path} exists; pass --force to overwrite it"),
     "suffix": Label("{path}：文件名须以 .xlsx 或 .xlsm 结尾", "{path}: the file name must end in .xlsx or .xlsm"),
@@ -43,6 +51,28 @@ CATALOG: dict[str, Label] = {
                   "{name} is busy: another track-xls command has been using it for {seconds} s; "
                   "run this one again when it is done"),
     "not_written": Label("无法写入（{reason}）；原文件未改动", "could not be written ({reason}); it is unchanged"),
+    "part_not_editable": Label("工作簿中有部件无法编辑（{reason}）", "a part of the workbook cannot be edited ({reason})"),
+    "part_over_4gb": Label("工作簿的某个部件将超过 4 GB", "a part of the workbook would exceed 4 GB"),
+    "book_over_4gb": Label("工作簿将超过 4 GB", "the workbook would exceed 4 GB"),
+    "no_worksheet": Label("{book} 中没有名为 {name!r} 的工作表", "no worksheet named {name!r} in {book}"),
+    # a written file checked before it replaces the original (workbook.xlsx.file_engine)
+    "verify_members": Label("写出的文件丢失了部件或打乱了顺序；原文件未改动",
+                            "the written package lost or reordered members; the original was kept"),
+    "verify_not_owned": Label("{part} 被改动了，但它不归 track-xls 管理；原文件未改动",
+                              "{part} changed although track-xls does not own it; the original was kept"),
+    "verify_part_unreadable": Label("写出的 {part} 无法读取（{reason}）；原文件未改动",
+                                    "{part} was written unreadable ({reason}); the original was kept"),
+    "verify_sheet_unreadable": Label("写出的工作表 {sheet!r} 无法读回（{reason}）；原文件未改动",
+                                     "the written sheet {sheet!r} cannot be read back ({reason}); the original was kept"),
+    "original_kept": Label("{reason}；原文件未改动", "{reason}; the original was kept"),
+    "read_back_mismatch": Label("读回的值是 {got}，而不是 {want}；原文件未改动",
+                                "reads back as {got}, not {want}; the original was kept"),
+    # files that are not workbooks track-xls can read (workbook.xlsx.package, workbook.xlsx.reader)
+    "zip_unreadable": Label("工作簿已损坏，zip 包无法读取（{reason}）", "damaged workbook, the zip package cannot be read ({reason})"),
+    "part_missing": Label("工作簿已损坏，缺少部件 {part}", "damaged workbook, part {part} is missing"),
+    "no_workbook_part": Label("不是 Excel 工作簿（没有主工作簿部件）", "not an Excel workbook (no main workbook part)"),
+    "not_readable": Label("不是可读取的 Excel 工作簿（{reason}）", "not a readable Excel workbook ({reason})"),
+    "sheet_unreadable": Label("工作表 {sheet!r} 无法读取（{reason}）", "sheet {sheet!r} cannot be read ({reason})"),
     # files that are not safe, ordinary workbooks (workbook.xlsx.safety)
     "unreadable": Label("无法读取（{reason}）", "cannot be read ({reason})"),
     "no_file": Label("文件不存在", "no such file"),
@@ -264,8 +294,3 @@ CATALOG: dict[str, Label] = {
 
 def say(key: str, lang: str, **values: object) -> str:
     return CATALOG[key](lang).format(**values)
-
-
-def both(key: str, **values: object) -> str:
-    """A message in both languages, for file problems met before the workbook's language is known."""
-    return f"{say(key, 'zh', **values)} / {say(key, 'en', **values)}"

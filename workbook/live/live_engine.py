@@ -67,7 +67,7 @@ class LiveEngine:
         names = {sheet.name for sheet in self.book.sheets}
         for name in set(changes.cells) | set(changes.removed_rows):
             if name not in names:
-                raise InputError(f"no worksheet named {name!r} in {self.book.name}")
+                raise InputError("no_worksheet", name=name, book=self.book.name)
             for (r, c), value in changes.cells.get(name, {}).items():
                 check_cell(name, r, c, value)
 

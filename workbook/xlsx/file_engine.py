@@ -26,8 +26,7 @@ from python_calamine import CalamineWorkbook
 from ..core.book import BookData, SheetData, Value
 from ..core.cells import EXCEL_EPOCH, FIRST_DATE, a1, check_cell, day_of
 from ..core.changeset import ChangeSet
-from ..core.errors import FileProblem, InputError, VerifyError
-from ..core.messages import both
+from ..core.errors import ChangedSinceRead, FileProblem, InputError, NotWritable, ReadBackMismatch, VerifyError
 from .package import (COMMENTS, STYLES, TABLE, THREADED_COMMENTS, VML, DateStyles, Deflated, Package, deflate,
                       drop_calc_chain, patch_workbook, xml)
 from .ranges import RowMap, appended, area_of, grower
@@ -93,7 +92,7 @@ class FileEngine:
             remove_stale_temps(self.path)
             opened = _stamp(self.path)
             if self._read is not None and self._read[0] != opened:
-                raise FileProblem(both("changed_since_read", name=self.path.name))
+                raise ChangedSinceRead("changed_since_read", name=self.path.name)
             # read_book also runs the safety scan (bombs, DTDs) before any part is inflated here
             names = list({*changes.cells, *changes.removed_rows})
             before = self._read[1] if self._read is not None else read_book(self.path, names)
@@ -102,17 +101,17 @@ class FileEngine:
                 sheets = _owned_sheets(pkg, changes)
                 replaced, dropped = _patch(pkg, sheets, changes)
             except (ValueError, SyntaxError) as exc:  # lxml's parse errors are SyntaxErrors
-                raise FileProblem(f"{self.path}: a part of the workbook cannot be edited ({exc})") from exc
+                raise FileProblem("part_not_editable", where=self.path, reason=exc) from exc
             expected = {name: _expected(before.sheets[name], changes, name) for name in sheets}
 
             def check(tmp: Path) -> None:
                 _verify(tmp, pkg, replaced, dropped, expected)
                 if _stamp(self.path) != opened:
-                    raise FileProblem(both("changed_while_writing", name=self.path.name))
+                    raise ChangedSinceRead("changed_while_writing", name=self.path.name)
             try:
                 replace_file(self.path, lambda out: pkg.write(out, replaced, dropped), check, self.backups)
             except OSError as exc:  # disk full, read-only folder, file held open on Windows...
-                raise FileProblem(f"{self.path}: {both('not_written', reason=exc)}") from exc
+                raise NotWritable("not_written", where=self.path, reason=exc) from exc
             self._read = None
 
 
@@ -139,7 +138,7 @@ def _owned_sheets(pkg: Package, changes: ChangeSet) -> dict[str, str]:
         if not edits and not removed:
             continue
         if name not in parts:
-            raise InputError(f"no worksheet named {name!r} in {pkg.source}")
+            raise InputError("no_worksheet", name=name, book=pkg.source)
         for (r, c), value in edits.items():
             check_cell(name, r, c, value)
         owned[name] = parts[name]
@@ -249,19 +248,19 @@ def _verify(tmp: Path, old: Package, replaced: dict, dropped: set[str], expected
     owned = {old.name(p) for p in replaced}
     kept = [m for m in old.members if m.info.filename not in {old.name(p) for p in dropped}]
     if [m.info.filename for m in kept] != [m.info.filename for m in new.members]:
-        raise VerifyError(f"{tmp.name}: the written package lost or reordered members; the original was kept")
+        raise VerifyError("verify_members", where=tmp.name)
     sheets = {old.name(p) for p, v in replaced.items() if isinstance(v, Deflated)}  # calamine reads these
     for was, now in zip(kept, new.members):
         name = was.info.filename
         if name not in owned and (was.header != now.header or was.data != now.data):
-            raise VerifyError(f"{name} changed although track-xls does not own it; the original was kept")
+            raise VerifyError("verify_not_owned", part=name)
         if name in owned and name not in sheets:  # calamine reads the sheets below, checking their CRC too
             try:
                 data = new.read(name)  # inflating checks the CRC
                 if not name.endswith(".vml"):  # VML need not be well-formed XML
                     xml(data)
             except Exception as exc:  # zipfile's CRC error or lxml's parse error: either way unreadable
-                raise VerifyError(f"{name} was written unreadable ({exc}); the original was kept") from exc
+                raise VerifyError("verify_part_unreadable", part=name, reason=exc) from exc
 
     def check(workbook: CalamineWorkbook, name: str) -> None:
         try:
@@ -269,13 +268,13 @@ def _verify(tmp: Path, old: Package, replaced: dict, dropped: set[str], expected
         except (VerifyError, KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # calamine's own error types, and a Rust panic (a BaseException)
-            raise VerifyError(f"the written sheet {name!r} cannot be read back ({exc}); the original was kept") from exc
+            raise VerifyError("verify_sheet_unreadable", sheet=name, reason=exc) from exc
     try:
         in_parallel(tmp, list(expected), check)
     except VerifyError:
         raise
     except FileProblem as exc:  # calamine cannot open the written file at all
-        raise VerifyError(f"{exc}; the original was kept") from exc
+        raise VerifyError("original_kept", reason=exc) from exc
 
 
 def _read_back(workbook: CalamineWorkbook, sheet: str) -> Iterator[list[Value]]:
@@ -298,7 +297,7 @@ def _compare(sheet: str, want: Iterator[list[Value]], got: Iterator[list[Value]]
             a = w[c] if c < len(w) else None
             b = g[c] if c < len(g) else None
             if not _same(a, b):
-                raise VerifyError(f"{sheet}!{a1(r, c)} reads back as {b!r}, not {a!r}; the original was kept")
+                raise ReadBackMismatch(sheet, a1(r, c), want=a, got=b)
 
 
 def _same(want: Value, got: object) -> bool:

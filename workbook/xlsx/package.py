@@ -34,7 +34,7 @@ from typing import BinaryIO, Iterable
 
 from lxml import etree
 
-from ..core.errors import FileProblem
+from ..core.errors import NotAWorkbook, NotWritable
 from .ranges import SpanFn, map_formula
 from .sheet_xml import PARSER, serialize
 
@@ -81,7 +81,7 @@ class Package:
             self.zip = zipfile.ZipFile(io.BytesIO(blob))
             self.members = [_member(blob, info) for info in self.zip.infolist()]
         except (zipfile.BadZipFile, struct.error, ValueError) as exc:
-            raise FileProblem(f"{source}: damaged workbook, the zip package cannot be read ({exc})") from exc
+            raise NotAWorkbook("zip_unreadable", where=source, reason=exc) from exc
         self.comment = self.zip.comment
         self._names = {m.info.filename.lower(): m.info.filename for m in self.members}
 
@@ -96,7 +96,7 @@ class Package:
     def read(self, part: str) -> bytes:
         name = self.name(part)
         if name is None:
-            raise FileProblem(f"{self.source}: damaged workbook, part {part} is missing")
+            raise NotAWorkbook("part_missing", where=self.source, part=part)
         return self.zip.read(name)
 
     def member(self, part: str) -> Member:
@@ -120,7 +120,7 @@ class Package:
     def workbook_part(self) -> str:
         found = self.related("", OFFICE_DOCUMENT)
         if not found:
-            raise FileProblem(f"{self.source}: not an Excel workbook (no main workbook part)")
+            raise NotAWorkbook("no_workbook_part", where=self.source)
         return found[0]
 
     def sheet_parts(self) -> dict[str, str]:
@@ -172,7 +172,7 @@ def deflate(chunks: Iterable[bytes], level: int) -> Deflated:
     out.append(packer.flush())
     data = b"".join(out)
     if size >= 0xFFFFFFFF or len(data) >= 0xFFFFFFFF:
-        raise FileProblem("a part of the workbook would exceed 4 GB")
+        raise NotWritable("part_over_4gb")
     return Deflated(data, crc, size)
 
 
@@ -232,7 +232,7 @@ class _ZipWriter:
 
     def _entry(self, info, name, flags, method, version, crc, packed, size, offset) -> None:
         if offset >= 0xFFFFFFFF:
-            raise FileProblem("the workbook would exceed 4 GB")
+            raise NotWritable("book_over_4gb")
         time, date = _dos(info.date_time)
         extra = _without_zip64(info.extra)
         self.directory.append(_CENTRAL.pack(

@@ -16,7 +16,7 @@ from typing import Callable, Iterator, TypeVar
 from python_calamine import CalamineWorkbook
 
 from ..core.book import BookData, SheetData, Value
-from ..core.errors import FileProblem
+from ..core.errors import NotAWorkbook
 from .safety import check_package
 
 T = TypeVar("T")
@@ -66,7 +66,7 @@ def _open(path: str | Path) -> CalamineWorkbook:
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # calamine's own error types, and a Rust panic (a BaseException)
-        raise FileProblem(f"{path}: not a readable Excel workbook ({exc})") from exc
+        raise NotAWorkbook("not_readable", where=path, reason=exc) from exc
 
 
 def _values(path: str | Path, workbook: CalamineWorkbook, name: str) -> list[list[Value]]:
@@ -75,6 +75,6 @@ def _values(path: str | Path, workbook: CalamineWorkbook, name: str) -> list[lis
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # a Rust panic in calamine is a BaseException, not an Exception
-        raise FileProblem(f"{path}: sheet {name!r} cannot be read ({exc})") from exc
+        raise NotAWorkbook("sheet_unreadable", where=path, sheet=name, reason=exc) from exc
     texts: dict[str, str] = {}  # one object per distinct text: a tracker repeats names and states on every row
     return [[(texts.setdefault(v, v) if v else None) if type(v) is str else v for v in row] for row in rows]

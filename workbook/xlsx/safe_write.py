@@ -18,8 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
-from ..core.errors import FileProblem, LockedError
-from ..core.messages import both
+from ..core.errors import Busy, NotWritable, OpenInApp
 from .safety import check_kind
 
 BACKUP_DIR = ".track-xls-backups"
@@ -28,13 +27,13 @@ LOCK_WAIT = 30.0  # seconds a command waits for another track-xls command on the
 
 
 def check_not_open(path: str | Path) -> None:
-    """LockedError when Excel or LibreOffice has the file open (their lock files sit beside it)."""
+    """OpenInApp when Excel or LibreOffice has the file open (their lock files sit beside it)."""
     path = Path(path)
     excel = path.with_name("~$" + path.name)
     office = path.with_name(f".~lock.{path.name}#")
-    for lock, app in ((excel, "Excel"), (office, "LibreOffice")):
+    for lock, app in ((excel, "excel"), (office, "libreoffice")):
         if lock.exists():
-            raise LockedError(both("open_in_app", name=path.name, app=app, lock=lock.name))
+            raise OpenInApp(path.name, app, lock.name)
 
 
 def check_openable(path: str | Path) -> None:
@@ -50,12 +49,12 @@ def advisory_lock(path: str | Path, wait: float = LOCK_WAIT) -> Iterator[None]:
     try:
         fd = os.open(path.with_name(f".{path.name}.lock"), os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise FileProblem(f"{path}: {both('cannot_lock', reason=exc.strerror)}") from exc
+        raise NotWritable("cannot_lock", where=path, reason=exc.strerror) from exc
     try:
         deadline = time.monotonic() + wait
         while not _try_lock(fd):
             if time.monotonic() > deadline:
-                raise LockedError(both("busy", name=path.name, seconds=f"{wait:.0f}"))
+                raise Busy(path.name, wait)
             time.sleep(0.05)
         yield
     finally:

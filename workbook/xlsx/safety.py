@@ -22,8 +22,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from ..core.cells import col_index
-from ..core.errors import FileProblem
-from ..core.messages import both
+from ..core.errors import FileProblem, NotAWorkbook
 
 CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, or an encrypted .xlsx
 # Excel wraps a password-protected .xlsx in a compound file holding this stream (UTF-16 name).
@@ -76,7 +75,7 @@ def sniff(path: str | Path) -> str:
         with open(path, "rb") as f:
             head = f.read(4096)
     except OSError as exc:
-        raise FileProblem(f"{path}: {both('unreadable', reason=exc.strerror or exc)}") from exc
+        raise FileProblem("unreadable", where=path, reason=exc.strerror or exc) from exc
     if not head:
         return "empty"
     if head.startswith(CFB_SIGNATURE):
@@ -91,12 +90,12 @@ def check_kind(path: str | Path, kinds: tuple[str, ...] = ("xlsx",)) -> str:
     members are not inflated (writers call this; readers call :func:`check_package`)."""
     path = Path(path)
     if not path.exists():
-        raise FileProblem(f"{path}: {both('no_file')}")
+        raise FileProblem("no_file", where=path)
     if path.is_dir():
-        raise FileProblem(f"{path}: {both('is_directory')}")
+        raise NotAWorkbook("is_directory", where=path)
     kind = sniff(path)
     if kind not in kinds:
-        raise FileProblem(f"{path}: {both('kind_' + kind)}")
+        raise NotAWorkbook("kind_" + kind, where=path)
     return kind
 
 
@@ -118,7 +117,7 @@ def _check_members(path: Path) -> None:
             for info in package.infolist():
                 _check_member(path, package, info, sheets.get(info.filename), dates)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
-        raise FileProblem(f"{path}: {both('corrupt', reason=exc)}") from exc
+        raise NotAWorkbook("corrupt", where=path, reason=exc) from exc
 
 
 def _zip_kind(path: Path) -> str:
@@ -136,7 +135,7 @@ def _zip_kind(path: Path) -> str:
     except DefusedXmlException:
         return "zip"  # a DTD in the content types is not something Excel wrote
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
-        raise FileProblem(f"{path}: {both('corrupt', reason=exc)}") from exc
+        raise NotAWorkbook("corrupt", where=path, reason=exc) from exc
     except SyntaxError:  # ElementTree's ParseError
         return "zip"
     declared = {node.get("ContentType") for node in types}
@@ -185,9 +184,9 @@ def _check_member(path: Path, package: zipfile.ZipFile, info: zipfile.ZipInfo, s
                   dates: frozenset[int]) -> None:
     where = f"{path} [{sheet or info.filename}]"
     if info.file_size > MAX_MEMBER_BYTES:
-        raise FileProblem(f"{where}: {both('too_big', size=_mb(info.file_size), limit=_mb(MAX_MEMBER_BYTES))}")
+        raise FileProblem("too_big", where=where, size=_mb(info.file_size), limit=_mb(MAX_MEMBER_BYTES))
     if info.file_size > BOMB_MIN_BYTES and info.file_size > BOMB_RATIO * max(info.compress_size, 1):
-        raise FileProblem(f"{where}: {both('zip_bomb', size=_mb(info.file_size), packed=_mb(info.compress_size))}")
+        raise FileProblem("zip_bomb", where=where, size=_mb(info.file_size), packed=_mb(info.compress_size))
     if info.filename.lower().endswith(XML_SUFFIXES):
         _scan_xml(where, package, info, dates)
 
@@ -208,9 +207,9 @@ def _scan_xml(where: str, package: zipfile.ZipFile, info: zipfile.ZipInfo, dates
                 _check_dates(where, window, dates)
                 tail = chunk[-256:]  # a tag cut in two by the chunk boundary
     if last_row > MAX_ROWS:
-        raise FileProblem(f"{where}: {both('too_many_rows', row=last_row, limit=MAX_ROWS)}")
+        raise FileProblem("too_many_rows", where=where, row=last_row, limit=MAX_ROWS)
     if last_row * _width(widest) > MAX_CELLS:
-        raise FileProblem(f"{where}: {both('too_wide', column=widest, row=last_row)}")
+        raise FileProblem("too_wide", where=where, column=widest, row=last_row)
 
 
 def _width(letters: str) -> int:
@@ -241,7 +240,7 @@ def _check_dates(where: str, data: bytes, dates: frozenset[int]) -> None:
             number = 0.0
         cell = _CELL.search(data, data.rfind(b"<c ", 0, pos)) if number < MIN_NUMBER else None
         if cell and cell.group(2) and int(cell.group(2)) in dates:
-            raise FileProblem(f"{where}: {both('huge_negative', cell=cell.group(1).decode(), value=f'{number:g}')}")
+            raise FileProblem("huge_negative", where=where, cell=cell.group(1).decode(), value=f'{number:g}')
         pos = data.find(b"<v>-", pos + 4)
 
 
@@ -250,9 +249,9 @@ def _prolog(where: str, text: bytes) -> bytes | None:
     root = _ROOT.search(text)
     head = text if root is None else text[:root.start()]
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-        raise FileProblem(f"{where}: {both('doctype')}")
+        raise FileProblem("doctype", where=where)
     if root is None and len(text) > MAX_PROLOG:
-        raise FileProblem(f"{where}: {both('doctype')}")
+        raise FileProblem("doctype", where=where)
     return None if root else text
 
 
