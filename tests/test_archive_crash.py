@@ -25,7 +25,7 @@ __all__ = ["master", "tracker"]  # fixtures
 
 def test_archive_that_does_not_read_back_is_undone_at_once(tracker, monkeypatch):
     def fail(*args):
-        raise VerifyError("did not read back")
+        raise VerifyError("archive_read_back", lang="en", got=1, want=2, got_log=0, want_log=0)
 
     monkeypatch.setattr(archive_store, "verify_archive", fail)
     before = sha(tracker)

@@ -96,7 +96,8 @@ def test_english_tracker_reads_and_writes_english(tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["refresh", "missing.xlsx"], "no such file"),
+    (["refresh", "missing.xlsx"], "文件不存在"),
+    (["refresh", "missing.xlsx", "--lang", "en"], "no such file"),
     (["init", "t.txt"], ".xlsx"),
     (["refresh", "t.xlsx", "--now", "tomorrow"], "YYYY-MM-DD HH:MM"),
 ])

@@ -64,7 +64,7 @@ def test_broken_file_is_refused_clearly_and_left_alone(tmp_path, build, command)
 
 
 def test_zip_bomb_is_refused_before_anything_inflates_it(tmp_path):
-    result = run("check", str(hostile.zip_bomb(tmp_path)))
+    result = run("check", str(hostile.zip_bomb(tmp_path)), "--lang", "en")
     assert "zip bomb" in result.output and "[工单]" in result.output
 
 
@@ -78,7 +78,7 @@ def test_messages_say_what_the_file_really_is(tmp_path):
     expected = {hostile.encrypted: "password", hostile.xls_renamed: ".xls", hostile.csv_renamed: "CSV",
                 hostile.far_row: "1048576", hostile.truncated: "damaged", hostile.empty: "empty"}
     for build, words in expected.items():
-        assert words in run("check", str(build(tmp_path))).output, build.__name__
+        assert words in run("check", str(build(tmp_path)), "--lang", "en").output, build.__name__
 
 
 def test_duplicate_numbers_name_both_cells(tmp_path):

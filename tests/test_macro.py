@@ -121,7 +121,7 @@ def test_file_commands_point_to_the_button_while_excel_has_the_workbook(tmp_path
     before = path.read_bytes()
     result = CliRunner().invoke(main, ["refresh", str(path), "--now", NOW])
     assert result.exit_code == 1
-    assert "open in Excel" in result.output and say("use_button", "zh") in result.output
+    assert "正在 Excel 中打开" in result.output and say("use_button", "zh") in result.output
     assert path.read_bytes() == before
 
 

@@ -31,9 +31,9 @@ def archive_files(path: Path, settings: Settings) -> list[Path]:
         try:
             manifest = json.loads((month_dir / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise FileProblem(f"{month_dir / MANIFEST}: unreadable archive manifest ({exc})") from None
+            raise FileProblem("manifest_unreadable", where=month_dir / MANIFEST, reason=exc) from None
         file = month_dir / str(manifest.get("file", ""))
         if not file.is_file():
-            raise FileProblem(f"{file}: named by {month_dir / MANIFEST} but missing")
+            raise FileProblem("manifest_file_missing", where=file, manifest=month_dir / MANIFEST)
         files.append(file)
     return files

@@ -69,7 +69,7 @@ class Folder:
         return cls(archive_folder(workbook, tracker.settings), tracker.lang)
 
     def problem(self, key: str, **values: object) -> FileProblem:
-        return FileProblem(say(key, self.lang, **values))
+        return FileProblem(key, lang=self.lang, **values)
 
     def manifest(self, month: str) -> dict | None:
         return self.read_json(self.path / month / MANIFEST)

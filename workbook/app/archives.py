@@ -34,7 +34,7 @@ def archive_tables(path: Path) -> tuple[Table, Table | None]:
     try:
         return find_table(book, "tickets"), find_table(book, "log", required=False)
     except InputError as exc:
-        raise FileProblem(f"{path}: not a track-xls archive ({exc})") from None
+        raise FileProblem("not_an_archive", where=path, reason=exc) from None
 
 
 def archive_rows(path: Path, lang: str) -> tuple[Rows, Rows]:
@@ -61,9 +61,8 @@ def verify_archive(path: Path, lang: str, tickets: Rows, log: Rows) -> None:
     want = sorted(text(v) for v in tickets.values(number))
     got = sorted(text(v) for v in got_tickets.values(number))
     if got != want or len(got_log.rows) != len(log.rows):
-        raise VerifyError(f"{path}: the archive did not read back as written "
-                          f"({len(got)} of {len(want)} tickets, {len(got_log.rows)} of {len(log.rows)} Log rows); "
-                          "nothing was moved")
+        raise VerifyError("archive_read_back", lang=lang, where=path, got=len(got), want=len(want),
+                          got_log=len(got_log.rows), want_log=len(log.rows))
 
 
 def archived_tickets(path: Path, settings: Settings) -> list[Ticket]:

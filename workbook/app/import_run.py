@@ -84,7 +84,7 @@ def run_import(source: str | Path, tracker_path: str | Path, map_file: str | Pat
     if tracker_path.exists():
         return _into(FileEngine(tracker_path), tracker_path, rows, mapping, now, dry_run, skip_rejected)
     if tracker_path.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise FileProblem(say("suffix", lang, path=tracker_path))
+        raise FileProblem("suffix", lang=lang, path=tracker_path)
     return _into_new(tracker_path, lang, rows, mapping, now, dry_run, skip_rejected)
 
 
@@ -93,8 +93,7 @@ def _pick_sheet(sheets: dict[str, list[list[Value]]], overrides: dict, wanted: s
     """The named sheet, or the one whose header row feeds the most ticket columns."""
     if wanted is not None:
         if wanted not in sheets:
-            values = {"sheet": wanted, "sheets": ", ".join(sheets)}
-            raise InputError(f"{source}: {say('import_no_sheet', 'zh', **values)} / {say('import_no_sheet', 'en', **values)}")
+            raise InputError("import_no_sheet", str(source), sheet=wanted, sheets=", ".join(sheets))
         sheets = {wanted: sheets[wanted]}
     found = [(name, rows, find_mapping(rows, overrides)) for name, rows in sheets.items()]
     found = [f for f in found if f[2] is not None]
@@ -116,7 +115,7 @@ def _into_new(path: Path, lang: str, rows, mapping, now, dry_run, skip_rejected)
         if result.written:
             os.link(tmp, path)  # fails rather than overwrite a tracker someone made meanwhile
     except FileExistsError:
-        raise FileProblem(say("exists", lang, path=path)) from None
+        raise FileProblem("exists", lang=lang, path=path) from None
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return result

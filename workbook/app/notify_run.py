@@ -8,7 +8,6 @@ from pathlib import Path
 from ..core.changeset import ChangeSet
 from ..core.errors import FileProblem
 from ..core.lifecycle import find_ticket, plan_log
-from ..core.messages import say
 from ..core.notify import default_kind, parse_templates, render_notice
 from ..core.settings import local_now
 from ..core.tracker import Engine, Tracker, load_tracker
@@ -23,7 +22,7 @@ def template_file(workbook: str | Path, lang: str) -> Path:
     for place in places:
         if (place / name).is_file():
             return place / name
-    raise FileProblem(say("notice_missing", lang, name=name, places=", ".join(str(p) for p in places)))
+    raise FileProblem("notice_missing", lang=lang, name=name, places=", ".join(str(p) for p in places))
 
 
 def run_notify(engine: Engine, workbook: str | Path, number: str, kind: str | None = None,

@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..core.errors import FileProblem
+from ..core.errors import FileProblem, NotWritable
 from ..core.report_model import SHEETS, TITLES, Chart, Report, Table
 from ..xlsx.safe_write import check_not_open, temp_name
 from ..core.schema import LIST_SEPARATOR, Label
@@ -47,7 +47,7 @@ def write_report(report: Report, path: Path) -> dict[str, dict[str, tuple[int, i
     sheet name -> {table key: (title row, first column)}, both 1-based."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
-        raise FileProblem(f"{path}: the report is an .xlsx workbook; name it *.xlsx")
+        raise FileProblem("report_suffix", lang=report.lang, where=path)
     check_not_open(path)
     wb = Workbook()
     wb.remove(wb.active)
@@ -67,7 +67,7 @@ def write_report(report: Report, path: Path) -> dict[str, dict[str, tuple[int, i
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise FileProblem(f"{path}: cannot write the report ({exc.strerror or exc})") from None
+        raise NotWritable("report_not_written", lang=report.lang, where=path, reason=exc.strerror or exc) from None
     return placed
 
 

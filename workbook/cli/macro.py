@@ -39,6 +39,6 @@ def macro_install(path: Path, output: Path | None, force: bool, lang: str | None
     target = output or path.with_suffix(".xlsm")
     check_package(path)
     if target.exists() and not force:
-        raise FileProblem(say("exists", lang, path=target))
+        raise FileProblem("exists", lang=lang, path=target)
     install(path, target, lang)
     click.echo(say("macro_made", lang, path=target))

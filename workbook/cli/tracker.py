@@ -30,9 +30,9 @@ def init(path: Path, lang: str, force: bool, macro: bool):
     from ..author.template import build_template
 
     if path.exists() and not force:
-        raise FileProblem(say("exists", lang, path=path))
+        raise FileProblem("exists", lang=lang, path=path)
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise FileProblem(say("suffix", lang, path=path))
+        raise FileProblem("suffix", lang=lang, path=path)
     # An .xlsm must hold a VBA project: Excel refuses one whose package says it has none.
     if macro or path.suffix.lower() == ".xlsm":
         build_macro_workbook(path, lang)

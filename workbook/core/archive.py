@@ -214,10 +214,8 @@ def tracker_changes(tracker: Tracker, entries: list[tuple[str, str, str]], index
 def _index_table(tracker: Tracker) -> Table:
     index = find_table(tracker.book, "archive_index", required=False)
     if index is None:
-        label = schema.SHEETS["archive_index"]
         headers = " | ".join(c.header(tracker.lang) for c in schema.ARCHIVE_INDEX_COLUMNS)
-        raise InputError(f"missing sheet 「{label.zh}」 / '{label.en}': add it with the header row {headers}; "
-                         "it keeps archived ticket numbers from being reused")
+        raise InputError("missing_index", lang=tracker.lang, sheet=schema.SHEETS["archive_index"], headers=headers)
     return index
 
 

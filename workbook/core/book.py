@@ -115,7 +115,7 @@ def find_table(book: BookData, key: str, required: bool = True) -> Table | None:
     if sheet is None:
         if not required:
             return None
-        raise InputError(f"missing sheet 「{label.zh}」 / '{label.en}'")
+        raise InputError("missing_sheet", sheet=label)
     columns_def = schema.SHEET_COLUMNS[key]
     best: tuple[int, int, dict[str, int]] | None = None
     for r in range(min(HEADER_SEARCH_ROWS, len(sheet.rows))):
@@ -123,14 +123,12 @@ def find_table(book: BookData, key: str, required: bool = True) -> Table | None:
         if found and (best is None or len(found) > len(best[2])):
             best = (len(found), r, found)
     if best is None:
-        raise InputError(f"no header row found in the first {HEADER_SEARCH_ROWS} rows "
-                         f"(expected e.g. 「{columns_def[0].label.zh}」 / '{columns_def[0].label.en}')",
-                         sheet.name)
+        raise InputError("no_header_row", sheet.name, rows=HEADER_SEARCH_ROWS, example=columns_def[0].label)
     _, header_row, columns = best
     missing = [c for c in columns_def if (c.required or c.key == "ticket_no") and c.key not in columns]
     if missing:
-        names = ", ".join(f"「{c.label.zh}」/'{c.label.en}'" for c in missing)
-        raise InputError(f"header row {header_row + 1} lacks required column(s): {names}", sheet.name)
+        raise InputError("missing_columns", sheet.name, lang=schema.lang_of_header(sheet.rows[header_row]),
+                         row=header_row + 1, names=[c.label for c in missing])
     return Table(key, sheet, header_row, columns, schema.lang_of_header(sheet.rows[header_row]))
 
 

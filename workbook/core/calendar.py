@@ -50,7 +50,7 @@ class BusinessCalendar:
                  statutory: str = "CN"):
         self._spans = _merged_spans(spans)
         if not self._spans or not workdays:
-            raise InputError("the calendar needs at least one working span and one working weekday (设置 / Settings)")
+            raise InputError("calendar_empty")
         self._offsets = []  # working time in the day before each span starts
         total = 0
         for start, end in self._spans:

@@ -39,6 +39,8 @@ def _in(value: object, lang: str) -> object:
         return value.render(lang)
     if isinstance(value, Label):
         return value(lang)
+    if isinstance(value, list):  # labels, as a list in that language
+        return ("、" if lang == "zh" else ", ").join(str(_in(item, lang)) for item in value)
     return value
 
 

@@ -68,7 +68,7 @@ class _Step:
         findings = check_tickets(tracker.tickets_table, [ticket], now, tracker.lang)
         blocking = [f.line() for f in findings if f.blocking]
         if blocking:
-            raise InputError(say("step_blocked", step.lang, number=number, problems="; ".join(blocking)))
+            raise InputError("step_blocked", lang=step.lang, number=number, problems="; ".join(blocking))
         step.known = {(f.cell, f.rule) for f in findings}
         step._catch_up()
         return step
@@ -86,7 +86,7 @@ class _Step:
         if key not in table.columns:
             if value in (None, ""):
                 return
-            raise InputError(say("step_no_column", self.lang, header=_header(key, self.lang)), table.name)
+            raise InputError("step_no_column", table.name, lang=self.lang, header=_header(key, self.lang))
         self.changes.set(table.name, self.row, table.columns[key], value)
 
     def log(self, kind: str, message: str) -> None:
@@ -111,7 +111,7 @@ class _Step:
     def refuse(self, key: str, cell_key: str = "status", **values: object) -> InputError:
         table = self.tracker.tickets_table
         cell = table.cell(self.row, cell_key) if cell_key in table.columns else None
-        return InputError(say(key, self.lang, number=self.number, **values), table.name, cell)
+        return InputError(key, table.name, cell, lang=self.lang, number=self.number, **values)
 
     def verb(self, step: str) -> str:
         return say(f"verb_{step}", self.lang)
@@ -145,8 +145,8 @@ class _Step:
         result = plan_refresh(replace(after, tickets=[ticket]), self.now)
         broken = [f for f in result.findings if (f.cell, f.rule) not in self.known]
         if broken:
-            raise InputError(say("step_rejected", self.lang, number=self.number,
-                                 problems="; ".join(f.line() for f in broken)))
+            raise InputError("step_rejected", lang=self.lang, number=self.number,
+                             problems="; ".join(f.line() for f in broken))
         table = self.tracker.tickets_table
         computed = {table.columns[k] for k in schema.COMPUTED_KEYS if k in table.columns}
         for (r, c), value in result.changes.cells.get(table.name, {}).items():
@@ -333,10 +333,10 @@ def find_ticket(tracker: Tracker, number: str, lang: str) -> Ticket:
     number = (number or "").strip()
     found = [t for t in tracker.tickets if t.number == number]
     if not found:
-        raise InputError(say("step_missing", lang, number=number), tracker.tickets_table.name)
+        raise InputError("step_missing", tracker.tickets_table.name, lang=lang, number=number)
     if len(found) > 1:
         cells = ", ".join(tracker.tickets_table.cell(t.row, "ticket_no") for t in found)
-        raise InputError(say("duplicate_number", lang, value=number, other=cells), tracker.tickets_table.name)
+        raise InputError("duplicate_number", tracker.tickets_table.name, lang=lang, value=number, other=cells)
     return found[0]
 
 
@@ -348,13 +348,13 @@ def _new_values(tracker: Tracker, fields: dict[str, Value], now: datetime, lang:
         value = value.strip() if isinstance(value, str) else value
         if value in (None, ""):
             if schema.column("tickets", key).required and key != "reported_at":
-                raise InputError(say("required", lang, header=_header(key, lang)), table.name)
+                raise InputError("required", table.name, lang=lang, header=_header(key, lang))
             continue
         values[key] = value
     values.setdefault("reported_at", now)
     priority = parse_priority(values["priority"])
     if priority is None:
-        raise InputError(say("priority", lang, value=values["priority"]), table.name)
+        raise InputError("priority", table.name, lang=lang, value=values["priority"])
     values["priority"] = priority
     for key in CHOICES:
         if key in values:
@@ -370,15 +370,15 @@ def _choice(tracker: Tracker, key: str, value: str, lang: str) -> str:
     allowed = tracker.settings.lists.get(key) or tuple(label(tracker.lang) for label in CHOICES[key])
     if value in allowed:
         return value
-    raise InputError(say("step_choice", lang, header=_header(key, lang), value=value, allowed="/".join(allowed)),
-                     tracker.tickets_table.name)
+    raise InputError("step_choice", tracker.tickets_table.name, lang=lang, header=_header(key, lang), value=value,
+                     allowed="/".join(allowed))
 
 
 def _required(step: _Step, key: str, value: str | None) -> str:
     value = (value or "").strip()
     if not value:
         header = _header(key, step.lang) if key != "reason" else say("reason", step.lang)
-        raise InputError(say("required", step.lang, header=header), step.tracker.tickets_table.name)
+        raise InputError("required", step.tracker.tickets_table.name, lang=step.lang, header=header)
     return value
 
 

@@ -66,11 +66,11 @@ def render_notice(tracker: Tracker, number: str, kind: str, templates: dict[str,
     _refuse_out_of_order(tracker, ticket, kind, lang)
     template = templates.get(kind)
     if not template:
-        raise InputError(say("notice_kind", lang, path=source, kind=kind))
+        raise InputError("notice_kind", lang=lang, path=source, kind=kind)
     for _, field, _, _ in Formatter().parse(template):
         if field is not None and field not in PLACEHOLDERS:
-            raise InputError(say("notice_field", lang, path=source, kind=kind, field=field,
-                                 allowed=", ".join(PLACEHOLDERS)))
+            raise InputError("notice_field", lang=lang, path=source, kind=kind, field=field,
+                             allowed=", ".join(PLACEHOLDERS))
     return template.format(**notice_values(tracker, ticket, now))
 
 
@@ -114,13 +114,13 @@ def _refuse_out_of_order(tracker: Tracker, ticket: Ticket, kind: str, lang: str)
     values = {"number": ticket.number, "status": status, "step": say("verb_notify", lang)}
     if kind == "resolved":
         if not ticket.done:
-            raise InputError(say("step_not_done", lang, **values), *where)
+            raise InputError("step_not_done", *where, lang=lang, **values)
         return
     if ticket.done:
-        raise InputError(say("step_done", lang, **values), *where)
+        raise InputError("step_done", *where, lang=lang, **values)
     if not ticket.text("assignee"):
         cell = table.cell(ticket.row, "assignee") if "assignee" in table.columns else None
-        raise InputError(say("step_unassigned", lang, **values), table.name, cell)
+        raise InputError("step_unassigned", table.name, cell, lang=lang, **values)
 
 
 def _when(value: datetime | None) -> str:

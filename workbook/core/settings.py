@@ -136,8 +136,7 @@ def local_now(settings: Settings) -> datetime:
     try:
         zone = ZoneInfo(settings.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise InputError(f"unknown time zone {settings.timezone!r} (e.g. Asia/Shanghai)",
-                         schema.SHEETS["settings"].zh) from None
+        raise InputError("setting_timezone", schema.SHEETS["settings"].zh, zone=settings.timezone) from None
     return datetime.now(zone).replace(tzinfo=None, second=0, microsecond=0)
 
 
@@ -213,7 +212,7 @@ def read_settings(book: BookData) -> Settings:
         priority = schema.priority_of(row[0])
         metric = schema.code_of(schema.METRICS, row[1])
         if priority is None or metric is None:
-            raise InputError("unknown priority or metric in SLA target row", sheet.name, a1(r, 0))
+            raise InputError("setting_target_row", sheet.name, a1(r, 0))
         targets[(priority, metric)] = _read_target(sheet, r, row)
     spans = tuple(_read_span(sheet, r, row) for r, row in found.get("hours", [])) or base.spans
     workdays = set(base.workdays)
@@ -221,17 +220,16 @@ def read_settings(book: BookData) -> Settings:
         day = next((i for i, d in enumerate(WEEKDAYS) if d.matches(row[0])), None)
         working = schema.yes_no(row[1])
         if day is None or working is None:
-            raise InputError("expected a weekday and 是/否 (Yes/No)", sheet.name, a1(r, 0))
+            raise InputError("setting_weekday", sheet.name, a1(r, 0))
         (workdays.add if working else workdays.discard)(day)
     holidays, makeups = set(), set()
     for r, row in found.get("holidays", []):
         day = _read_date(row[0])
         kind = schema.code_of(DAY_TYPES, row[1])
         if day is None:
-            raise InputError(f"not a date: {row[0]!r}", sheet.name, a1(r, 0))
+            raise InputError("setting_date", sheet.name, a1(r, 0), value=row[0])
         if kind is None:
-            raise InputError(f"type must be 放假/holiday or 调休上班/make-up workday, found {row[1]!r}",
-                             sheet.name, a1(r, 1))
+            raise InputError("setting_choice", sheet.name, a1(r, 1), allowed=list(DAY_TYPES.values()), value=row[1])
         (holidays if kind == "holiday" else makeups).add(day)
     params = dict(DEFAULT_PARAMS)
     for r, row in found.get("params", []):
@@ -269,16 +267,15 @@ def _read_target(sheet: SheetData, r: int, row: list[Value]) -> Target | None:
     if amount in (None, "", "—", "-"):
         return None
     if not isinstance(amount, (int, float)) or isinstance(amount, bool) or amount <= 0:
-        raise InputError(f"target must be a positive number, found {amount!r}", sheet.name, a1(r, 2))
+        raise InputError("setting_target", sheet.name, a1(r, 2), value=amount)
     unit = schema.code_of(UNITS, unit_text)
     if unit is None:
-        raise InputError(f"unit must be 分钟/小时/工作日 (minutes/hours/working days), found {unit_text!r}",
-                         sheet.name, a1(r, 3))
+        raise InputError("setting_choice", sheet.name, a1(r, 3), allowed=list(UNITS.values()), value=unit_text)
     clock = schema.code_of(CLOCKS, clock_text)
     if clock is None:
-        raise InputError(f"clock must be 24x7 or 工作时间/business, found {clock_text!r}", sheet.name, a1(r, 4))
+        raise InputError("setting_choice", sheet.name, a1(r, 4), allowed=list(CLOCKS.values()), value=clock_text)
     if unit == "workday" and clock != "business":
-        raise InputError("working days only make sense on the business clock", sheet.name, a1(r, 4))
+        raise InputError("setting_workday_clock", sheet.name, a1(r, 4))
     return Target(float(amount), unit, clock)
 
 
@@ -301,8 +298,7 @@ def _read_time(value: Value) -> time | None:
 def _read_span(sheet: SheetData, r: int, row: list[Value]) -> tuple[time, time]:
     start, end = _read_time(row[0]), _read_time(row[1])
     if start is None or end is None or start >= end:
-        raise InputError(f"working span must be two times HH:MM, start before end, found {row[0]!r}-{row[1]!r}",
-                         sheet.name, a1(r, 0))
+        raise InputError("setting_span", sheet.name, a1(r, 0), start=row[0], end=row[1])
     return start, end
 
 
@@ -326,21 +322,21 @@ def _read_param(sheet: SheetData, r: int, key: str, value: Value) -> object:
     if key == "warn_ratio":
         ratio = _read_ratio(value)
         if ratio is None or not 0 < ratio < 1:
-            raise InputError(f"warning threshold must be a percentage between 1% and 99%, found {value!r}", *where)
+            raise InputError("setting_ratio", *where, value=value)
         return ratio
     if key == "statutory":
         code = schema.code_of(STATUTORY, value)
         if code is None:
-            raise InputError(f"statutory holidays must be 中国/CN or 无/none, found {value!r}", *where)
+            raise InputError("setting_choice", *where, allowed=list(STATUTORY.values()), value=value)
         return code
     if key in ("retention_months", "backups_kept", "recurring_count", "recurring_days"):
         if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0 or value != int(value):
-            raise InputError(f"must be a whole number, found {value!r}", *where)
+            raise InputError("setting_whole", *where, value=value)
         if key == "retention_months" and value < 12:
-            raise InputError("archives are kept at least 12 months (the process requires one year)", *where)
+            raise InputError("setting_retention", *where)
         return int(value)
     if not isinstance(value, str) or not value.strip():
-        raise InputError(f"must be text, found {value!r}", *where)
+        raise InputError("setting_text", *where, value=value)
     return value.strip()
 
 

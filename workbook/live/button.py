@@ -53,7 +53,7 @@ def _press(action: str) -> None:
         lines = press(book, action)
         mode = "info"
     except TrackError as exc:  # bad cells, a missing sheet: the user can act on the message
-        lines, mode = [str(exc)], "critical"
+        lines, mode = [exc.render(lang)], "critical"
     finally:
         book.app.status_bar = False  # give the status bar back to Excel
     book.app.alert("\n".join(_short(lines, lang)), title=say("button_title", lang), mode=mode)

@@ -35,8 +35,7 @@ from xml.sax.saxutils import escape
 from lxml import etree
 
 from ..core import schema
-from ..core.errors import FileProblem
-from ..core.messages import say
+from ..core.errors import FileProblem, NotAWorkbook
 from ..core.schema import Label
 from ..xlsx.package import rels_part_of, resolve_target
 from ..xlsx.sheet_xml import PARSER
@@ -77,7 +76,7 @@ def vba_project(lang: str = "zh") -> bytes:
     try:
         import xlwings
     except ImportError:
-        raise FileProblem(say("needs_xlwings", lang)) from None
+        raise FileProblem("needs_xlwings", lang=lang) from None
     with zipfile.ZipFile(Path(xlwings.__file__).parent / XLWINGS_WORKBOOK) as z:
         return z.read(VBA_PART)
 
@@ -97,11 +96,11 @@ def install(source: str | Path, target: str | Path, lang: str = "zh") -> None:
     ``lang`` is the language of error messages."""
     source, target = Path(source), Path(target)
     if target.suffix.lower() != ".xlsm":
-        raise FileProblem(say("macro_suffix", lang, path=target))
+        raise FileProblem("macro_suffix", lang=lang, path=target)
     with zipfile.ZipFile(source) as z:
         parts = {info.filename: z.read(info) for info in z.infolist()}
     if VBA_PART in parts:
-        raise FileProblem(say("macro_has_vba", lang, path=source))
+        raise FileProblem("macro_has_vba", lang=lang, path=source)
     graft(parts, vba_project(lang))
     tmp = target.with_name(f".{target.name}.tmp")
     try:
@@ -120,7 +119,7 @@ def graft(parts: dict[str, bytes], vba: bytes) -> None:
     label = schema.SHEETS["dashboard"]
     name = next((name for name in sheets if label.matches(name)), None)
     if name is None:
-        raise FileProblem(f"no sheet 「{label.zh}」 / '{label.en}' to put the buttons on")
+        raise FileProblem("macro_no_dashboard", sheet=label)
     dashboard = sheets[name]
     lang = "en" if name.strip().casefold() == label.en.casefold() else "zh"
     parts[VBA_PART] = vba
@@ -144,7 +143,7 @@ def _workbook_part(parts: dict[str, bytes]) -> str:
     for rel in _rels(parts, "_rels/.rels"):
         if rel.get("Type", "").endswith("/officeDocument"):
             return rel.get("Target").lstrip("/")
-    raise FileProblem("not an Excel workbook (no main workbook part)")
+    raise NotAWorkbook("no_workbook_part")
 
 
 def _sheet_parts(parts: dict[str, bytes], book: str) -> dict[str, str]:
