@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from workbook.core.errors import NotEditable
 from workbook.xlsx.ranges import Extension, RowMap, appended, grower, map_formula, map_ref, map_sqref
 from workbook.xlsx.sheet_rows import SheetPlan
 from workbook.xlsx.sheet_xml import SheetXml, patch_sheet, patch_table
@@ -131,14 +132,14 @@ def test_empty_sheet_data():
 
 
 def test_utf16_sheet_is_refused():
-    with pytest.raises(ValueError, match="UTF-8"):
+    with pytest.raises(NotEditable, match="UTF-8"):
         SheetXml(sheet(ROWS).replace(b'encoding="UTF-8"', b'encoding="UTF-16"'))
     SheetXml(sheet(ROWS).replace(b'encoding="UTF-8"', b"encoding='utf-8'"))
 
 
 def test_prefixed_sheet_is_refused():
     xml = (f'<x:worksheet xmlns:x="{MAIN}"><x:sheetData/></x:worksheet>').encode()
-    with pytest.raises(ValueError, match="prefix"):
+    with pytest.raises(NotEditable, match="prefix"):
         SheetXml(xml)
 
 

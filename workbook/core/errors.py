@@ -62,6 +62,10 @@ class NotAWorkbook(FileProblem):
     """The file is not an Excel workbook track-xls can read: another kind of file, or damaged."""
 
 
+class NotEditable(FileProblem):
+    """A worksheet part written in a way track-xls does not patch; saving it once in Excel fixes it."""
+
+
 class NotWritable(FileProblem):
     """The file or its folder cannot be written (permissions, disk full); nothing was changed."""
 

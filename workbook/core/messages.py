@@ -1,4 +1,11 @@
-"""User-facing texts in Chinese and English, one catalog. ``say(key, lang, **values)``."""
+"""User-facing texts in Chinese and English, one catalog. ``say(key, lang, **values)``.
+
+Every text is shown in one language, never both on a line. Texts written into the workbook (Log
+rows, cells) and command summaries are in the workbook's language or ``--lang``. An error
+(:mod:`workbook.core.errors`) carries its key and values and is rendered when shown: in ``--lang``,
+else in the workbook's language when the raising code knew it (``exc.lang``), else in Chinese, the
+seed's users' language; a file that cannot be read at all has no language of its own.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +32,6 @@ CATALOG: dict[str, Label] = {
                                          "satisfaction given without a Reporter Confirmation"),
     "lead_department": Label("指定了供应商接口人的跨部门工单必须填写「主责部门」",
                              "a ticket with a vendor contact must name the Lead Department"),
-    "calendar": Label("{text}", "{text}"),
     # what a cell may hold (workbook.core.cells)
     "cell_outside": Label("单元格 ({row}, {column}) 超出 Excel 工作表范围", "cell ({row}, {column}) is outside an Excel sheet"),
     "cell_too_long": Label("文本有 {length} 个字符；Excel 单元格最多 {limit} 个", "text of {length} characters; Excel holds at most {limit}"),
@@ -78,6 +84,11 @@ CATALOG: dict[str, Label] = {
                   "run this one again when it is done"),
     "not_written": Label("无法写入（{reason}）；原文件未改动", "could not be written ({reason}); it is unchanged"),
     "part_not_editable": Label("工作簿中有部件无法编辑（{reason}）", "a part of the workbook cannot be edited ({reason})"),
+    "sheet_not_utf8": Label("工作表 XML 不是 UTF-8 编码；请先在 Excel 中保存一次",
+                            "the worksheet XML is not UTF-8; save it once in Excel first"),
+    "sheet_no_data": Label("工作表中没有 <sheetData>", "the worksheet has no <sheetData>"),
+    "sheet_prefixed": Label("工作表 XML 使用了命名空间前缀；请先在 Excel 中保存一次",
+                            "the worksheet XML uses a namespace prefix; save it once in Excel first"),
     "part_over_4gb": Label("工作簿的某个部件将超过 4 GB", "a part of the workbook would exceed 4 GB"),
     "book_over_4gb": Label("工作簿将超过 4 GB", "the workbook would exceed 4 GB"),
     "no_worksheet": Label("{book} 中没有名为 {name!r} 的工作表", "no worksheet named {name!r} in {book}"),

@@ -26,7 +26,8 @@ from python_calamine import CalamineWorkbook
 from ..core.book import BookData, SheetData, Value
 from ..core.cells import EXCEL_EPOCH, FIRST_DATE, a1, check_cell, day_of
 from ..core.changeset import ChangeSet
-from ..core.errors import ChangedSinceRead, FileProblem, InputError, NotWritable, ReadBackMismatch, VerifyError
+from ..core.errors import (ChangedSinceRead, FileProblem, InputError, NotEditable, NotWritable, ReadBackMismatch,
+                           VerifyError)
 from .package import (COMMENTS, STYLES, TABLE, THREADED_COMMENTS, VML, DateStyles, Deflated, Package, deflate,
                       drop_calc_chain, patch_workbook, xml)
 from .ranges import RowMap, appended, area_of, grower
@@ -100,7 +101,7 @@ class FileEngine:
             try:
                 sheets = _owned_sheets(pkg, changes)
                 replaced, dropped = _patch(pkg, sheets, changes)
-            except (ValueError, SyntaxError) as exc:  # lxml's parse errors are SyntaxErrors
+            except (NotEditable, ValueError, SyntaxError) as exc:  # lxml's parse errors are SyntaxErrors
                 raise FileProblem("part_not_editable", where=self.path, reason=exc) from exc
             expected = {name: _expected(before.sheets[name], changes, name) for name in sheets}
 

@@ -17,6 +17,7 @@ from lxml import etree
 
 from ..core.book import Value
 from ..core.cells import col_letter
+from ..core.errors import NotEditable
 from .ranges import Extension, RowMap, area_of, copy_formula, grower, map_formula, map_sqref
 from .sheet_rows import Formula, Rows, SheetPlan
 
@@ -39,12 +40,12 @@ class SheetXml:
     def __init__(self, xml: bytes):
         prolog = _PROLOG.match(xml)
         if xml[:2] in (b"\xff\xfe", b"\xfe\xff") or (prolog and re.search(rb"encoding=.(?!utf-8)", prolog.group(), re.I)):
-            raise ValueError("the worksheet XML is not UTF-8; save it once in Excel first")
+            raise NotEditable("sheet_not_utf8")
         m = _SHEET_DATA.search(xml)
         if m is None:
-            raise ValueError("the worksheet has no <sheetData>")
+            raise NotEditable("sheet_no_data")
         if m.group(1):
-            raise ValueError("the worksheet XML uses a namespace prefix; save it once in Excel first")
+            raise NotEditable("sheet_prefixed")
         if m.group(2):  # <sheetData/>: an empty sheet
             self.body, after = (m.end(), m.end()), m.end()
         else:
