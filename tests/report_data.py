@@ -20,7 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from workbook.core import schema
-from workbook.core.archive import Rows
+from workbook.core.archive import ArchiveRows
 from workbook.author.archive_book import write_archive
 from workbook.core.book import find_table
 from workbook.core.changeset import ChangeSet
@@ -137,5 +137,5 @@ def write_month(folder: Path, month: str, tickets: list[dict], log: list[dict]) 
     (folder / "manifest.json").write_text(json.dumps({"month": month, "file": name}), encoding="utf-8")
 
 
-def _rows(columns, records: list[dict]) -> Rows:
-    return Rows([c.header("zh") for c in columns], [[r.get(c.key) for c in columns] for r in records])
+def _rows(columns, records: list[dict]) -> ArchiveRows:
+    return ArchiveRows([c.header("zh") for c in columns], [[r.get(c.key) for c in columns] for r in records])

@@ -11,7 +11,7 @@ from datetime import datetime
 import pytest
 
 from workbook.core import schema
-from workbook.core.archive import Rows, expired, merge, parse_month, plan_archive, summary_rows, wanted_months
+from workbook.core.archive import ArchiveRows, expired, merge, parse_month, plan_archive, summary_rows, wanted_months
 from workbook.app.archives import archive_rows
 from workbook.author.archive_book import write_archive
 from workbook.core.book import find_table
@@ -239,8 +239,8 @@ def test_plan_selects_closed_tickets_of_the_month_and_says_why_others_stay():
 
 
 def test_merge_keeps_user_columns_and_orders_by_number():
-    old = Rows(["工单编号", "我的备注", "状态"], [["20240502-001", "看这里", "已关闭"]])
-    new = Rows(["工单编号", "状态"], [["20240501-001", "已关闭"]])
+    old = ArchiveRows(["工单编号", "我的备注", "状态"], [["20240502-001", "看这里", "已关闭"]])
+    new = ArchiveRows(["工单编号", "状态"], [["20240501-001", "已关闭"]])
     merged = merge(old, new, "tickets", {"20240501-001"})
     assert merged.headers == ["工单编号", "状态", "我的备注"]
     assert merged.rows == [["20240501-001", "已关闭", None], ["20240502-001", "已关闭", "看这里"]]
@@ -249,8 +249,10 @@ def test_merge_keeps_user_columns_and_orders_by_number():
 def test_archive_round_trip_keeps_formula_like_text_as_text(tmp_path):
     record = {"ticket_no": "20240501-001", "reported_at": datetime(2024, 5, 1, 0, 0), "reporter": "=1+1",
               "module": "OA\x0bV2", "description": "@everyone", "priority": "P1", "status": "已关闭", "sla_state": "达标"}
-    tickets = Rows([c.header("zh") for c in schema.TICKET_COLUMNS], [[record.get(c.key) for c in schema.TICKET_COLUMNS]])
-    log = Rows([c.header("zh") for c in schema.LOG_COLUMNS], [["20240501-001", datetime(2024, 5, 1, 9, 30), None, "排查", "-x"]])
+    tickets = ArchiveRows([c.header("zh") for c in schema.TICKET_COLUMNS],
+                          [[record.get(c.key) for c in schema.TICKET_COLUMNS]])
+    log = ArchiveRows([c.header("zh") for c in schema.LOG_COLUMNS],
+                      [["20240501-001", datetime(2024, 5, 1, 9, 30), None, "排查", "-x"]])
     write_archive(tmp_path / "a.xlsx", "2024-05", "zh", tickets, log)
     got, got_log = archive_rows(tmp_path / "a.xlsx", "zh")
     assert got.rows[0][2:] == tickets.rows[0][2:] and got_log.rows == log.rows

@@ -32,7 +32,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from types import SimpleNamespace
 
-from ..core.archive import (MONTH, ArchivePlan, MonthPlan, Rows, file_name, manifest, merge, plan_archive,
+from ..core.archive import (MONTH, ArchivePlan, ArchiveRows, MonthPlan, file_name, manifest, merge, plan_archive,
                       tracker_changes, wanted_months)
 from ..author.archive_book import write_archive
 from .archive_layout import JOURNAL, MANIFEST, archive_folder
@@ -152,8 +152,8 @@ class Staged:
 
     plan: MonthPlan
     final: Path
-    tickets: Rows
-    log: Rows
+    tickets: ArchiveRows
+    log: ArchiveRows
 
 
 def run_archive(path: Path, month: str | None = None, all_before: str | None = None,
@@ -205,7 +205,7 @@ def _stage(folder: Folder, plan: MonthPlan) -> Staged:
     """The month's old rows (checked unchanged since written) merged with the new ones."""
     final = folder.file(plan.month)
     check_not_open(final)  # renaming over a workbook Excel holds fails on Windows
-    old_tickets, old_log = Rows(plan.tickets.headers), Rows(plan.log.headers)
+    old_tickets, old_log = ArchiveRows(plan.tickets.headers), ArchiveRows(plan.log.headers)
     recorded = folder.manifest(plan.month)
     if recorded:
         check_unchanged(folder, final, recorded)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..core import schema
-from ..core.archive import Rows, layout
+from ..core.archive import ArchiveRows, layout
 from ..core.book import Table, find_table
 from ..core.errors import FileProblem, InputError, VerifyError
 from ..core.log import History, read_histories
@@ -37,15 +37,15 @@ def archive_tables(path: Path) -> tuple[Table, Table | None]:
         raise FileProblem("not_an_archive", where=path, reason=exc) from None
 
 
-def archive_rows(path: Path, lang: str) -> tuple[Rows, Rows]:
+def archive_rows(path: Path, lang: str) -> tuple[ArchiveRows, ArchiveRows]:
     """(tickets, log) rows of an archive workbook, each in its own header layout."""
     tickets, log = archive_tables(path)
     return _rows(tickets, lang), _rows(log, lang)
 
 
-def _rows(table: Table | None, lang: str) -> Rows:
+def _rows(table: Table | None, lang: str) -> ArchiveRows:
     columns = layout(table, lang)
-    rows = Rows([name for _, name in columns])
+    rows = ArchiveRows([name for _, name in columns])
     if table is not None:
         for r in range(table.first_row, table.end_row):
             row = [table.sheet.value(r, c) for c, _ in columns]
@@ -54,7 +54,7 @@ def _rows(table: Table | None, lang: str) -> Rows:
     return rows
 
 
-def verify_archive(path: Path, lang: str, tickets: Rows, log: Rows) -> None:
+def verify_archive(path: Path, lang: str, tickets: ArchiveRows, log: ArchiveRows) -> None:
     """Read a written archive back: every ticket number present once, every Log row there."""
     got_tickets, got_log = archive_rows(path, lang)
     number = schema.column("tickets", "ticket_no")

@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from ..core import schema
-from ..core.archive import STATUS_HEADERS, SUMMARY_HEADERS, SUMMARY_SHEET, Rows, summary_rows
+from ..core.archive import STATUS_HEADERS, SUMMARY_HEADERS, SUMMARY_SHEET, ArchiveRows, summary_rows
 from ..core.book import Value
 from .template import DATE_FORMAT, DATETIME_FORMAT, HEADER_FILL, TITLE
 
@@ -25,7 +25,7 @@ BOLD, TITLE_FONT = Font(bold=True), Font(bold=True, size=14)
 CENTRED = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
-def write_archive(path: Path, month: str, lang: str, tickets: Rows, log: Rows) -> None:
+def write_archive(path: Path, month: str, lang: str, tickets: ArchiveRows, log: ArchiveRows) -> None:
     """Write the month's workbook to ``path`` (the caller renames it into place).
 
     openpyxl's write-only mode streams the rows: twice as fast as building the sheets in memory.
@@ -39,7 +39,7 @@ def write_archive(path: Path, month: str, lang: str, tickets: Rows, log: Rows) -
     wb.save(path)
 
 
-def _table(ws, rows: Rows, columns: tuple[schema.Column, ...], freeze: str) -> None:
+def _table(ws, rows: ArchiveRows, columns: tuple[schema.Column, ...], freeze: str) -> None:
     """A header row, then the rows; column widths, a frozen header and an autofilter over all of it."""
     kinds = []
     for i, header in enumerate(rows.headers, start=1):

@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.errors import FileProblem, NotWritable
-from ..core.report_model import SHEETS, TITLES, Chart, Report, Table
+from ..core.report_model import SHEETS, TITLES, Chart, Report, ReportTable
 from ..xlsx.safe_write import check_not_open, temp_name
 from ..core.schema import LIST_SEPARATOR, Label
 
@@ -71,7 +71,7 @@ def write_report(report: Report, path: Path) -> dict[str, dict[str, tuple[int, i
     return placed
 
 
-def _sheet(ws: Worksheet, report: Report, tables: list[Table]) -> tuple[dict[str, tuple[int, int]], int]:
+def _sheet(ws: Worksheet, report: Report, tables: list[ReportTable]) -> tuple[dict[str, tuple[int, int]], int]:
     """Write the tables; where each landed (title row, first column) and the first free row below."""
     title = ws.cell(row=1, column=1, value=TITLES["report"](report.lang).format(month=report.month))
     title.font = Font(bold=True, size=14)
@@ -95,7 +95,7 @@ def _sheet(ws: Worksheet, report: Report, tables: list[Table]) -> tuple[dict[str
     return placed, row
 
 
-def _table(ws: Worksheet, table: Table, row: int) -> None:
+def _table(ws: Worksheet, table: ReportTable, row: int) -> None:
     ws.cell(row=row, column=1, value=table.title).font = Font(bold=True, size=12)
     for c, column in enumerate(table.columns, start=1):
         cell = ws.cell(row=row + 1, column=c, value=column.header)
@@ -111,7 +111,7 @@ def _table(ws: Worksheet, table: Table, row: int) -> None:
                 cell.data_type = "s"  # a module or reason typed as "=..." stays text, not a formula
 
 
-def _chart_title(table: Table, spec: Chart, lang: str) -> str:
+def _chart_title(table: ReportTable, spec: Chart, lang: str) -> str:
     """The table's title; a table with several charts adds the names of each chart's series."""
     if len(table.charts) == 1:
         return table.title
@@ -119,7 +119,7 @@ def _chart_title(table: Table, spec: Chart, lang: str) -> str:
     return f"{table.title} — {LIST_SEPARATOR(lang).join(headers)}"
 
 
-def _chart(ws: Worksheet, table: Table, spec: Chart, row: int, title: str) -> BarChart | LineChart:
+def _chart(ws: Worksheet, table: ReportTable, spec: Chart, row: int, title: str) -> BarChart | LineChart:
     """A native chart over the table's cells: one series per column named, categories from column A."""
     chart = LineChart() if spec.kind == "line" else BarChart()
     if spec.kind != "line":

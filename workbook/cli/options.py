@@ -12,9 +12,6 @@ import click
 from ..core.errors import OpenInApp, TrackError
 from ..core.messages import say
 
-ERROR_PREFIX = {"zh": "错误：", "en": "Error: "}
-
-
 # -- shared options, written once --------------------------------------------------------------------
 
 def now_option(f):
@@ -58,7 +55,7 @@ def reports_errors(f):
             return f(*args, **kwargs)
         except TrackError as exc:
             lang = kwargs.get("lang") or exc.lang or "zh"
-            click.echo(ERROR_PREFIX[lang] + exc.render(lang), err=True)
+            click.echo(say("error", lang, text=exc.render(lang)), err=True)
             if isinstance(exc, OpenInApp) and exc.app == "excel":
                 click.echo(say("use_button", lang), err=True)  # the open workbook has its own way in
             sys.exit(1)

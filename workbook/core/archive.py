@@ -61,7 +61,7 @@ def file_name(month: str, lang: str) -> str:
 
 
 @dataclass
-class Rows:
+class ArchiveRows:
     """A sheet's named columns and rows of plain values, as the archive workbook holds them."""
 
     headers: list[str]
@@ -80,8 +80,8 @@ class MonthPlan:
     month: str
     file: str  # the archive workbook as the 归档索引 sheet records it
     numbers: list[str]  # tickets moving now, sorted
-    tickets: Rows
-    log: Rows
+    tickets: ArchiveRows
+    log: ArchiveRows
 
 
 @dataclass
@@ -111,8 +111,8 @@ def plan_archive(tracker: Tracker, wanted: Callable[[str], bool], now: datetime,
         numbers = [t.number for t in moving]
         rows = [_row(tracker.tickets_table, tickets_layout, t.row, frozen.get(t.row, {})) for t in moving]
         log_rows = [_row(tracker.log_table, log_layout, r, {}) for r in log_rows_of(tracker, set(numbers))]
-        months.append(MonthPlan(month, index_file(month), numbers, Rows(_names(tickets_layout), rows),
-                                Rows(_names(log_layout), log_rows)))
+        months.append(MonthPlan(month, index_file(month), numbers, ArchiveRows(_names(tickets_layout), rows),
+                                ArchiveRows(_names(log_layout), log_rows)))
     entries = [(n, m.month, m.file) for m in months for n in m.numbers]
     return ArchivePlan(months, tracker_changes(tracker, entries, _index_table(tracker)), skipped)
 
@@ -221,14 +221,14 @@ def _index_table(tracker: Tracker) -> Table:
 
 # -- the month's workbook ---------------------------------------------------------------------------------
 
-def merge(old: Rows, new: Rows, sheet: str, replaced: set[str]) -> Rows:
+def merge(old: ArchiveRows, new: ArchiveRows, sheet: str, replaced: set[str]) -> ArchiveRows:
     """Old rows (less those of ``replaced`` numbers) and the new ones in one layout: the tracker's
     columns first, then any only the old file had. Ordered by ticket number, Log rows then by time.
     """
     headers = new.headers + [h for h in old.headers if h not in new.headers]
     number = schema.column(sheet, "ticket_no")
     kept = [r for r, n in zip(old.rows, old.values(number)) if text(n) not in replaced]
-    merged = Rows(headers, [_relayout(old.headers, r, headers) for r in kept]
+    merged = ArchiveRows(headers, [_relayout(old.headers, r, headers) for r in kept]
                   + [_relayout(new.headers, r, headers) for r in new.rows])
     keys = [merged.find(number)] + ([merged.find(schema.column("log", "time"))] if sheet == "log" else [])
     merged.rows.sort(key=lambda r: tuple(text(r[i]) for i in keys if i is not None))
@@ -240,7 +240,7 @@ def _relayout(headers: list[str], row: list[Value], target: list[str]) -> list[V
     return [by_name.get(h) for h in target]
 
 
-def summary_rows(tickets: Rows, month: str, lang: str) -> list[list[Value]]:
+def summary_rows(tickets: ArchiveRows, month: str, lang: str) -> list[list[Value]]:
     """The summary sheet: tickets per priority with SLA met / done late, then per status."""
     priorities = [parse_priority(v) for v in tickets.values(schema.column("tickets", "priority"))]
     states = [schema.code_of(schema.SLA_STATES, v) for v in tickets.values(schema.column("tickets", "sla_state"))]
@@ -254,7 +254,8 @@ def summary_rows(tickets: Rows, month: str, lang: str) -> list[list[Value]]:
     return rows
 
 
-def manifest(month: str, name: str, tickets: Rows, log: Rows, sha256: str, source: str, written_at: str) -> dict:
+def manifest(month: str, name: str, tickets: ArchiveRows, log: ArchiveRows, sha256: str, source: str,
+             written_at: str) -> dict:
     numbers = sorted(text(v) for v in tickets.values(schema.column("tickets", "ticket_no")))
     return {"month": month, "file": name, "tickets": numbers, "ticket_count": len(numbers),
             "log_rows": len(log.rows), "sha256": sha256, "written_at": written_at, "source": source}

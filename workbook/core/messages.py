@@ -170,6 +170,7 @@ CATALOG: dict[str, Label] = {
     "demo_tracker": Label("工单跟踪表：{path}（{count} 个工单，已刷新）", "tracker: {path} ({count} tickets, refreshed)"),
     "demo_archived": Label("归档 {month}：{count} 个已关闭工单 → {file}", "archived {month}: {count} closed tickets -> {file}"),
     "demo_report": Label("{month} 月度报告：{path}", "report for {month}: {path}"),
+    "error": Label("错误：{text}", "Error: {text}"),
     # summaries
     "numbered": Label("新编号 {count} 个：{numbers}", "numbered {count}: {numbers}"),
     "overdue": Label("超时 {count} 个", "overdue: {count}"),

@@ -29,8 +29,8 @@ import pandas as pd
 
 from . import schema
 from .calendar import BusinessCalendar
-from .report_model import (AGE_BUCKETS, BLANK, OVERALL, REVIEW_STATES, TITLES, Chart, Column, Report, Table, h,
-                           month_range, months_back)
+from .report_model import (AGE_BUCKETS, BLANK, OVERALL, REVIEW_STATES, TITLES, Chart, Report, ReportColumn, ReportTable,
+                           h, month_range, months_back)
 from .reviews import Need, Review
 from .settings import Settings
 from .sla import TicketTimes, evaluate
@@ -149,26 +149,26 @@ _FORMATS = {"month": "text", "reported": "int", "resolved": "int", "open": "int"
             "mtta": "minutes", "mttr": "hours", "reopens": "int", "satisfaction": "decimal", "reviews_due": "int"}
 
 
-def _overview(m: Month, reviews_due: int, lang: str) -> Table:
+def _overview(m: Month, reviews_due: int, lang: str) -> ReportTable:
     values = _summary(m) | {"reviews_due": reviews_due}
-    columns = [Column(k, h(k, lang), _FORMATS[k]) for k in _FORMATS if k != "month"]
-    return Table("overview", "overview", TITLES["overview"](lang), columns,
+    columns = [ReportColumn(k, h(k, lang), _FORMATS[k]) for k in _FORMATS if k != "month"]
+    return ReportTable("overview", "overview", TITLES["overview"](lang), columns,
                  [[values[c.key] for c in columns]])
 
 
-def _sla(m: Month, metric: str, lang: str) -> Table:
+def _sla(m: Month, metric: str, lang: str) -> ReportTable:
     name = OVERALL(lang) if metric == ALL else schema.METRICS[metric](lang)
     rows = []
     for priority, label in _priorities(lang):
         met, breached, open_breached = m.sla_counts(priority, metric)
         rows.append([label, met, breached, open_breached, _share(met, met + breached + open_breached)])
-    columns = [Column("priority", h("priority", lang), "text"), *(Column(k, h(k, lang)) for k in
-               ("met", "breached", "open_breached")), Column("compliance", h("compliance", lang), "percent")]
-    return Table(f"sla_{metric}", "sla", TITLES["sla"](lang).format(metric=name), columns, rows,
+    columns = [ReportColumn("priority", h("priority", lang), "text"), *(ReportColumn(k, h(k, lang)) for k in
+               ("met", "breached", "open_breached")), ReportColumn("compliance", h("compliance", lang), "percent")]
+    return ReportTable(f"sla_{metric}", "sla", TITLES["sla"](lang).format(metric=name), columns, rows,
                  [Chart("col", ("compliance",), percent=True)])
 
 
-def _times(m: Month, name: str, scale: float, lang: str) -> Table:
+def _times(m: Month, name: str, scale: float, lang: str) -> ReportTable:
     """Median and p90 per priority on both clocks; ``scale`` turns minutes into the table's unit."""
     rows = []
     for priority, label in _priorities(lang):
@@ -178,66 +178,68 @@ def _times(m: Month, name: str, scale: float, lang: str) -> Table:
                      _median(business, scale), _quantile(business, 0.9, scale)])
     fmt = "minutes" if name == "mtta" else "hours"
     keys = ("median_wall", "p90_wall", "median_business", "p90_business")
-    columns = [Column("priority", h("priority", lang), "text"), Column("count", h("count", lang)),
-               *(Column(k, h(k, lang), fmt) for k in keys)]
-    return Table(name, "sla", TITLES[name](lang), columns, rows, [Chart("col", keys)])
+    columns = [ReportColumn("priority", h("priority", lang), "text"), ReportColumn("count", h("count", lang)),
+               *(ReportColumn(k, h(k, lang), fmt) for k in keys)]
+    return ReportTable(name, "sla", TITLES[name](lang), columns, rows, [Chart("col", keys)])
 
 
-def _volume(m: Month, key: str, lang: str) -> Table:
+def _volume(m: Month, key: str, lang: str) -> ReportTable:
     counts = m.reported[key].replace("", BLANK(lang)).value_counts()
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     total = len(m.reported)
     header = schema.column("tickets", key).label(lang)
-    columns = [Column(key, header, "text"), Column("count", h("count", lang)),
-               Column("share", h("share", lang), "percent")]
-    return Table(f"volume_{key}", "volume", TITLES["volume"](lang).format(column=header), columns,
+    columns = [ReportColumn(key, header, "text"), ReportColumn("count", h("count", lang)),
+               ReportColumn("share", h("share", lang), "percent")]
+    return ReportTable(f"volume_{key}", "volume", TITLES["volume"](lang).format(column=header), columns,
                  [[name, int(n), _share(int(n), total)] for name, n in ordered], [Chart("bar", ("count",))])
 
 
-def _recurring(m: Month, lang: str) -> Table:
+def _recurring(m: Month, lang: str) -> ReportTable:
     """Module/category pairs reported at least the Settings' recurring count of times in the month."""
     least = max(m.settings.recurring_count, 2)
     rows = m.reported[m.reported.module != ""]
     counts = rows.groupby(["module", "category"]).size()
     top = sorted(((k, int(n)) for k, n in counts.items() if n >= least), key=lambda item: (-item[1], item[0]))
-    columns = [Column("problem", h("problem", lang), "text"), Column("module", h("module", lang), "text"),
-               Column("category", h("category", lang), "text"), Column("count", h("count", lang))]
+    columns = [ReportColumn("problem", h("problem", lang), "text"), ReportColumn("module", h("module", lang), "text"),
+               ReportColumn("category", h("category", lang), "text"), ReportColumn("count", h("count", lang))]
     body = [[" / ".join(x for x in (module, category) if x), module, category, n]
             for (module, category), n in top[:TOP_RECURRING]]
     title = TITLES["recurring"](lang).format(count=least, top=TOP_RECURRING)
-    return Table("recurring", "volume", title, columns, body, [Chart("bar", ("count",))])
+    return ReportTable("recurring", "volume", title, columns, body, [Chart("bar", ("count",))])
 
 
-def _reopened(m: Month, lang: str) -> Table:
+def _reopened(m: Month, lang: str) -> ReportTable:
     rows = []
     for priority, label in _priorities(lang):
         events = m.reopens if priority is None else m.reopens[m.reopens.priority == priority]
         rows.append([label, len(events), events.number.nunique()])
-    columns = [Column("priority", h("priority", lang), "text"), Column("events", h("events", lang)),
-               Column("tickets", h("tickets", lang))]
-    return Table("reopens", "quality", TITLES["reopens"](lang), columns, rows, [Chart("col", ("events", "tickets"))])
+    columns = [ReportColumn("priority", h("priority", lang), "text"), ReportColumn("events", h("events", lang)),
+               ReportColumn("tickets", h("tickets", lang))]
+    return ReportTable("reopens", "quality", TITLES["reopens"](lang), columns, rows,
+                       [Chart("col", ("events", "tickets"))])
 
 
-def _satisfaction(m: Month, lang: str) -> Table:
+def _satisfaction(m: Month, lang: str) -> ReportTable:
     ratings = m.resolved.satisfaction.dropna()
     counts = [int((ratings == r).sum()) for r in range(1, 6)]
     rows = [[f"{r}★", n, _share(n, len(ratings))] for r, n in zip(range(1, 6), counts)]
-    columns = [Column("rating", h("rating", lang), "text"), Column("count", h("count", lang)),
-               Column("share", h("share", lang), "percent")]
-    return Table("satisfaction", "quality", TITLES["satisfaction"](lang), columns, rows, [Chart("col", ("count",))])
+    columns = [ReportColumn("rating", h("rating", lang), "text"), ReportColumn("count", h("count", lang)),
+               ReportColumn("share", h("share", lang), "percent")]
+    return ReportTable("satisfaction", "quality", TITLES["satisfaction"](lang), columns, rows,
+                       [Chart("col", ("count",))])
 
 
-def _backlog(m: Month, lang: str) -> Table:
+def _backlog(m: Month, lang: str) -> ReportTable:
     age = (m.cut - m.open.reported_at) / pd.Timedelta(days=1)
     rows = []
     for low, high, label in AGE_BUCKETS:
         inside = (age >= low) & (age < high) if high is not None else age >= low
         per = [int((inside & (m.open.priority == p)).sum()) for p in schema.PRIORITIES]
         rows.append([label(lang), *per, int(inside.sum())])
-    columns = [Column("age", h("age", lang), "text"), *(Column(p, p) for p in schema.PRIORITIES),
-               Column("total", h("total", lang))]
+    columns = [ReportColumn("age", h("age", lang), "text"), *(ReportColumn(p, p) for p in schema.PRIORITIES),
+               ReportColumn("total", h("total", lang))]
     title = TITLES["backlog"](lang).format(cut=f"{m.cut:%Y-%m-%d %H:%M}")
-    return Table("backlog", "quality", title, columns, rows, [Chart("stacked", schema.PRIORITIES)])
+    return ReportTable("backlog", "quality", title, columns, rows, [Chart("stacked", schema.PRIORITIES)])
 
 
 def _reviews_todo(reviews: list[Review], needs: list[Need], now: datetime, lang: str) -> list[list[object]]:
@@ -251,20 +253,20 @@ def _reviews_todo(reviews: list[Review], needs: list[Need], now: datetime, lang:
     return todo
 
 
-def _reviews_tables(todo: list[list[object]], lang: str) -> list[Table]:
+def _reviews_tables(todo: list[list[object]], lang: str) -> list[ReportTable]:
     counts = [[label(lang), sum(1 for row in todo if row[-1] == code)] for code, label in REVIEW_STATES.items()]
-    summary = Table("reviews_summary", "reviews", TITLES["reviews_summary"](lang),
-                    [Column("state", h("state", lang), "text"), Column("count", h("count", lang))], counts,
-                    [Chart("col", ("count",))])
-    columns = [Column(k, h(k, lang), "text") for k in ("ticket_nos", "reason", "owner")]
-    columns += [Column("due_date", h("due_date", lang), "date"), Column("state", h("state", lang), "text")]
+    summary = ReportTable("reviews_summary", "reviews", TITLES["reviews_summary"](lang),
+                          [ReportColumn("state", h("state", lang), "text"), ReportColumn("count", h("count", lang))],
+                          counts, [Chart("col", ("count",))])
+    columns = [ReportColumn(k, h(k, lang), "text") for k in ("ticket_nos", "reason", "owner")]
+    columns += [ReportColumn("due_date", h("due_date", lang), "date"), ReportColumn("state", h("state", lang), "text")]
     rows = [[*row[:-1], REVIEW_STATES[row[-1]](lang)] for row in todo]
-    return [summary, Table("reviews_due", "reviews", TITLES["reviews_due"](lang), columns, rows)]
+    return [summary, ReportTable("reviews_due", "reviews", TITLES["reviews_due"](lang), columns, rows)]
 
 
-def _trend(months: list[Month], lang: str) -> Table:
+def _trend(months: list[Month], lang: str) -> ReportTable:
     keys = ("month", "reported", "resolved", "open", "compliance", "mttr", "satisfaction")
-    columns = [Column(k, h(k, lang), _FORMATS[k]) for k in keys]
+    columns = [ReportColumn(k, h(k, lang), _FORMATS[k]) for k in keys]
     rows = [[s[k] for k in keys] for s in map(_summary, months)]
     charts = [Chart("line", ("reported", "resolved", "open")), Chart("line", ("compliance",), percent=True)]
-    return Table("trend", "trend", TITLES["trend"](lang).format(count=len(months)), columns, rows, charts)
+    return ReportTable("trend", "trend", TITLES["trend"](lang).format(count=len(months)), columns, rows, charts)

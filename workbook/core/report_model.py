@@ -96,7 +96,7 @@ def h(key: str, lang: str) -> str:
 
 
 @dataclass(frozen=True)
-class Column:
+class ReportColumn:
     key: str
     header: str
     fmt: str = "int"  # text, int, percent (a share 0–1), minutes, hours, decimal or date
@@ -110,11 +110,11 @@ class Chart:
 
 
 @dataclass
-class Table:
+class ReportTable:
     key: str
     sheet: str  # a key of SHEETS
     title: str
-    columns: list[Column]
+    columns: list[ReportColumn]
     rows: list[list[object]]
     charts: list[Chart] = field(default_factory=list)
 
@@ -132,10 +132,10 @@ class Report:
     lang: str
     now: datetime
     cut: datetime  # the end of the month, or now when earlier
-    tables: list[Table]
+    tables: list[ReportTable]
     sources: list[str] = field(default_factory=list)  # the files read
 
-    def table(self, key: str) -> Table:
+    def table(self, key: str) -> ReportTable:
         return next(t for t in self.tables if t.key == key)
 
     def as_dict(self) -> dict:
