@@ -17,6 +17,7 @@ from ..core.changeset import ChangeSet
 from ..core.lifecycle import (FREE_KINDS, find_ticket, plan_assign, plan_close, plan_confirm, plan_log, plan_new,
                         plan_reopen, plan_resolve, plan_status, run_step)
 from ..core.messages import say
+from ..core.notify import KINDS as NOTICE_KINDS
 from ..core.parse import parse_datetime
 from ..core.tracker import Tracker
 from .options import dry_run_option, lang_option, now_option, path_argument, reports_errors
@@ -274,7 +275,7 @@ def close(path, ticket, summary, author, now, dry_run, lang):
 @click.command()
 @path_argument
 @ticket_argument
-@click.option("--kind", type=click.Choice(["accepted", "progress", "resolved"]),
+@click.option("--kind", type=click.Choice(NOTICE_KINDS),
               help="Which notice (default: from the ticket's state) / 通知类型，默认按工单状态。")
 @click.option("--log", "log", is_flag=True, help="Also record it as a 通知 Log row / 同时记入进展日志。")
 @author_option

@@ -99,7 +99,6 @@ LAYOUT = {
 TITLE_CELL: Cell = (0, 0)
 UPDATED_CELL: Cell = (1, 1)  # the label sits left of it
 CHART_COL = 7  # H: charts sit right of the blocks
-CHARTS = ("grid", "compliance", "workload")  # the blocks a chart is anchored beside
 
 
 def static_cells(lang: str) -> dict[Cell, str]:
