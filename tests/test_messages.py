@@ -15,6 +15,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from workbook.cli import main
 from workbook.cli.options import lang_option, reports_errors
 from workbook.core import errors
 from workbook.core.errors import Busy, FileProblem, InputError, OpenInApp, ReadBackMismatch, TrackError
@@ -177,3 +178,15 @@ def test_the_cli_shows_an_error_in_lang_else_the_workbooks_else_chinese(args, li
     result = CliRunner().invoke(_fails, args)
     assert result.exit_code == 1 and result.output.startswith(line)
     assert (len(result.output.splitlines()) == 2) == hint  # the button hint: Excel only, by class
+
+
+@pytest.mark.parametrize("lang, line, hint", [("en", "Error: t.xlsx is open in Excel", "press Refresh"),
+                                              ("zh", "错误：t.xlsx 正在 Excel 中打开", "「刷新」按钮")])
+def test_a_file_error_before_reading_is_in_the_workbooks_language(tmp_path, lang, line, hint):
+    path = tmp_path / "t.xlsx"
+    assert CliRunner().invoke(main, ["init", str(path), "--lang", lang]).exit_code == 0
+    (tmp_path / "~$t.xlsx").write_bytes(b"")
+    result = CliRunner().invoke(main, ["refresh", str(path)])
+    assert result.exit_code == 1 and result.output.startswith(line) and hint in result.output
+    first = result.output.splitlines()[0]
+    assert not (CJK.search(result.output) if lang == "en" else re.search("[A-Za-z]{6}", first))

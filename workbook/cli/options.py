@@ -54,13 +54,21 @@ def reports_errors(f):
         try:
             return f(*args, **kwargs)
         except TrackError as exc:
-            lang = kwargs.get("lang") or exc.lang or "zh"
+            lang = kwargs.get("lang") or exc.lang or _lang_of(kwargs.get("path"))
             click.echo(say("error", lang, text=exc.render(lang)), err=True)
             if isinstance(exc, OpenInApp) and exc.app == "excel":
                 click.echo(say("use_button", lang), err=True)  # the open workbook has its own way in
             sys.exit(1)
 
     return wrapper
+
+
+def _lang_of(path: Path | None) -> str:
+    """The language of the workbook at ``path``, for an error met before it was read; else Chinese."""
+    from ..core.schema import lang_of_sheets
+    from ..xlsx.safety import sheet_names
+
+    return lang_of_sheets(sheet_names(path)) if path is not None else "zh"
 
 
 def month_option(help: str, name: str = "--month"):

@@ -3,8 +3,9 @@
 Every text is shown in one language, never both on a line. Texts written into the workbook (Log
 rows, cells) and command summaries are in the workbook's language or ``--lang``. An error
 (:mod:`workbook.core.errors`) carries its key and values and is rendered when shown: in ``--lang``,
-else in the workbook's language when the raising code knew it (``exc.lang``), else in Chinese, the
-seed's users' language; a file that cannot be read at all has no language of its own.
+else in the workbook's language when the raising code knew it (``exc.lang``), else in the language
+of the workbook's sheet names when the CLI can read them, else in Chinese, the seed's users'
+language: a file that cannot be read at all has no language of its own.
 """
 
 from __future__ import annotations

@@ -250,6 +250,11 @@ def column(sheet: str, key: str) -> Column:
     return next(c for c in SHEET_COLUMNS[sheet] if c.key == key)
 
 
+def lang_of_sheets(names: list[str]) -> str:
+    """The language of a workbook from its sheet names: English when its Tickets sheet is, else Chinese."""
+    return "en" if SHEETS["tickets"].en in names else "zh"
+
+
 def lang_of_header(cells: list[object]) -> str:
     """The language a header row is written in: whichever matches more cells exactly."""
     zh = sum(1 for c in TICKET_COLUMNS if c.label.zh in cells)

@@ -104,5 +104,4 @@ def _short(lines: list[str], lang: str) -> list[str]:
 
 def _lang(book) -> str:
     """The workbook's language, from its sheet names, for messages before anything is read."""
-    names = [sheet.name for sheet in book.sheets]
-    return "en" if any(n == schema.SHEETS["tickets"].en for n in names) else "zh"
+    return schema.lang_of_sheets([sheet.name for sheet in book.sheets])

@@ -142,6 +142,15 @@ def _zip_kind(path: Path) -> str:
     return "xlsx" if declared & set(SPREADSHEET_TYPES) else "zip"
 
 
+def sheet_names(path: str | Path) -> list[str]:
+    """The names of the sheets of the package at ``path``; [] when it cannot be read."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            return list(_sheet_names(package).values())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
+        return []
+
+
 def _sheet_names(package: zipfile.ZipFile) -> dict[str, str]:
     """Worksheet part -> sheet name, so a message names the sheet the user sees.
 
