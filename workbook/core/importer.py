@@ -187,8 +187,7 @@ def require_columns(mapping: Mapping | None, source: str) -> Mapping:
         raise InputError("import_no_header", source)
     missing = [TICKET_KEYS[k].label for k in NEEDED if k not in mapping.columns]
     if missing:
-        names = ", ".join(f"「{label.zh}」/'{label.en}'" for label in missing)
-        raise InputError("import_missing", source, names=names)
+        raise InputError("import_missing", source, names=missing)
     return mapping
 
 
