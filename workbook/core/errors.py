@@ -71,11 +71,14 @@ class NotWritable(FileProblem):
 
 
 class ChangedSinceRead(FileProblem):
-    """Another program saved the file after track-xls read it; run the command again."""
+    """Another program saved the file after track-xls read it, or while it was writing; run the command again."""
 
 
 class LockedError(FileProblem):
     """Excel, LibreOffice or another track-xls command holds the file."""
+
+
+APP_NAMES = {"excel": "Excel", "libreoffice": "LibreOffice"}
 
 
 class OpenInApp(LockedError):
@@ -84,9 +87,6 @@ class OpenInApp(LockedError):
     def __init__(self, name: str, app: str, lock: str):
         self.app, self.lock = app, lock
         super().__init__("open_in_app", name=name, app=APP_NAMES[app], lock=lock)
-
-
-APP_NAMES = {"excel": "Excel", "libreoffice": "LibreOffice"}
 
 
 class Busy(LockedError):

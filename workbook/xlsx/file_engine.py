@@ -102,7 +102,7 @@ class FileEngine:
                 sheets = _owned_sheets(pkg, changes)
                 replaced, dropped = _patch(pkg, sheets, changes)
             except (NotEditable, ValueError, SyntaxError) as exc:  # lxml's parse errors are SyntaxErrors
-                raise FileProblem("part_not_editable", where=self.path, reason=exc) from exc
+                raise NotEditable("part_not_editable", where=self.path, reason=exc) from exc
             expected = {name: _expected(before.sheets[name], changes, name) for name in sheets}
 
             def check(tmp: Path) -> None:
