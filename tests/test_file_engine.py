@@ -22,7 +22,8 @@ from workbook.xlsx import file_engine
 from workbook.xlsx import package
 from workbook.xlsx import sheet_rows
 from workbook.core.changeset import ChangeSet
-from workbook.core.errors import FileProblem, InputError, LockedError, VerifyError
+from workbook.core.errors import (ChangedSinceRead, FileProblem, InputError, LockedError, NotWritable, OpenInApp,
+                                  ReadBackMismatch, VerifyError)
 from workbook.xlsx.file_engine import FileEngine, check_openable
 from workbook.xlsx.safe_write import backups_of
 
@@ -248,8 +249,9 @@ def test_bad_change_sets_are_refused_before_writing(tracker):
 def test_file_open_in_office_is_refused(tracker, lock):
     (tracker.parent / lock).write_text("x")
     before = tracker.read_bytes()
-    with pytest.raises(LockedError, match="is open in"):
+    with pytest.raises(OpenInApp, match="is open in") as info:
         FileEngine(tracker).apply(refresh_like())
+    assert info.value.app == ("excel" if lock.startswith("~$") else "libreoffice") and info.value.lock == lock
     with pytest.raises(LockedError):
         check_openable(tracker)
     assert tracker.read_bytes() == before
@@ -271,7 +273,7 @@ def test_file_changed_since_read_is_refused(tracker):
     engine = FileEngine(tracker)
     engine.read()
     FileEngine(tracker).apply(refresh_like(range(1, 3)))  # another command writes in between
-    with pytest.raises(FileProblem, match="changed since it was read"):
+    with pytest.raises(ChangedSinceRead, match="changed since it was read"):
         engine.apply(refresh_like())
     engine.read()
     engine.apply(refresh_like())
@@ -292,7 +294,7 @@ def test_crash_mid_write_leaves_the_original(tracker, monkeypatch):
         if len(calls) == 5:
             raise OSError("power cut")
     monkeypatch.setattr(package._ZipWriter, "copy", crash)
-    with pytest.raises(FileProblem, match="power cut.*unchanged"):
+    with pytest.raises(NotWritable, match="power cut.*unchanged"):
         FileEngine(tracker).apply(refresh_like())
     assert tracker.read_bytes() == before
     assert leftovers(tracker.parent) == [] and backups_of(tracker) == []
@@ -302,8 +304,9 @@ def test_wrong_value_written_is_caught(tracker, monkeypatch):
     before = tracker.read_bytes()
     real = sheet_rows._value_xml
     monkeypatch.setattr(sheet_rows, "_value_xml", lambda v: real("garbled" if v == "正常" else v))
-    with pytest.raises(VerifyError, match="reads back as 'garbled'"):
+    with pytest.raises(ReadBackMismatch, match="reads back as 'garbled'") as info:
         FileEngine(tracker).apply(refresh_like())
+    assert info.value.got == "garbled" and info.value.want == "正常"
     assert tracker.read_bytes() == before and leftovers(tracker.parent) == []
 
 

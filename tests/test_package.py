@@ -15,7 +15,7 @@ import pytest
 from lxml import etree
 
 from engine_fixtures import EXCEL_SAVED, add_calc_chain, raw_members
-from workbook.core.errors import FileProblem, LockedError
+from workbook.core.errors import Busy, FileProblem, OpenInApp
 from workbook.xlsx.package import DateStyles, Package, deflate, drop_calc_chain, is_date_format, patch_workbook
 from workbook.xlsx.ranges import RowMap
 from workbook.xlsx.safe_write import (BACKUP_DIR, advisory_lock, backups_of, check_openable,
@@ -162,9 +162,9 @@ def test_open_in_office_is_refused(tmp_path, lock, app):
     path = path.rename(tmp_path / "t.xlsx")
     check_openable(path)
     (tmp_path / lock).write_text("someone")
-    with pytest.raises(LockedError, match=app) as info:
+    with pytest.raises(OpenInApp, match=app) as info:
         check_openable(path)
-    assert "\n" not in str(info.value)
+    assert "\n" not in str(info.value) and info.value.app == app.lower() and info.value.lock == lock
 
 
 def _hold_lock(path: str, ready, release) -> None:
@@ -182,7 +182,7 @@ def test_advisory_lock_serializes_commands(tmp_path):
     try:
         assert ready.wait(10)
         started = time.monotonic()
-        with pytest.raises(LockedError, match="busy"):
+        with pytest.raises(Busy, match="busy"):
             with advisory_lock(path, wait=0.3):
                 pass
         assert time.monotonic() - started >= 0.3
