@@ -76,6 +76,8 @@ def send_mail(smtp: Smtp, to: tuple[str, ...], subject: str, body: str, lang: st
         raise DeliveryError(say("send_refused_login", lang, reason=_smtp_reason(exc))) from exc
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
         raise DeliveryError(say("send_refused", lang, reason=_smtp_reason(exc))) from exc
+    except UnicodeError as exc:  # smtplib sends logins and, without SMTPUTF8, addresses as ASCII only
+        raise DeliveryError(say("send_refused", lang, reason=exc)) from exc
     except (smtplib.SMTPException, OSError) as exc:  # refused, timed out, TLS failed, server hung up
         reason = _smtp_reason(exc) if isinstance(exc, smtplib.SMTPResponseException) else str(exc) or type(exc).__name__
         raise DeliveryError(say("send_unreachable", lang, host=smtp.host, port=smtp.port, reason=reason)) from exc
