@@ -29,7 +29,7 @@ from .errors import InputError
 from .log import log_row
 from .messages import say
 from .parse import text
-from .refresh import AUTHOR, ticket_times
+from .refresh import AUTHOR, dashboard_row, ticket_times
 from .sla import SlaResult, evaluate
 from .tickets import Ticket
 from .tracker import Tracker
@@ -176,7 +176,7 @@ def render_digest(tracker: Tracker, now: datetime, templates: dict[str, str], so
         counts["open"] += 1
         if sla.state in ("at_risk", "overdue"):
             counts[sla.state] += 1
-            due = min((d for d in (getattr(sla, f) for f in _DUES.values()) if d), default=None)
+            due = dashboard_row(ticket, sla).due
             lines.append((sla.state != "overdue", due or now, templates["digest_line"].format(
                 number=ticket.number, priority=ticket.priority, state=schema.SLA_STATES[sla.state](lang),
                 assignee=ticket.text("assignee") or "—", module=ticket.text("module"), due=_when(due),
