@@ -184,8 +184,8 @@ CATALOG: dict[str, Label] = {
                           "{where}: the port must be a whole number 1–65535, found {value!r}"),
     "channel_sender": Label("{where}：发件人应为邮箱地址，实际为 {value!r}",
                             "{where}: the sender must be an e-mail address, found {value!r}"),
-    "channel_url": Label("{where}：群机器人地址应以 https:// 开头，实际为 {value!r}",
-                         "{where}: the robot's webhook URL must start with https://, found {value!r}"),
+    "channel_url": Label("{where}：群机器人地址应以 https:// 或 http:// 开头，实际为 {value!r}",
+                         "{where}: the robot's webhook URL must start with https:// or http://, found {value!r}"),
     "channel_address": Label("{where}：{value!r} 不是邮箱地址", "{where}: {value!r} is not an e-mail address"),
     "channel_none": Label("没有配置任何发送渠道：请在「设置」表的「通知」部分或用 TRACK_XLS_SMTP_HOST / TRACK_XLS_WEBHOOK_URL 环境变量配置（见 README）",
                           "no channel is set up: fill in the Notifications section of Settings or set "

@@ -8,7 +8,7 @@ a blank row::
     工作日              星期 | 上班
     节假日与调休        日期 | 类型 | 说明               (add to / override the library calendar)
     参数                名称 | 值
-    通知                名称 | 值                         (mail server, team-chat robot: see core.channels)
+    通知                名称 | 值 | 说明                  (mail server, team-chat robot: see core.channels)
     通讯录              姓名 | 邮箱 | 手机                 (where an assignee's alerts go)
 
 A tracker made before a section existed simply lacks it: its defaults (or, for 通知, the
@@ -46,7 +46,7 @@ SECTION_HEADERS = {
     "days": (Label("星期", "Weekday"), Label("上班", "Working")),
     "holidays": (Label("日期", "Date"), Label("类型", "Type"), Label("说明", "Note")),
     "params": (Label("名称", "Name"), Label("值", "Value")),
-    "notify": (Label("名称", "Name"), Label("值", "Value")),
+    "notify": (Label("名称", "Name"), Label("值", "Value"), Label("说明", "Note")),
     "contacts": (Label("姓名", "Name"), Label("邮箱", "E-mail"), Label("手机", "Mobile")),
 }
 UNITS = {"min": Label("分钟", "minutes"), "h": Label("小时", "hours"), "workday": Label("工作日", "working days")}
@@ -77,7 +77,19 @@ NOTIFY = {
     "webhook_url": Label("群机器人地址", "Robot webhook URL"),
     "supervisors": Label("超时抄送主管", "Supervisors for overdue"),
 }
-NOTIFY_TEMPLATE = {"smtp_port": 465, "smtp_tls": "SSL"}  # the usual for mail hosted in China
+# The template leaves the values empty (nothing is sent until a team fills them in) and says what goes there.
+NOTIFY_NOTES = {
+    "smtp_host": Label("如 smtp.exmail.qq.com；密码只能用环境变量 TRACK_XLS_SMTP_PASSWORD 或系统钥匙串",
+                       "e.g. smtp.office365.com; the password only from TRACK_XLS_SMTP_PASSWORD or the OS keyring"),
+    "smtp_port": Label("默认：SSL 465，STARTTLS 587，无 25", "default: SSL 465, STARTTLS 587, none 25"),
+    "smtp_tls": Label("SSL（默认）/ STARTTLS / 无", "SSL (default) / STARTTLS / none"),
+    "smtp_user": Label("登录账号，通常即邮箱地址", "login, usually the mail address"),
+    "smtp_from": Label("发件邮箱，默认同邮件账号", "sender address, default: the SMTP user"),
+    "webhook_kind": Label("企业微信 / 钉钉 / 飞书 / 通用；加签密钥只能用环境变量 TRACK_XLS_WEBHOOK_SECRET",
+                          "wecom / dingtalk / feishu / generic; a signing secret only from TRACK_XLS_WEBHOOK_SECRET"),
+    "webhook_url": Label("群机器人的 Webhook 地址", "the robot's webhook address"),
+    "supervisors": Label("邮箱，多个用逗号分隔；超时提醒和汇总抄送他们", "addresses, comma-separated: get overdue alerts and the summary"),
+}
 STATUTORY = {"CN": Label("中国", "CN"), "none": Label("无", "none")}
 
 # The drop-down lists, one per column from column H; their validations reference these cells.
@@ -189,7 +201,7 @@ def template_rows(lang: str) -> list[list[Value]]:
     section("days", [[d(lang), (schema.YES if i < 5 else schema.NO)(lang)] for i, d in enumerate(WEEKDAYS)])
     section("holidays", [])  # empty: the library's calendar until the team adds its own days
     section("params", [[PARAMS[k](lang), _param_cell(k, v, lang)] for k, v in DEFAULT_PARAMS.items()])
-    section("notify", [[label(lang), NOTIFY_TEMPLATE.get(k)] for k, label in NOTIFY.items()])
+    section("notify", [[label(lang), None, NOTIFY_NOTES[k](lang)] for k, label in NOTIFY.items()])
     section("contacts", [])
     for i, (key, (header, values)) in enumerate(LISTS.items()):
         col = LIST_FIRST_COL + i
