@@ -20,7 +20,7 @@ from email.utils import formatdate, make_msgid
 
 from ..core.alerts import Message
 from ..core.channels import ENV, Channels, Robot, Smtp, dingtalk_sign, robot_accepted, robot_payload
-from ..core.errors import DeliveryError
+from ..core.errors import ChannelDown, DeliveryError
 from ..core.messages import say
 
 TIMEOUT = 20  # seconds per connection: a scheduled run must not hang on a dead server
@@ -80,7 +80,7 @@ def send_mail(smtp: Smtp, to: tuple[str, ...], subject: str, body: str, lang: st
         raise DeliveryError(say("send_refused", lang, reason=exc)) from exc
     except (smtplib.SMTPException, OSError) as exc:  # refused, timed out, TLS failed, server hung up
         reason = _smtp_reason(exc) if isinstance(exc, smtplib.SMTPResponseException) else str(exc) or type(exc).__name__
-        raise DeliveryError(say("send_unreachable", lang, host=smtp.host, port=smtp.port, reason=reason)) from exc
+        raise ChannelDown(say("send_unreachable", lang, host=smtp.host, port=smtp.port, reason=reason)) from exc
 
 
 def _smtp_reason(exc: Exception) -> str:
@@ -112,7 +112,7 @@ def post_robot(robot: Robot, message: Message, lang: str, extra: dict[str, str] 
         raise DeliveryError(say("send_http", lang, status=exc.code, reason=body or exc.reason)) from exc
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", None) or exc
-        raise DeliveryError(say("send_no_reply", lang, reason=reason)) from exc
+        raise ChannelDown(say("send_no_reply", lang, reason=reason)) from exc
     try:
         reply = json.loads(raw) if raw.strip() else None
     except ValueError:

@@ -4,6 +4,8 @@ The workbook stays locked from the read to the write, and a workbook open in Exc
 anything is sent: a message that could not be recorded afterwards would be sent again by the next
 run. Each message is sent on its own; a failure is one :class:`Outcome` with its reason, and only
 delivered messages become Log rows (applied through the file engine), so the next run retries the rest.
+A channel that cannot be reached at all is not tried again within the run: a scheduled run against a
+dead server ends after one timeout, not one per message, and does not hold the workbook's lock long.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 from ..core.alerts import Alert, Message, digest_messages, plan_alert_log, plan_alerts, recipients, render_digest
 from ..core.changeset import ChangeSet
 from ..core.channels import Channels, address_in, read_channels
-from ..core.errors import DeliveryError, InputError
+from ..core.errors import ChannelDown, DeliveryError, InputError
 from ..core.lifecycle import find_ticket, plan_log
 from ..core.messages import say
 from ..core.notify import notice_for, read_templates, template_file
@@ -112,13 +114,17 @@ def _open(engine: FileEngine, path: str | Path, now: datetime | None, lang: str 
 def _send(messages: list[Message], channels: Channels, lang: str, dry_run: bool,
           extra: dict[str, str] | None = None) -> list[Outcome]:
     outcomes = []
+    down: dict[str, str] = {}  # channel -> why it cannot be reached: not waited for again in this run
     for message in messages:
-        if dry_run:
-            outcomes.append(Outcome(message))
+        if dry_run or message.channel in down:
+            outcomes.append(Outcome(message, down.get(message.channel)))
             continue
         try:
             deliver(message, channels, lang, extra or _alert_fields(message.alert))
             outcomes.append(Outcome(message))
+        except ChannelDown as exc:
+            down[message.channel] = str(exc)
+            outcomes.append(Outcome(message, str(exc)))
         except DeliveryError as exc:
             outcomes.append(Outcome(message, str(exc)))
     return outcomes

@@ -34,3 +34,7 @@ class VerifyError(FileProblem):
 
 class DeliveryError(TrackError):
     """A mail server or team-chat robot did not accept a message: unreachable, refused, or an error reply."""
+
+
+class ChannelDown(DeliveryError):
+    """The mail server or robot could not be reached at all: the rest of the run's messages on it fail too."""
