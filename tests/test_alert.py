@@ -215,3 +215,26 @@ def test_new_trackers_have_the_sections_and_no_secret_row(blank):
     names = {str(row[0]) for row in read_book(blank).sheet("settings").rows if row}
     assert {"通知", "通讯录", "邮件服务器", "群机器人地址"} <= names
     assert not any("密码" in n or "secret" in n.lower() for n in names)
+
+
+def test_an_english_tracker_gets_english_alerts_and_log_rows(tmp_path):
+    path = tmp_path / "tracker.xlsx"
+    build_template(path, "en")
+    step("new", path, "--reporter", "Ann", "--module", "ERP", "--description", "cannot log in", "--priority", "P1",
+         now="2024-05-20 10:00")
+    step("assign", path, NUMBER, "--to", "li@example.com", now="2024-05-20 10:05")
+    with RobotServer(reply={}) as robot:
+        out = step("alert", path, now="2024-05-20 13:10",
+                   env={"TRACK_XLS_WEBHOOK_URL": robot.url("/hook"), "TRACK_XLS_WEBHOOK_KIND": "generic"})
+    # no update since the assignment at 10:05 (due 12:05); resolution due 14:00, 79 % used
+    assert "sent 20240520-001 update Overdue → team chat" in out
+    assert "sent 20240520-001 resolution At Risk → team chat" in out
+    first = robot.posts[0].body
+    assert first["title"] == "[SLA overdue] ticket 20240520-001 (P1): update missed (due 2024-05-20 12:05)"
+    assert (first["ticket"], first["metric"], first["level"]) == (NUMBER, "update", "overdue")
+    assert first["text"].startswith("Ticket 20240520-001 (P1, ERP) missed its update target (due 2024-05-20 12:05).")
+    tracker = load_tracker(read_book(path))
+    rows = [r["text"] for _, r in tracker.log_table.records() if r["kind"] == "Notification"]
+    assert rows == [
+        "Overdue alert sent: update (due 2024-05-20 12:05) → team chat [alert update overdue@2024-05-20T12:05 chat]",
+        "At Risk alert sent: resolution (due 2024-05-20 14:00) → team chat [alert resolution at_risk chat]"]

@@ -8,6 +8,7 @@ Secrets are looked up by :func:`secrets_from_keyring` when the ``keyring`` packa
 
 from __future__ import annotations
 
+import http.client
 import json
 import smtplib
 import ssl
@@ -110,8 +111,8 @@ def post_robot(robot: Robot, message: Message, lang: str, extra: dict[str, str] 
     except urllib.error.HTTPError as exc:
         body = exc.read().decode("utf-8", "replace").strip()[:200]
         raise DeliveryError(say("send_http", lang, status=exc.code, reason=body or exc.reason)) from exc
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", None) or exc
+    except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:  # ValueError: a bad URL
+        reason = getattr(exc, "reason", None) or exc or type(exc).__name__
         raise ChannelDown(say("send_no_reply", lang, reason=reason)) from exc
     try:
         reply = json.loads(raw) if raw.strip() else None
