@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from workbook.author.template import build_template
 from workbook.cli import main
 from workbook.core.alerts import current_alerts, remembered
-from workbook.core.book import find_table
+from workbook.core.book import BookData, SheetData
 from workbook.core.changeset import ChangeSet
 from workbook.core.channels import read_channels
 from workbook.core.errors import InputError
@@ -179,15 +179,16 @@ def test_each_update_interval_is_its_own_deadline():
 def settings_book(notify_rows):
     rows = [["通知"], ["名称", "值"], *notify_rows, [], ["通讯录"], ["姓名", "邮箱", "手机"], ["李工", "li@x.cn", 13800000001.0]]
     book = make_book([])
-    from workbook.core.book import BookData, SheetData
     return BookData({**book.sheets, "设置": SheetData("设置", rows)})
 
 
 def test_channels_from_settings_with_the_environment_winning():
     settings = read_settings(settings_book([["邮件服务器", "smtp.example.cn"], ["邮件端口", 465], ["邮件加密", "SSL"],
                                             ["邮件账号", "ops@example.cn"], ["群机器人地址", "https://oapi.dingtalk.com/robot/send?access_token=a"],
-                                            ["超时抄送主管", "a@example.cn、b@example.cn"]]))
+                                            ["超时抄送主管", "a@example.cn、b@example.cn"],
+                                            ["邮件密码", "typed-in-the-sheet"]]))
     channels = read_channels(settings, {}, {}, "zh")
+    assert channels.smtp.password == ""  # a password typed into the workbook is never used
     assert (channels.smtp.host, channels.smtp.port, channels.smtp.tls, channels.smtp.sender) == (
         "smtp.example.cn", 465, "ssl", "ops@example.cn")
     assert channels.robot.kind == "dingtalk" and channels.supervisors == ("a@example.cn", "b@example.cn")

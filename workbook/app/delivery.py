@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Mapping
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -28,7 +29,7 @@ TIMEOUT = 20  # seconds per connection: a scheduled run must not hang on a dead 
 KEYRING_SERVICE = "track-xls"
 
 
-def secrets_from_keyring(env: dict[str, str]) -> dict[str, str]:
+def secrets_from_keyring(env: Mapping[str, str]) -> dict[str, str]:
     """smtp_password / webhook_secret from the OS keyring (service ``track-xls``), for those the
     environment lacks; empty when the optional ``keyring`` package is absent or has no backend."""
     try:
