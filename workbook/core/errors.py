@@ -30,3 +30,11 @@ class LockedError(FileProblem):
 
 class VerifyError(FileProblem):
     """A written package did not read back as intended; the original was kept."""
+
+
+class DeliveryError(TrackError):
+    """A mail server or team-chat robot did not accept a message: unreachable, refused, or an error reply."""
+
+
+class ChannelDown(DeliveryError):
+    """The mail server or robot could not be reached at all: the rest of the run's messages on it fail too."""
