@@ -21,7 +21,9 @@ import xlsxwriter
 from workbook.core import schema
 from workbook.xlsx.package import Package
 
-EXCEL_SAVED = Path("/work/shared/fixtures/excel-saved")
+EXCEL_SAVED = Path(__file__).parent / "fixtures" / "excel-saved"  # licence: fixtures/excel-saved/README.md
+SAVED_WORKBOOKS = sorted(EXCEL_SAVED.glob("*.xls[xm]"))
+assert len(SAVED_WORKBOOKS) == 16, f"the Excel-saved fixtures are missing from {EXCEL_SAVED}"
 TICKETS = "工单"
 DASHBOARD = "看板"
 HEADERS = [c.label.zh for c in schema.TICKET_COLUMNS]

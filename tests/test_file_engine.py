@@ -15,7 +15,8 @@ import pytest
 from lxml import etree
 from python_calamine import CalamineWorkbook
 
-from engine_fixtures import (COL, DASHBOARD, EXCEL_SAVED, HEADERS, TICKETS, add_calc_chain, make_tracker, part,
+from engine_fixtures import (COL, DASHBOARD, EXCEL_SAVED, HEADERS, SAVED_WORKBOOKS, TICKETS, add_calc_chain,
+                             make_tracker, part,
                              raw_members, sheet_part, vba_project)
 from libreoffice import convert, needs_libreoffice
 from workbook.xlsx import file_engine
@@ -201,7 +202,7 @@ def test_write_and_remove_together_use_the_coordinates_as_read(tracker):
 
 # -- Excel-saved packages -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("source", sorted(EXCEL_SAVED.glob("*.xls[xm]")), ids=lambda p: p.name)
+@pytest.mark.parametrize("source", SAVED_WORKBOOKS, ids=lambda p: p.name)
 def test_excel_saved_files_keep_every_other_member(source, tmp_path):
     path = tmp_path / source.name
     shutil.copy(source, path)

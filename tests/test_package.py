@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from engine_fixtures import EXCEL_SAVED, add_calc_chain, raw_members
+from engine_fixtures import EXCEL_SAVED, SAVED_WORKBOOKS, add_calc_chain, raw_members
 from workbook.core.errors import Busy, FileProblem, OpenInApp
 from workbook.xlsx.package import DateStyles, Package, deflate, drop_calc_chain, is_date_format, patch_workbook
 from workbook.xlsx.ranges import RowMap
@@ -22,7 +22,7 @@ from workbook.xlsx.safe_write import (BACKUP_DIR, advisory_lock, backups_of, che
                                  remove_stale_temps, replace_file, temp_name)
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-SAVED = sorted(EXCEL_SAVED.glob("*.xls[xm]"))
+SAVED = SAVED_WORKBOOKS
 
 
 def copy_of(name: str, tmp_path: Path) -> Path:

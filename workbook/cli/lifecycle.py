@@ -7,6 +7,7 @@ prints what it did; a step out of order prints one line and exits 1 with nothing
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -278,21 +279,27 @@ def close(path, ticket, summary, author, now, dry_run, lang):
 @click.option("--kind", type=click.Choice(NOTICE_KINDS),
               help="Which notice (default: from the ticket's state) / 通知类型，默认按工单状态。")
 @click.option("--log", "log", is_flag=True, help="Also record it as a 通知 Log row / 同时记入进展日志。")
+@click.option("--send", is_flag=True, help="Send it: e-mail to the reporter's address and the team-chat robot; "
+                                           "logged once accepted / 发送（邮件、群机器人），送达后记入日志。")
 @author_option
 @now_option
 @dry_run_option
 @lang_option
 @reports_errors
-def notify(path, ticket, kind, log, author, now, dry_run, lang):
-    """Print the notice for the reporter, from templates/notifications.<lang>.txt; --log records it.
+def notify(path, ticket, kind, log, send, author, now, dry_run, lang):
+    """Print the notice for the reporter, from templates/notifications.<lang>.txt; --log records it, --send sends it.
 
-    按模板生成发给报修人的通知（如“问题已受理，处理负责人为X工程师，预计初步反馈时间：N小时内”）。
+    按模板生成发给报修人的通知（如“问题已受理，处理负责人为X工程师，预计初步反馈时间：N小时内”）；
+    --send 通过邮件（联系方式为邮箱时）和群机器人发送，送达后写入一条“通知”日志。
 
-    Example: track-xls notify 工单跟踪.xlsx 20240520-003 --kind accepted --log
+    Example: track-xls notify 工单跟踪.xlsx 20240520-003 --kind accepted --send
     """
     from ..xlsx.file_engine import FileEngine
     from ..app.notify_run import run_notify
 
+    if send and not dry_run:
+        _send_notice(path, ticket, kind, author, now, lang)
+        return
     tracker, notice, changes = run_notify(FileEngine(path), path, ticket, kind, now, lang, log, dry_run, author)
     click.echo(notice)
     if log:
@@ -300,6 +307,23 @@ def notify(path, ticket, kind, log, author, now, dry_run, lang):
         if not dry_run:
             click.echo(say("notice_logged", lang))
         _report(path, tracker, changes, dry_run, lang)
+
+
+def _send_notice(path, ticket, kind, author, now, lang) -> None:
+    """notify --send: the notice, then one line per channel; exit 1 when one did not take it."""
+    from ..app.send_run import send_notice
+    from ..core.alerts import recipients
+
+    run = send_notice(path, ticket, kind, now, lang, author)
+    click.echo(run.text)
+    for outcome in run.outcomes:
+        to = recipients([outcome.message], run.lang)
+        if outcome.error:
+            click.echo(say("send_failed", run.lang, what=ticket, where=to, reason=outcome.error), err=True)
+        else:
+            click.echo(say("notice_sent", run.lang, to=to))
+    if any(o.error for o in run.outcomes):
+        sys.exit(1)
 
 
 COMMANDS = (new_command, assign, log_command, status, reopen, resolve, confirm, close, notify)

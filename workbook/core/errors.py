@@ -107,3 +107,11 @@ class ReadBackMismatch(VerifyError):
     def __init__(self, sheet: str, cell: str, want: object, got: object):
         self.sheet, self.cell, self.want, self.got = sheet, cell, want, got
         super().__init__("read_back_mismatch", where=f"{sheet}!{cell}", want=repr(want), got=repr(got))
+
+
+class DeliveryError(TrackError):
+    """A mail server or team-chat robot did not accept a message: unreachable, refused, or an error reply."""
+
+
+class ChannelDown(DeliveryError):
+    """The mail server or robot could not be reached at all: the rest of the run's messages on it fail too."""

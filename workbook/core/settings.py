@@ -8,6 +8,11 @@ a blank row::
     工作日              星期 | 上班
     节假日与调休        日期 | 类型 | 说明               (add to / override the library calendar)
     参数                名称 | 值
+    通知                名称 | 值 | 说明                  (mail server, team-chat robot: see core.channels)
+    通讯录              姓名 | 邮箱 | 手机                 (where an assignee's alerts go)
+
+A tracker made before a section existed simply lacks it: its defaults (or, for 通知, the
+``TRACK_XLS_*`` environment variables) apply.
 
 The drop-down lists sit from column H rightwards, one list per column, header in row 1, so a list
 can grow downwards without running into a section. The template's validations point at them.
@@ -31,6 +36,8 @@ SECTIONS = {
     "days": Label("工作日", "Working Days"),
     "holidays": Label("节假日与调休", "Holidays & Make-up Days"),
     "params": Label("参数", "Parameters"),
+    "notify": Label("通知", "Notifications"),
+    "contacts": Label("通讯录", "Contacts"),
 }
 SECTION_HEADERS = {
     "targets": (Label("优先级", "Priority"), Label("指标", "Metric"), Label("时长", "Target"),
@@ -39,6 +46,8 @@ SECTION_HEADERS = {
     "days": (Label("星期", "Weekday"), Label("上班", "Working")),
     "holidays": (Label("日期", "Date"), Label("类型", "Type"), Label("说明", "Note")),
     "params": (Label("名称", "Name"), Label("值", "Value")),
+    "notify": (Label("名称", "Name"), Label("值", "Value"), Label("说明", "Note")),
+    "contacts": (Label("姓名", "Name"), Label("邮箱", "E-mail"), Label("手机", "Mobile")),
 }
 UNITS = {"min": Label("分钟", "minutes"), "h": Label("小时", "hours"), "workday": Label("工作日", "working days")}
 CLOCKS = {"24x7": Label("24x7", "24x7"), "business": Label("工作时间", "business")}
@@ -55,6 +64,31 @@ PARAMS = {
     "backups_kept": Label("备份保留份数", "Backups kept"),
     "recurring_count": Label("重复问题次数", "Recurring problem count"),
     "recurring_days": Label("重复问题天数", "Recurring problem window (days)"),
+}
+# The 通知 section: channels for notify --send and alert. Passwords and robot secrets are never
+# read from here (environment or OS keyring only); core.channels validates the values.
+NOTIFY = {
+    "smtp_host": Label("邮件服务器", "SMTP server"),
+    "smtp_port": Label("邮件端口", "SMTP port"),
+    "smtp_tls": Label("邮件加密", "SMTP security"),
+    "smtp_user": Label("邮件账号", "SMTP user"),
+    "smtp_from": Label("发件人", "Sender"),
+    "webhook_kind": Label("群机器人类型", "Team chat robot"),
+    "webhook_url": Label("群机器人地址", "Robot webhook URL"),
+    "supervisors": Label("超时抄送主管", "Supervisors for overdue"),
+}
+# The template leaves the values empty (nothing is sent until a team fills them in) and says what goes there.
+NOTIFY_NOTES = {
+    "smtp_host": Label("如 smtp.exmail.qq.com；密码只能用环境变量 TRACK_XLS_SMTP_PASSWORD 或系统钥匙串",
+                       "e.g. smtp.office365.com; the password only from TRACK_XLS_SMTP_PASSWORD or the OS keyring"),
+    "smtp_port": Label("默认：SSL 465，STARTTLS 587，无 25", "default: SSL 465, STARTTLS 587, none 25"),
+    "smtp_tls": Label("SSL（默认）/ STARTTLS / 无", "SSL (default) / STARTTLS / none"),
+    "smtp_user": Label("登录账号，通常即邮箱地址", "login, usually the mail address"),
+    "smtp_from": Label("发件邮箱，默认同邮件账号", "sender address, default: the SMTP user"),
+    "webhook_kind": Label("企业微信 / 钉钉 / 飞书 / 通用；加签密钥只能用环境变量 TRACK_XLS_WEBHOOK_SECRET",
+                          "wecom / dingtalk / feishu / generic; a signing secret only from TRACK_XLS_WEBHOOK_SECRET"),
+    "webhook_url": Label("群机器人的 Webhook 地址", "the robot's webhook address"),
+    "supervisors": Label("邮箱，多个用逗号分隔；超时提醒和汇总抄送他们", "addresses, comma-separated: get overdue alerts and the summary"),
 }
 STATUTORY = {"CN": Label("中国", "CN"), "none": Label("无", "none")}
 
@@ -126,6 +160,8 @@ class Settings:
     recurring_count: int = 3
     recurring_days: int = 30
     lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    notify: dict[str, tuple[Value, str]] = field(default_factory=dict)  # 通知 key -> (value, its cell)
+    contacts: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (e-mail, mobile)
 
     def target(self, priority: str, metric: str) -> Target | None:
         return self.targets.get((priority, metric))
@@ -164,6 +200,8 @@ def template_rows(lang: str) -> list[list[Value]]:
     section("days", [[d(lang), (schema.YES if i < 5 else schema.NO)(lang)] for i, d in enumerate(WEEKDAYS)])
     section("holidays", [])  # empty: the library's calendar until the team adds its own days
     section("params", [[PARAMS[k](lang), _param_cell(k, v, lang)] for k, v in DEFAULT_PARAMS.items()])
+    section("notify", [[label(lang), None, NOTIFY_NOTES[k](lang)] for k, label in NOTIFY.items()])
+    section("contacts", [])
     for i, (key, (header, values)) in enumerate(LISTS.items()):
         col = LIST_FIRST_COL + i
         for r, text in enumerate([header(lang), *(v(lang) for v in values)]):
@@ -237,8 +275,20 @@ def read_settings(book: BookData) -> Settings:
         if key is not None:
             params[key] = _read_param(sheet, r, key, row[1])
     lists = {key: _read_list(sheet, i) for i, key in enumerate(LISTS)}
+    notify = {key: (row[1], f"{sheet.name}!{a1(r, 1)}") for r, row in found.get("notify", [])
+              if (key := schema.code_of(NOTIFY, row[0])) is not None and row[1] not in (None, "")}
+    contacts = {str(row[0]).strip(): (_cell_text(row[1]), _cell_text(row[2]))
+                for _, row in found.get("contacts", []) if row[0] not in (None, "")}
     return Settings(targets=targets, spans=spans, workdays=frozenset(workdays),
-                    extra_holidays=frozenset(holidays), extra_workdays=frozenset(makeups), lists=lists, **params)
+                    extra_holidays=frozenset(holidays), extra_workdays=frozenset(makeups), lists=lists,
+                    notify=notify, contacts=contacts, **params)
+
+
+def _cell_text(value: Value) -> str:
+    """A typed cell as text; a mobile number typed as a number keeps its digits (no '.0')."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip()
 
 
 def _sections(sheet: SheetData) -> dict[str, list[tuple[int, list[Value]]]]:
