@@ -34,7 +34,6 @@ from .sla import SlaResult, evaluate
 from .tickets import Ticket
 from .tracker import Tracker
 
-LEVELS = ("at_risk", "overdue")
 CHANNELS = ("mail", "chat")
 ALERT_FIELDS = ("number", "priority", "module", "description", "reporter", "assignee", "status", "metric", "level",
                 "due", "used")
