@@ -20,8 +20,9 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from hypothesis import given, settings as hyp_settings, strategies as st
 
-from workbook.core.calendar import WALL, BusinessCalendar, clock_for, missing_notice_message
+from workbook.core.calendar import WALL, BusinessCalendar, clock_for
 from workbook.core.errors import InputError
+from workbook.core.messages import say
 from workbook.core.settings import defaults
 
 CAL = BusinessCalendar.from_settings(defaults())
@@ -150,7 +151,7 @@ def test_statutory_none():
     assert cal.add(dt("2024-04-30 10:00"), 480) == dt("2024-05-01 10:30")
     # Sun 04-28 is an ordinary Sunday: starts Mon 04-29 09:00, 450 that day + 30 -> Tue 09:30.
     assert cal.add(dt("2024-04-28 17:00"), 480) == dt("2024-04-30 09:30")
-    assert cal.warnings([2027]) == []
+    assert cal.warnings([2027], "zh") == []
 
 
 def test_custom_spans_merge_and_day_minutes():
@@ -169,8 +170,9 @@ def test_no_working_day_is_an_input_error():
 # -- years without a State Council notice --------------------------------------------------------
 
 def test_warning_for_a_year_without_notice():
-    assert CAL.warnings([2024, 2026, 2027, 2027]) == [missing_notice_message(2027)]
-    assert "2027" in missing_notice_message(2027) and "Settings" in missing_notice_message(2027)
+    assert CAL.warnings([2024, 2026, 2027, 2027], "en") == [say("no_notice", "en", year=2027)]
+    [zh] = CAL.warnings([2027], "zh")
+    assert zh.startswith("2027：") and "「设置」" in zh and "Settings" not in zh
 
 
 def test_year_without_notice_keeps_rule_based_holidays():
@@ -180,7 +182,7 @@ def test_year_without_notice_keeps_rule_based_holidays():
 
 def test_make_up_days_typed_in_settings_silence_the_warning():
     cal = BusinessCalendar.from_settings(replace(defaults(), extra_workdays=frozenset({date(2027, 2, 20)})))
-    assert cal.warnings([2027, 2028]) == [missing_notice_message(2028)]
+    assert cal.warnings([2027, 2028], "en") == [say("no_notice", "en", year=2028)]
     assert cal.is_working_day(date(2027, 2, 20))
 
 

@@ -15,15 +15,11 @@ import holidays
 from holidays.countries.china import ChinaStaticHolidays
 
 from .errors import InputError
+from .messages import say
 from .settings import Settings
 
 _US_PER_MIN = 60_000_000
 _MINUTE = timedelta(minutes=1)
-
-
-def missing_notice_message(year: int) -> str:
-    return (f"{year}: 国务院尚未公布放假安排，调休上班日未知，请在「设置」中补充 / "
-            f"no State Council notice for {year} yet: make-up workdays unknown, add them in Settings")
 
 
 class BusinessCalendar:
@@ -73,8 +69,8 @@ class BusinessCalendar:
     def day_minutes(self) -> float:
         return self._day_us / _US_PER_MIN
 
-    def warnings(self, years: Iterable[int]) -> list[str]:
-        """One message per year whose make-up workdays nobody knows.
+    def warnings(self, years: Iterable[int], lang: str) -> list[str]:
+        """One message in ``lang`` per year whose make-up workdays nobody knows.
 
         A year is known when the library has its State Council notice, or when Settings list at
         least one make-up workday in it (the team has typed the notice in).
@@ -83,7 +79,7 @@ class BusinessCalendar:
             return []
         typed = {d.year for d in self.extra_workdays}
         notices = ChinaStaticHolidays.special_public_holidays
-        return [missing_notice_message(y) for y in sorted(set(years)) if y not in notices and y not in typed]
+        return [say("no_notice", lang, year=y) for y in sorted(set(years)) if y not in notices and y not in typed]
 
     def is_working_day(self, day: date) -> bool:
         self._cover(day.year)

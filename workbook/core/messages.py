@@ -49,6 +49,8 @@ CATALOG: dict[str, Label] = {
     "missing_index": Label("缺少工作表「{sheet}」：请按表头 {headers} 添加；它防止已归档的工单编号被重复使用",
                            "missing sheet '{sheet}': add it with the header row {headers}; "
                            "it keeps archived ticket numbers from being reused"),
+    "no_notice": Label("{year}：国务院尚未公布放假安排，调休上班日未知，请在「设置」中补充",
+                       "no State Council notice for {year} yet: make-up workdays unknown, add them in Settings"),
     "calendar_empty": Label("工作日历至少需要一个工作时段和一个工作日（见「设置」表）",
                             "the calendar needs at least one working span and one working weekday (see the Settings sheet)"),
     # the Settings sheet (workbook.core.settings)

@@ -90,7 +90,7 @@ def plan_refresh(tracker: Tracker, now: datetime, lang: str | None = None) -> Re
             result.states[sla.state] = result.states.get(sla.state, 0) + 1
     _write_dashboard(tracker, result.changes, rows, now)
     years = {t.reported_at.year for t in tracker.tickets if t.reported_at} | {now.year}
-    result.warnings = calendar.warnings(sorted(years))
+    result.warnings = calendar.warnings(sorted(years), lang or tracker.lang)
     result.changes = result.changes.only_changes(tracker.book)
     return result
 
