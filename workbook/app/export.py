@@ -31,7 +31,7 @@ from .export_targets import open_target, shown, target_kind
 from .sources import archive_files
 
 Progress = Callable[[int], AbstractContextManager]  # total -> context with .update(n), as click.progressbar
-NEEDS = {"duckdb": ("duckdb", "pyarrow"), "parquet": ("pyarrow",)}
+NEEDS = {"duckdb": ("duckdb", "pyarrow"), "parquet": ("pyarrow",), "postgresql": ("psycopg",)}
 
 
 def step_hook(step: str) -> None:

@@ -61,7 +61,7 @@ def shown(spec: str) -> str:
         return spec
     from sqlalchemy.engine import make_url
 
-    return make_url(_pg_url(spec)).render_as_string(hide_password=True)
+    return make_url(spec).render_as_string(hide_password=True)
 
 
 def open_target(spec: str, lang: str, dry_run: bool = False) -> Target:
