@@ -347,7 +347,7 @@ def _sla_rows(ticket: Ticket, history: History, settings: Settings, calendar: Bu
     frozen = frozen_breaches(ticket.raw.get("sla_state"), ticket.raw.get("breached")) if archived else None
     if frozen is not None and ticket.done:  # judged when archived, by the targets in force then
         breached = frozen
-        dues = {m: parse_datetime(ticket.raw.get(key)) for m, key in DUE_KEYS.items()}
+        dues = {m: parse_datetime(ticket.raw.get(key)) or dues[m] for m, key in DUE_KEYS.items()}
     done_at = completions(times)
     pauses = clock_pauses(times)
     out = []
