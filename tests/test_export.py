@@ -38,11 +38,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from report_data import LOG, NOW, T, make_tracker, write_month
-from workbook.author.archive_book import write_archive
+from report_data import T, make_tracker, write_month
 from workbook.cli import main
-from workbook.core import schema
-from workbook.core.archive import Rows
 from workbook.core.book import find_table
 from workbook.core.changeset import ChangeSet
 from workbook.xlsx.file_engine import FileEngine
@@ -307,7 +304,7 @@ def test_a_ticket_gone_from_the_workbook_is_marked_not_deleted(tracker, target):
     export(tracker, target.spec)
     edit(tracker, "tickets", lambda table: _removed(table, "20240520-001"))
     report = export(tracker, target.spec, "--now", "2024-06-04 10:00")
-    assert report["tables"]["tickets"] | {} == {"rows": 14, "inserted": 0, "updated": 1, "deleted": 0,
+    assert report["tables"]["tickets"] == {"rows": 14, "inserted": 0, "updated": 1, "deleted": 0,
                                                "marked_missing": 1}
     assert target.fetch("select ticket_no, missing_since from tickets where missing_since is not null") == [
         ("20240520-001", "2024-06-04 10:00:00")]
@@ -454,3 +451,35 @@ def test_kill_9_during_the_first_export_leaves_no_table_behind(tracker, tmp_path
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
     assert target.fetch("select name from sqlite_master") == []
+
+
+def test_a_new_team_column_rebuilds_the_table_and_keeps_marked_rows(tracker, target):
+    export(tracker, target.spec)
+    edit(tracker, "tickets", lambda table: _removed(table, "20240520-001"))
+    export(tracker, target.spec, "--now", "2024-06-04 10:00")
+
+    def add_column(table):
+        changes = ChangeSet()
+        column = max(table.columns.values()) + 3
+        changes.set(table.name, table.header_row, column, "回访日期")
+        changes.set(table.name, row_of(table, "20240514-001"), column, datetime(2024, 5, 20, 9))
+        return changes
+
+    edit(tracker, "tickets", add_column)
+    report = export(tracker, target.spec, "--now", "2024-06-05 10:00")
+    assert report["tables"]["tickets"]["rows"] == 14
+    assert target.fetch('select ticket_no, "回访日期" from tickets where "回访日期" is not null') == [
+        ("20240514-001", "2024-05-20 09:00:00")]
+    assert target.fetch("select ticket_no, missing_since from tickets where missing_since is not null") == [
+        ("20240520-001", "2024-06-04 10:00:00")]
+    assert not export(tracker, target.spec, "--now", "2024-06-05 10:00")["written"]
+
+
+@pytest.mark.parametrize("values, expected", [
+    ([1, 2.0, None, " "], "integer"), ([1, 2.5], "real"), ([True, False], "boolean"),
+    ([datetime(2024, 5, 1, 9), date(2024, 5, 2)], "timestamp"), ([date(2024, 5, 2)], "date"),
+    (["VIP", 3], "text"), ([], "text")])
+def test_team_columns_take_the_narrowest_type_of_what_they_hold(values, expected):
+    from workbook.core.export_rows import infer_type
+
+    assert infer_type(values) == expected
