@@ -483,3 +483,13 @@ def test_team_columns_take_the_narrowest_type_of_what_they_hold(values, expected
     from workbook.core.export_rows import infer_type
 
     assert infer_type(values) == expected
+
+
+def test_a_missing_optional_package_is_named(tracker, tmp_path, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "duckdb" else real(name, *a))
+    result = CliRunner().invoke(main, ["export", str(tracker), "--to", f"duckdb:///{tmp_path / 'h.duckdb'}"])
+    assert result.exit_code == 1 and "pip install 'track-xls[export]'" in result.output
+    assert not (tmp_path / "h.duckdb").exists()
