@@ -493,3 +493,20 @@ def test_a_missing_optional_package_is_named(tracker, tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["export", str(tracker), "--to", f"duckdb:///{tmp_path / 'h.duckdb'}"])
     assert result.exit_code == 1 and "pip install 'track-xls[export]'" in result.output
     assert not (tmp_path / "h.duckdb").exists()
+
+
+def test_an_english_tracker_exports_the_same_columns_with_english_labels(tmp_path):
+    from books import typed_tracker
+
+    path = typed_tracker(tmp_path / "tracker.xlsx", [
+        {"ticket_no": "20240520-001", "reported_at": datetime(2024, 5, 20, 9), "reporter": "Wei Zhang",
+         "module": "VPN gateway", "description": "cannot connect", "priority": "P2", "status": "Closed",
+         "resolved_at": datetime(2024, 5, 20, 11), "closed_at": datetime(2024, 5, 20, 12), "backup_done": "Yes"},
+        {"reported_at": datetime(2024, 5, 21, 9), "reporter": "Na Li", "module": "Mail server",
+         "description": "no mail", "priority": "P4", "status": "New"}], lang="en")
+    target = Sqlite(tmp_path)
+    result = CliRunner().invoke(main, ["export", str(path), "--to", target.spec, *NOW_ARG])
+    assert result.exit_code == 0, result.output
+    assert "Tickets!A3: the ticket has no number and is not exported" in result.stdout
+    assert target.fetch("select ticket_no, priority_label, status, status_label, backup_done, source_file "
+                        "from tickets") == [("20240520-001", "High", "closed", "Closed", 1, "tracker.xlsx")]
