@@ -114,21 +114,34 @@ def sheet_fields(sheet: str) -> tuple[Field, ...]:
 
 def sheet_converter(sheet: str, lang: str) -> Callable[[dict[str, Value]], tuple]:
     """A function from a record ({schema key: cell value}) to the values of ``sheet_fields(sheet)``."""
-    steps: list[tuple[str, Callable[[Value], tuple]]] = []
+    steps: list[tuple[str, Callable[[Value], object], bool]] = []  # (key, convert, gives code and label)
     for column in schema.SHEET_COLUMNS[sheet]:
         if (sheet, column.key) in CODED:
-            steps.append((column.key, _coded(*CODED[sheet, column.key], lang)))
+            steps.append((column.key, _coded(*CODED[sheet, column.key], lang), True))
         elif (sheet, column.key) in YES_NO:
-            steps.append((column.key, lambda v: (schema.yes_no(v),)))
+            steps.append((column.key, schema.yes_no, False))
         elif column.kind is schema.Kind.DATETIME:
-            steps.append((column.key, lambda v: (parse_datetime(v),)))
+            steps.append((column.key, parse_datetime, False))
         elif column.kind is schema.Kind.DATE:
-            steps.append((column.key, lambda v: (_date(v),)))
+            steps.append((column.key, _date, False))
         elif column.kind is schema.Kind.INT:
-            steps.append((column.key, lambda v: (parse_int(v),)))
+            steps.append((column.key, parse_int, False))
         else:
-            steps.append((column.key, lambda v: (text(v) or None,)))
-    return lambda record: tuple(x for key, convert in steps for x in convert(record.get(key)))
+            steps.append((column.key, _text, False))
+
+    def convert(record: dict[str, Value]) -> tuple:
+        out: list = []
+        for key, step, pair in steps:  # called for every row of every sheet: a plain loop
+            if pair:
+                out += step(record.get(key))
+            else:
+                out.append(step(record.get(key)))
+        return tuple(out)
+    return convert
+
+
+def _text(value: Value) -> str | None:
+    return text(value) or None
 
 
 def _coded(parser, labels: dict[str, schema.Label], lang: str) -> Callable[[Value], tuple]:
