@@ -398,7 +398,10 @@ def test_parquet_swap_interrupted_between_its_renames_is_put_right(tracker, tmp_
     old = tmp_path / ".parquet.old"
     target.folder.rename(old)  # died after moving the old export aside, before the new one came in
     (tmp_path / ".parquet.new").mkdir()
-    export(tracker, target.spec, "--dry-run")
+    dry = export(tracker, target.spec, "--dry-run")  # reads the previous export where it is
+    assert set(counts(dry, "inserted").values()) == set(counts(dry, "updated").values()) == {0}
+    assert old.exists() and not target.folder.exists()  # a dry run puts nothing right
+    assert not export(tracker, target.spec)["written"]
     assert snapshot(target) == before and not old.exists() and not (tmp_path / ".parquet.new").exists()
 
 

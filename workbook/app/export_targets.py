@@ -69,7 +69,7 @@ def open_target(spec: str, lang: str, dry_run: bool = False) -> Target:
     if kind == "duckdb":
         return DuckTarget(Path(spec[len("duckdb:///"):]), spec, lang, dry_run)
     if kind == "parquet":
-        return ParquetTarget(Path(spec[len("parquet:///"):]), lang)
+        return ParquetTarget(Path(spec[len("parquet:///"):]), lang, dry_run)
     if kind == "sqlite" and "://" not in spec:
         spec = f"sqlite:///{Path(spec).resolve()}"
     if kind == "sqlite" and dry_run and not Path(spec[len("sqlite:///"):]).exists():
@@ -301,12 +301,17 @@ class ParquetTarget:
     """``<folder>/<table>.parquet``. A run writes ``.<folder>.new`` beside it, then renames the old
     folder to ``.<folder>.old`` and the new one into place."""
 
-    def __init__(self, folder: Path, lang: str):
+    def __init__(self, folder: Path, lang: str, dry_run: bool = False):
         self.folder, self.lang = folder.resolve(), lang
         self.new = self.folder.with_name(f".{self.folder.name}.new")
         self.old = self.folder.with_name(f".{self.folder.name}.old")
         self.pending: dict[str, TableChange] = {}
-        self._recover()
+        self.previous = self.folder  # where the previous export is
+        if dry_run:
+            if not self.folder.exists() and self.old.exists():
+                self.previous = self.old
+        else:
+            self._recover()
 
     def _recover(self) -> None:
         """A run that died mid-swap: the previous export back in place; leftovers removed."""
@@ -317,7 +322,7 @@ class ParquetTarget:
                 shutil.rmtree(leftover)
 
     def _file(self, name: str) -> Path:
-        return self.folder / f"{name}.parquet"
+        return self.previous / f"{name}.parquet"
 
     def read(self, table: TableRows) -> Read:
         import pyarrow.parquet as pq
