@@ -10,10 +10,13 @@ tickets archived in earlier months are left in the target as they are.
 from __future__ import annotations
 
 import importlib.util
+import os
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import repeat
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -21,7 +24,7 @@ from ..author.archive_book import archive_tables
 from ..core.book import find_table
 from ..core.errors import FileProblem
 from ..core.export_diff import TableChange, diff_table
-from ..core.export_rows import Source, export_rows
+from ..core.export_rows import Mapped, Source, export_rows, map_source
 from ..core.messages import say
 from ..core.parse import text
 from ..core.settings import local_now
@@ -75,14 +78,17 @@ def run_export(path: Path, target: str, since: str | None = None, now: datetime 
     _check_installed(target_kind(target), lang)
     now = now or local_now(tracker.settings)
     files = [f for f in archive_files(path, tracker.settings) if since is None or f.parent.name >= since]
-    archives = []
-    with (progress or _no_progress)(len(files)) as bar:
-        for file in files:
-            archives.append(Source(_relative(file, path), file.parent.name, *archive_tables(file)))
-            bar.update(1)
     live = Source(Path(path).name, None, tracker.tickets_table, tracker.log_table)
-    export = export_rows(live, archives, tracker.reviews_table, find_table(book, "faq", required=False),
-                         tracker.settings, now, _archived_before(book, since))
+    names = [_relative(file, path) for file in files]
+    with (progress or _no_progress)(len(files)) as bar, _pool(len(files)) as pool:
+        pending = (pool.map if pool else map)(_map_archive, files, names, repeat(tracker.settings), repeat(now),
+                                              repeat(lang))
+        mapped = [map_source(live, tracker.settings, now, lang)]  # while the workers read the archives
+        for part in pending:
+            mapped.append(part)
+            bar.update(1)
+    export = export_rows(mapped, tracker.reviews_table, find_table(book, "faq", required=False), lang,
+                         _archived_before(book, since))
     store = open_target(target, lang, dry_run)
     try:
         changes = []
@@ -97,6 +103,17 @@ def run_export(path: Path, target: str, since: str | None = None, now: datetime 
     finally:
         store.close()
     return ExportResult(shown(target), lang, len(files), changes, export.skipped, dry_run)
+
+
+def _pool(archives: int) -> AbstractContextManager:
+    """Worker processes, one per core, when there are several archives: reading and mapping a month
+    is independent of the others, and its rows pickle cheaply. None: map them here, one by one."""
+    workers = min(archives, os.cpu_count() or 1)
+    return ProcessPoolExecutor(workers) if workers > 1 else nullcontext(None)
+
+
+def _map_archive(file: Path, name: str, settings, now: datetime, lang: str) -> Mapped:
+    return map_source(Source(name, file.parent.name, *archive_tables(file)), settings, now, lang)
 
 
 def _check_installed(kind: str | None, lang: str) -> None:

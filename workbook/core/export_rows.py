@@ -14,8 +14,9 @@ Every row carries ``archive_month`` (NULL for the live tracker) and ``source_fil
              clock ran until completion (pauses excluded; NULL while it runs, and for the update
              target, which restarts with every update).
 
-A ticket number found in several workbooks is exported once, from the first: the tracker, then the
-archives oldest first (a tracker still holding an archived ticket is an archive run stopped between
+Each workbook is mapped on its own (:func:`map_source`; the app maps archives in worker processes),
+then the parts are merged (:func:`export_rows`). A ticket number found in several workbooks is
+exported once, from the first: the tracker, then the archives oldest first (a tracker still holding an archived ticket is an archive run stopped between
 its two writes). Its Log rows come from the same workbook. Archived tickets keep the SLA outcome
 and deadlines frozen when they were archived, as the monthly report does.
 """
@@ -222,49 +223,68 @@ def typed_value(value: Value, type_: str) -> object:
     return value  # boolean, date: as read
 
 
-# -- the export ------------------------------------------------------------------------------------------
+# -- the export: each workbook mapped on its own, then merged -----------------------------------------------
 
 @dataclass
-class _Found:
-    """Rows of one table gathered from every source, before the team's columns are typed."""
+class Mapped:
+    """One workbook's tickets, Log rows and SLA rows, typed but for the team's own columns (their
+    type depends on every workbook). Plain values: an archive is mapped in a worker process."""
 
-    fixed: list[tuple] = field(default_factory=list)  # typed schema and meta values, own values after
-    own: list[dict[str, Value]] = field(default_factory=list)
-    headers: list[str] = field(default_factory=list)
+    file: str
+    month: str | None
+    tickets: list[tuple[str, tuple, dict[str, Value]]] = field(default_factory=list)  # (number, values, own)
+    headers: list[str] = field(default_factory=list)  # of the team's own columns
+    log: list[tuple[str, tuple, tuple]] = field(default_factory=list)  # (number, order, values)
+    sla: dict[str, list[tuple]] = field(default_factory=dict)  # number -> its rows
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
-def export_rows(live: Source, archives: list[Source], reviews: Table | None, faq: Table | None,
-                settings: Settings, now: datetime, kept: frozenset[str] = frozenset()) -> Export:
-    """Every table of the export. ``kept``: numbers archived in months this run does not read
-    (``--since``), so their rows are left as they are."""
-    lang = live.tickets.lang
+def map_source(source: Source, settings: Settings, now: datetime, lang: str) -> Mapped:
+    """A workbook's rows. ``lang``: the tracker's, for the labels."""
     calendar = BusinessCalendar.from_settings(settings)
-    export = Export({})
-    tickets, log, sla = _Found(), _Found(), []
-    origin: dict[str, int] = {}  # ticket number -> the source it is exported from
+    out = Mapped(source.file, source.month)
+    histories = read_histories(source.log)
+    own = own_columns(source.tickets)
+    out.headers = [h for _, h in own]
     to_ticket, to_log = sheet_converter("tickets", lang), sheet_converter("log", lang)
-    sources = [live, *archives]
-    for i, source in enumerate(sources):
-        histories = read_histories(source.log)
-        own = own_columns(source.tickets)
-        tickets.headers += [h for _, h in own]
-        taken_here: set[str] = set()
-        for row, record in source.tickets.records():
-            ticket = ticket_from_record(row, record)
-            cell = f"{source.tickets.name}!{source.tickets.cell(row, 'ticket_no')}"
-            if not ticket.number or ticket.number in taken_here:
-                export.skipped.append((f"{source.file}:{cell}", "duplicate" if ticket.number else "no_number"))
-                continue
-            taken_here.add(ticket.number)
-            if ticket.number in origin:
-                continue  # exported from an earlier workbook
-            origin[ticket.number] = i
-            meta = (source.month, source.file)
-            tickets.fixed.append((*to_ticket(record), *meta))
-            tickets.own.append({h: source.tickets.sheet.value(row, c) for c, h in own})
-            history = histories.get(ticket.number) or History()
-            sla += _sla_rows(ticket, history, settings, calendar, now, source.month is not None, meta)
-    _log_rows(sources, origin, to_log, log)
+    meta = (source.month, source.file)
+    for row, record in source.tickets.records():
+        ticket = ticket_from_record(row, record)
+        if not ticket.number or ticket.number in out.sla:
+            cell = f"{source.file}:{source.tickets.name}!{source.tickets.cell(row, 'ticket_no')}"
+            out.skipped.append((cell, "duplicate" if ticket.number else "no_number"))
+            continue
+        out.tickets.append((ticket.number, (*to_ticket(record), *meta),
+                            {h: source.tickets.sheet.value(row, c) for c, h in own}))
+        history = histories.get(ticket.number) or History()
+        out.sla[ticket.number] = _sla_rows(ticket, history, settings, calendar, now, source.month is not None, meta)
+    if source.log is not None:
+        for row, record in source.log.records():
+            number = text(record.get("ticket_no"))
+            if number:
+                values = to_log(record)
+                # time order; rows without a readable time last, in sheet order
+                out.log.append((number, (values[1] is None, values[1] or datetime.min, row), values))
+    return out
+
+
+def export_rows(mapped: list[Mapped], reviews: Table | None, faq: Table | None, lang: str,
+                kept: frozenset[str] = frozenset()) -> Export:
+    """Every table of the export from the workbooks mapped, the tracker first, then the archives
+    oldest first. ``kept``: numbers archived in months this run does not read (``--since``), so
+    their rows are left as they are."""
+    export = Export({}, [cell for part in mapped for cell in part.skipped])
+    tickets, log, sla = _Found(), _Found(), []
+    origin: dict[str, int] = {}  # ticket number -> the workbook it is exported from
+    for i, part in enumerate(mapped):
+        tickets.headers += part.headers
+        for number, values, own in part.tickets:
+            if number not in origin:  # else exported from an earlier workbook
+                origin[number] = i
+                tickets.fixed.append(values)
+                tickets.own.append(own)
+                sla += part.sla[number]
+    _log_rows(mapped, origin, log)
     children = frozenset(origin) | {row[0] for row in log.fixed}  # numbers whose Log and SLA rows this run holds
     export.tables["tickets"] = _table("tickets", (*sheet_fields("tickets"), *_meta_fields()), ("ticket_no",),
                                       tickets, lambda key: key[0] not in kept, mark_gone=True)
@@ -273,10 +293,19 @@ def export_rows(live: Source, archives: list[Source], reviews: Table | None, faq
                                           *_meta_fields()[:2]), ("ticket_no", "seq"), log,
                                   lambda key: key[0] in children)
     for name, table in (("reviews", reviews), ("faq", faq)):
-        export.tables[name] = _sheet_table(name, table, live.file, lang)
+        export.tables[name] = _sheet_table(name, table, mapped[0].file, lang)
     export.tables["sla"] = TableRows("sla", SLA_FIELDS, ("ticket_no", "metric"), sorted(sla, key=lambda r: r[:2]),
                                      lambda key: key[0] in children)
     return export
+
+
+@dataclass
+class _Found:
+    """Rows of one table gathered from every workbook, before the team's columns are typed."""
+
+    fixed: list[tuple] = field(default_factory=list)  # typed values ending with archive_month, source_file
+    own: list[dict[str, Value]] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
 
 
 def _meta_fields() -> tuple[Field, ...]:
@@ -307,23 +336,17 @@ def _columns_of(records: list[dict[str, Value]]) -> dict[str, list[Value]]:
     return out
 
 
-def _log_rows(sources: list[Source], origin: dict[str, int], convert, found: _Found) -> None:
+def _log_rows(mapped: list[Mapped], origin: dict[str, int], found: _Found) -> None:
     """Each ticket's Log rows from the workbook its ticket row is exported from (rows of a number
-    that is no ticket, from every workbook), numbered per ticket in time order; rows without a
-    readable time last, in sheet order."""
+    that is no ticket, from every workbook), numbered per ticket in time order."""
     rows: dict[str, list[tuple]] = {}
-    for i, source in enumerate(sources):
-        if source.log is None:
-            continue
-        for row, record in source.log.records():
-            number = text(record.get("ticket_no"))
-            if not number or origin.get(number, i) != i:
-                continue
-            values = convert(record)
-            rows.setdefault(number, []).append((values[1] is None, values[1] or datetime.min, i, row, values,
-                                                source.month, source.file))
-    for number, entries in rows.items():
-        for seq, (*_, values, month, file) in enumerate(sorted(entries, key=lambda e: e[:4]), start=1):
+    for i, part in enumerate(mapped):
+        for number, order, values in part.log:
+            if origin.get(number, i) == i:
+                rows.setdefault(number, []).append(((*order[:2], i, order[2]), values, part.month, part.file))
+    for entries in rows.values():
+        entries.sort(key=lambda entry: entry[0])
+        for seq, (_, values, month, file) in enumerate(entries, start=1):
             found.fixed.append((values[0], seq, *values[1:], month, file))
 
 
