@@ -16,9 +16,10 @@ Every row carries ``archive_month`` (NULL for the live tracker) and ``source_fil
 
 Each workbook is mapped on its own (:func:`map_source`; the app maps archives in worker processes),
 then the parts are merged (:func:`export_rows`). A ticket number found in several workbooks is
-exported once, from the first: the tracker, then the archives oldest first (a tracker still holding an archived ticket is an archive run stopped between
-its two writes). Its Log rows come from the same workbook. Archived tickets keep the SLA outcome
-and deadlines frozen when they were archived, as the monthly report does.
+exported once, from the first: the tracker, then the archives oldest first (a tracker still
+holding an archived ticket is an archive run stopped between its two writes). Its Log rows come from
+the same workbook. Archived tickets keep the SLA outcome and deadlines frozen when they were
+archived, as the monthly report does.
 """
 
 from __future__ import annotations
