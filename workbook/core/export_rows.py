@@ -40,7 +40,6 @@ from .sla import clock_pauses, completions, evaluate, target_minutes
 from .tickets import Ticket, ticket_from_record
 
 TYPES = ("text", "integer", "real", "boolean", "timestamp", "date")
-META = ("archive_month", "source_file")
 DUE_KEYS = {"response": "response_due", "assignment": "assignment_due", "update": "next_update_due",
             "resolution": "resolution_due"}
 PAUSED_METRICS = ("update", "resolution")  # the clocks 等待报修人 stops (see workbook/core/sla.py)
