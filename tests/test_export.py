@@ -513,3 +513,13 @@ def test_an_english_tracker_exports_the_same_columns_with_english_labels(tmp_pat
     assert "Tickets!A3: the ticket has no number and is not exported" in result.stdout
     assert target.fetch("select ticket_no, priority_label, status, status_label, backup_done, source_file "
                         "from tickets") == [("20240520-001", "High", "closed", "Closed", 1, "tracker.xlsx")]
+
+
+def test_a_table_dropped_by_hand_is_made_anew(tracker, tmp_path):
+    target = Sqlite(tmp_path)
+    export(tracker, target.spec)
+    with sqlite3.connect(target.file) as con:
+        con.execute("drop table sla")
+    report = export(tracker, target.spec)
+    assert report["tables"]["sla"]["inserted"] == 48 and counts(report, "inserted")["tickets"] == 0
+    assert target.fetch("select count(*) from sla") == [(48,)]

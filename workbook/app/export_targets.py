@@ -140,9 +140,10 @@ class SqlTarget:
         sa = self.sa
         try:
             stored = self.conn.execute(sa.select(self.layout.c.fields).where(self.layout.c.name == table.name)).scalar()
-            if stored is None:
-                if sa.inspect(self.conn).has_table(table.name):
-                    raise _foreign(table.name, self.url, self.lang)
+            exists = sa.inspect(self.conn).has_table(table.name)
+            if stored is None and exists:
+                raise _foreign(table.name, self.url, self.lang)
+            if stored is None or not exists:  # never made, or dropped by hand: made anew
                 return None, []
             fields = tuple(Field(*f) for f in json.loads(stored))
             t = self._table(table, fields)
@@ -234,9 +235,9 @@ class DuckTarget:
             tables = {r[0] for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
             stored = (self.con.execute(f"SELECT fields FROM {LAYOUT} WHERE name = ?", [table.name]).fetchone()
                       if LAYOUT in tables else None)
-            if stored is None:
-                if table.name in tables:
-                    raise _foreign(table.name, self.spec, self.lang)
+            if stored is None and table.name in tables:
+                raise _foreign(table.name, self.spec, self.lang)
+            if stored is None or table.name not in tables:  # never made, or dropped by hand: made anew
                 return None, []
             fields = tuple(Field(*f) for f in json.loads(stored[0]))
             columns = ", ".join(_quoted(f.name) for f in fields)
