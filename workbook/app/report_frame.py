@@ -13,10 +13,8 @@ frame.
 from __future__ import annotations
 
 import os
-import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import repeat
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +24,7 @@ import pandas as pd
 from ..core import schema
 from ..core.calendar import BusinessCalendar
 from ..core.log import History
-from ..core.parse import text
+from ..core.parse import frozen_breaches
 from ..xlsx.reader import read_book
 from ..core.refresh import ticket_times
 from ..core.settings import Settings
@@ -143,14 +141,3 @@ def _reopens(changes: list[tuple[datetime, str]]) -> tuple[datetime, ...]:
             out.append(when)
         before = status
     return tuple(out)
-
-
-@lru_cache(maxsize=1024)  # the same few texts on every row
-def frozen_breaches(state: object, breached: object) -> tuple[str, ...] | None:
-    """The metrics named in 超时项 of a done ticket whose SLA状态 was written; None when unreadable."""
-    if schema.code_of(schema.SLA_STATES, state) not in ("met", "met_late"):
-        return None
-    codes = [schema.code_of(schema.METRICS, part) for part in re.split(r"[、,，;；]\s*", text(breached)) if part]
-    if None in codes:
-        return None
-    return tuple(m for m in schema.METRICS if m in codes)

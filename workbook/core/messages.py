@@ -388,6 +388,31 @@ CATALOG: dict[str, Label] = {
     "faq_changes": Label("常见问题手册：新增 {added} 条，更新 {updated} 条", "FAQ: {added} added, {updated} updated"),
     "faq_skipped": Label("「{symptom}」未写入常见问题手册：复盘行中的工单都找不到，无法确定所属模块",
                          "'{symptom}' not added to the FAQ: none of the review's tickets can be found to tell its module"),
+    # export (workbook.app.export, workbook.app.export_targets)
+    "export_progress": Label("读取归档", "Reading archives"),
+    "export_target": Label("{target!r}：不认识的导出目标（可用 x.db、sqlite:///x.db、duckdb:///x.duckdb、"
+                           "parquet:///文件夹、postgresql://用户@主机/库）",
+                           "{target!r}: not a target track-xls knows (use x.db, sqlite:///x.db, duckdb:///x.duckdb, "
+                           "parquet:///folder or postgresql://user@host/db)"),
+    "export_needs": Label("导出到 {kind} 需要 {package}：pip install 'track-xls[export]'",
+                          "exporting to {kind} needs {package}: pip install 'track-xls[export]'"),
+    "export_failed": Label("导出到 {target} 失败（{reason}）；上次的导出未改动",
+                           "the export to {target} failed ({reason}); the previous export is unchanged"),
+    "export_foreign_table": Label("{target} 中已有一张不是 track-xls 导出的表 {table}，未写入；请导出到单独的数据库或文件夹",
+                                  "{target} already has a table {table} that track-xls did not make; nothing was "
+                                  "written. Export to a database or folder of its own"),
+    "export_table": Label("  {table}：{rows} 行（新增 {inserted}，更新 {updated}，删除 {deleted}，标记缺失 {marked_missing}）",
+                          "  {table}: {rows} rows ({inserted} new, {updated} changed, {deleted} deleted, "
+                          "{marked_missing} marked missing)"),
+    "export_written": Label("已导出到 {target}（工单表和 {archives} 个归档）",
+                            "exported to {target} (the tracker and {archives} archives)"),
+    "export_unchanged": Label("{target} 已是最新，未写入（工单表和 {archives} 个归档）",
+                              "{target} is up to date; nothing written (the tracker and {archives} archives)"),
+    "export_would": Label("预演：以下是将写入 {target} 的变化（工单表和 {archives} 个归档），未写入",
+                          "dry run: what would change in {target} (the tracker and {archives} archives); nothing written"),
+    "export_no_number": Label("{cell}：工单没有编号，未导出（请先运行 track-xls refresh）",
+                              "{cell}: the ticket has no number and is not exported (run track-xls refresh first)"),
+    "export_duplicate": Label("{cell}：工单编号重复，只导出第一行", "{cell}: duplicate ticket number; only the first row is exported"),
 }
 
 

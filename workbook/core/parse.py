@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime, time
+from functools import lru_cache
 
 from . import schema
 from .cells import from_serial
@@ -145,3 +146,14 @@ def text(value: object) -> str:
     if isinstance(value, float) and value == int(value):
         return str(int(value))
     return str(value).strip()
+
+
+@lru_cache(maxsize=1024)  # the same few texts on every row
+def frozen_breaches(state: object, breached: object) -> tuple[str, ...] | None:
+    """The metrics named in 超时项 of a done ticket whose SLA状态 was written; None when unreadable."""
+    if schema.code_of(schema.SLA_STATES, state) not in ("met", "met_late"):
+        return None
+    codes = [schema.code_of(schema.METRICS, part) for part in re.split(r"[、,，;；]\s*", text(breached)) if part]
+    if None in codes:
+        return None
+    return tuple(m for m in schema.METRICS if m in codes)

@@ -76,15 +76,13 @@ def evaluate(t: TicketTimes, settings: Settings, calendar: BusinessCalendar, now
         target = settings.target(t.priority, metric)
         return None if target is None else (clock_for(target.clock, calendar), target_minutes(target, calendar))
 
-    assigned = t.assigned_at or t.resolved_at
-    responded = t.first_response_at or min(
-        (x for x in (t.assigned_at, t.resolved_at, *t.updates) if x is not None), default=None)
-    pauses = _merged(t.pauses, t.resolved_at if t.done else None)
+    completed = completions(t)
+    pauses = clock_pauses(t)
     outcomes = {
-        "response": _once(clocked("response"), t.reported_at, responded, t.done, now),
-        "assignment": _once(clocked("assignment"), t.reported_at, assigned, t.done, now),
-        "update": _recurring(clocked("update"), t, assigned, pauses, now),
-        "resolution": _once(clocked("resolution"), t.reported_at, t.resolved_at, t.done, now, pauses),
+        "response": _once(clocked("response"), t.reported_at, completed["response"], t.done, now),
+        "assignment": _once(clocked("assignment"), t.reported_at, completed["assignment"], t.done, now),
+        "update": _recurring(clocked("update"), t, completed["assignment"], pauses, now),
+        "resolution": _once(clocked("resolution"), t.reported_at, completed["resolution"], t.done, now, pauses),
     }
     breached = tuple(m for m in schema.METRICS if outcomes[m].breached)
     used = {m: o.used for m, o in outcomes.items() if o.used is not None}
@@ -98,6 +96,18 @@ def evaluate(t: TicketTimes, settings: Settings, calendar: BusinessCalendar, now
         state = "on_track"
     return SlaResult(outcomes["response"].due, outcomes["assignment"].due, outcomes["update"].due,
                      outcomes["resolution"].due, state, breached, used)
+
+
+def completions(t: TicketTimes) -> dict[str, datetime | None]:
+    """When each one-off metric was completed, by the rules above; None while it runs (or never recorded)."""
+    responded = t.first_response_at or min(
+        (x for x in (t.assigned_at, t.resolved_at, *t.updates) if x is not None), default=None)
+    return {"response": responded, "assignment": t.assigned_at or t.resolved_at, "resolution": t.resolved_at}
+
+
+def clock_pauses(t: TicketTimes) -> list[Pause]:
+    """The intervals the update and resolution clocks stand still, sorted and merged."""
+    return _merged(t.pauses, t.resolved_at if t.done else None)
 
 
 def _once(clocked: tuple[Clock, float] | None, start: datetime, completed: datetime | None, done: bool,
