@@ -37,6 +37,7 @@ from ..core.archive import (MONTH, ArchivePlan, MonthPlan, Rows, file_name, mani
 from ..author.archive_book import write_archive
 from .archive_layout import JOURNAL, MANIFEST, archive_folder
 from .archives import archive_rows, verify_archive
+from .tracker_file import TrackerFile
 from ..core.book import find_table
 from ..core.changeset import ChangeSet
 from ..core.errors import FileProblem, TrackError
@@ -162,7 +163,7 @@ def run_archive(path: Path, month: str | None = None, all_before: str | None = N
     """Finish or undo an interrupted run, then move the closed tickets of ``month`` (default: the
     current one) or of every month before ``all_before``."""
     path = Path(path)
-    engine = FileEngine(path)
+    engine = TrackerFile(path)  # the manifests' numbers too: a live ticket must not replace an archived one
     if dry_run:
         tracker = load_tracker(engine.read())
         folder = Folder.of(tracker, path)

@@ -54,10 +54,10 @@ def refresh(path: Path, now: datetime | None, dry_run: bool, lang: str | None):
 
     Example: track-xls refresh 工单跟踪.xlsx --now "2024-05-20 14:30"
     """
-    from ..xlsx.file_engine import FileEngine
+    from ..app.tracker_file import TrackerFile
     from ..core.refresh import run_refresh
 
-    engine = FileEngine(path)
+    engine = TrackerFile(path)
     tracker, result = run_refresh(engine, now, dry_run, lang)
     lang = lang or tracker.lang
     if dry_run:
@@ -85,9 +85,9 @@ def check(path: Path, now: datetime | None, fmt: str, lang: str | None):
     检查每一行，逐条列出问题（工作表、单元格、原因）；有问题时退出码为 1。
     """
     from ..core.check import run_check
-    from ..xlsx.file_engine import FileEngine
+    from ..app.tracker_file import TrackerFile
 
-    tracker, findings, notes = run_check(FileEngine(path), now, lang)
+    tracker, findings, notes = run_check(TrackerFile(path), now, lang)
     lang = lang or tracker.lang
     if fmt == "json":
         click.echo(json.dumps({"findings": [f.as_dict() for f in findings], "notes": notes},

@@ -188,7 +188,7 @@ def log_rows_of(tracker: Tracker, numbers: set[str]) -> list[int]:
 
 def tracker_changes(tracker: Tracker, entries: list[tuple[str, str, str]], index: Table) -> ChangeSet:
     """Remove the rows of the archived numbers from Tickets and Log, and append each number not yet
-    in the 归档索引 sheet as (number, month, file).
+    in the 归档索引 sheet as (number, month, file) (a number lost from it is written back too).
 
     Planned from the tracker as it is, so recovery after a crash computes exactly what is left to do.
     """
@@ -202,7 +202,7 @@ def tracker_changes(tracker: Tracker, entries: list[tuple[str, str, str]], index
         changes.remove_row(tracker.log_table.name, r)
     row = index.end_row
     for entry in entries:
-        if entry[0] in tracker.reserved:
+        if entry[0] in tracker.indexed:
             continue
         for key, value in zip(("ticket_no", "month", "file"), entry):
             if key in index.columns:

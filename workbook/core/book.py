@@ -36,6 +36,9 @@ class SheetData:
 class BookData:
     sheets: dict[str, SheetData]
     source: str = ""
+    # ticket number -> (month, file) of every ticket the archive manifests beside the workbook
+    # record; filled by workbook.app.tracker_file, empty for a workbook read on its own
+    archived: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def sheet(self, key: str) -> SheetData | None:
         """The sheet for a schema key ('tickets', 'log', ...), named in either language."""

@@ -50,7 +50,7 @@ class ChangeSet:
                 rows[r][c] = value
             removed = self.removed_rows.get(name, set())
             sheets[name] = SheetData(name, [row for r, row in enumerate(rows) if r not in removed])
-        return BookData(sheets, book.source)
+        return BookData(sheets, book.source, book.archived)
 
     def edits(self) -> Iterator[tuple[str, int, int, Value]]:
         for name, edits in self.cells.items():

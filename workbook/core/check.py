@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from .archive_index import index_notes
 from .calendar import BusinessCalendar
 from .settings import local_now
 from .tracker import Engine, Tracker, load_tracker
@@ -18,5 +19,5 @@ def run_check(engine: Engine, now: datetime | None = None,
     now = now or local_now(tracker.settings)
     findings = check_tickets(tracker.tickets_table, tracker.tickets, now, lang or tracker.lang, tracker.reserved)
     years = sorted({t.reported_at.year for t in tracker.tickets if t.reported_at} | {now.year})
-    notes = BusinessCalendar.from_settings(tracker.settings).warnings(years)
+    notes = BusinessCalendar.from_settings(tracker.settings).warnings(years) + index_notes(tracker, lang or tracker.lang)
     return tracker, findings, notes

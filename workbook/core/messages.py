@@ -248,6 +248,23 @@ CATALOG: dict[str, Label] = {
     "prune_removed": Label("已删除 {path}", "removed {path}"),
     "prune_kept": Label("{path}：归档已删除，文件夹里还有其他文件，予以保留",
                         "{path}: archive removed; the folder holds other files and stays"),
+    # the archive index rebuilt from the manifests (workbook.core.archive_index, workbook.app.tracker_file)
+    "index_restored": Label("「归档索引」缺少 {count} 个已归档的工单编号，已按归档清单（manifest.json）补回：{numbers}",
+                            "the Archive Index lacked {count} archived ticket number(s); written back from the "
+                            "archive manifests: {numbers}"),
+    "index_lost": Label("「归档索引」缺少 {count} 个已归档的工单编号（归档清单 manifest.json 中有）：{numbers}；"
+                        "运行 track-xls refresh 会补回",
+                        "the Archive Index lacks {count} archived ticket number(s) its archive manifests record: "
+                        "{numbers}; track-xls refresh writes them back"),
+    "index_missing": Label("没有可用的「{sheet}」表（已删除或表头损坏）：{count} 个已归档编号只记录在归档清单中，"
+                           "仍不会被重复使用；请新建该表并写入表头 {headers}，再运行 track-xls refresh 补回",
+                           "no usable '{sheet}' sheet (deleted, or its header is gone): {count} archived number(s) "
+                           "are known only from the archive manifests and are still never reused; add the sheet "
+                           "with the header row {headers} and run track-xls refresh to fill it"),
+    "manifest_unreadable": Label("{path} 无法读取（{reason}）：无法确定哪些工单编号已归档，为免重复编号未做任何更改；"
+                                 "请从备份恢复该文件",
+                                 "{path} cannot be read ({reason}): which ticket numbers are archived is unknown, so "
+                                 "nothing was changed rather than risk a number twice; restore it from a backup"),
     # report and review
     "report_written": Label("已写入 {month} 月度报告：{path}", "wrote the {month} report: {path}"),
     "review_found": Label("需要复盘 {count} 项（已登记为待复盘，截止 {due}）：",

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from . import schema
+from .archive_index import restore_index
 from .calendar import BusinessCalendar
 from .changeset import ChangeSet
 from .dashboard import TITLE as DASHBOARD_TITLE
@@ -90,7 +91,7 @@ def plan_refresh(tracker: Tracker, now: datetime, lang: str | None = None) -> Re
             result.states[sla.state] = result.states.get(sla.state, 0) + 1
     _write_dashboard(tracker, result.changes, rows, now)
     years = {t.reported_at.year for t in tracker.tickets if t.reported_at} | {now.year}
-    result.warnings = calendar.warnings(sorted(years))
+    result.warnings = calendar.warnings(sorted(years)) + restore_index(tracker, result.changes, lang or tracker.lang)
     result.changes = result.changes.only_changes(tracker.book)
     return result
 
@@ -136,9 +137,8 @@ def _write_dashboard(tracker: Tracker, changes: ChangeSet, rows: list[DashboardR
 
 def _number_new_tickets(tracker: Tracker, result: Refresh) -> None:
     table = tracker.tickets_table
-    taken = {t.number for t in tracker.tickets if t.number} | tracker.reserved
     new = [(t.row, t.reported_at) for t in tracker.tickets if not t.number]
-    numbers = assign_numbers(new, taken)
+    numbers = assign_numbers(new, tracker.used)
     by_row = {t.row: t for t in tracker.tickets}
     for row, number in sorted(numbers.items(), key=lambda item: item[1]):
         result.changes.set(table.name, row, table.columns["ticket_no"], number)
