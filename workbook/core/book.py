@@ -14,6 +14,7 @@ from typing import Iterator
 from . import schema
 from .cells import a1
 from .errors import InputError
+from .messages import both
 
 Value = str | int | float | bool | datetime | date | None
 
@@ -120,16 +121,20 @@ def find_table(book: BookData, key: str, required: bool = True) -> Table | None:
             return None
         raise InputError(f"missing sheet 「{label.zh}」 / '{label.en}'")
     columns_def = schema.SHEET_COLUMNS[key]
-    best: tuple[int, int, dict[str, int]] | None = None
+    best: tuple[int, int, dict[str, int], list] | None = None
     for r in range(min(HEADER_SEARCH_ROWS, len(sheet.rows))):
-        found = _match_header(sheet.rows[r], columns_def)
+        found, twice = _match_header(sheet.rows[r], columns_def)
         if found and (best is None or len(found) > len(best[2])):
-            best = (len(found), r, found)
+            best = (len(found), r, found, twice)
     if best is None:
         raise InputError(f"no header row found in the first {HEADER_SEARCH_ROWS} rows "
                          f"(expected e.g. 「{columns_def[0].label.zh}」 / '{columns_def[0].label.en}')",
                          sheet.name)
-    _, header_row, columns = best
+    _, header_row, columns, twice = best
+    if twice:
+        column, first, second = twice[0]
+        raise InputError(both("header_twice", zh=column.label.zh, en=column.label.en, first=a1(header_row, first),
+                              second=a1(header_row, second)), sheet.name)
     missing = [c for c in columns_def if (c.required or c.key == "ticket_no") and c.key not in columns]
     if missing:
         names = ", ".join(f"「{c.label.zh}」/'{c.label.en}'" for c in missing)
@@ -137,11 +142,17 @@ def find_table(book: BookData, key: str, required: bool = True) -> Table | None:
     return Table(key, sheet, header_row, columns, schema.lang_of_header(sheet.rows[header_row]))
 
 
-def _match_header(cells: list[Value], columns_def) -> dict[str, int]:
+def _match_header(cells: list[Value], columns_def) -> tuple[dict[str, int], list]:
+    """{key: column} of the header cells naming a schema column, in either language, and
+    (column, first, second) for each column two cells name: which one is meant cannot be told."""
     found: dict[str, int] = {}
+    twice = []
     for i, text in enumerate(cells):
         for column in columns_def:
-            if column.key not in found and column.label.matches(text):
-                found[column.key] = i
+            if column.label.matches(text):
+                if column.key in found:
+                    twice.append((column, found[column.key], i))
+                else:
+                    found[column.key] = i
                 break
-    return found
+    return found, twice

@@ -26,6 +26,11 @@ CATALOG: dict[str, Label] = {
     "lead_department": Label("指定了供应商接口人的跨部门工单必须填写「主责部门」",
                              "a ticket with a vendor contact must name the Lead Department"),
     "calendar": Label("{text}", "{text}"),
+    # headers (workbook.core.book)
+    "header_twice": Label("「{zh}」列有两个表头：{first} 与 {second}（中文或英文表头都指这一列），无法判断用哪一列；"
+                          "请把其中一个改名",
+                          "two header cells name the '{en}' column: {first} and {second} (a header in either "
+                          "language names it), so which one is meant cannot be told; rename one of them"),
     # files
     "exists": Label("{path} 已存在；如需覆盖请加 --force", "{path} exists; pass --force to overwrite it"),
     "suffix": Label("{path}：文件名须以 .xlsx 或 .xlsm 结尾", "{path}: the file name must end in .xlsx or .xlsm"),
