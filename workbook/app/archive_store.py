@@ -43,7 +43,7 @@ from ..core.changeset import ChangeSet
 from ..core.errors import FileProblem, TrackError
 from ..xlsx.file_engine import FileEngine
 from ..core.messages import say
-from ..xlsx.safe_write import advisory_lock, check_not_open, fsync_dir
+from ..xlsx.safe_write import advisory_lock, check_not_open, check_writable, fsync_dir
 from ..core.settings import local_now
 from ..core.tracker import Tracker, load_tracker
 
@@ -172,6 +172,7 @@ def run_archive(path: Path, month: str | None = None, all_before: str | None = N
         result.pending = journal["phase"] if journal and journal["phase"] != "done" else None
         return tracker, result
     check_not_open(path)  # before any archive is written, not only once the tracker is
+    check_writable(path)
     with engine.locked():
         tracker = load_tracker(engine.read())
         folder = Folder.of(tracker, path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 from datetime import datetime
 from functools import wraps
@@ -10,7 +11,7 @@ from pathlib import Path
 import click
 
 from ..core.errors import LockedError, TrackError
-from ..core.messages import say
+from ..core.messages import CATALOG, say
 
 ERROR_PREFIX = {"zh": "错误：", "en": "Error: "}
 
@@ -62,8 +63,19 @@ def reports_errors(f):
             if isinstance(exc, LockedError) and "open in Excel" in str(exc):
                 click.echo(say("use_button", lang), err=True)  # the open workbook has its own way in
             sys.exit(1)
+        except OSError as exc:  # a full disk, a folder one may not write, a failing drive...
+            lang = kwargs.get("lang") or "zh"
+            click.echo(f"{ERROR_PREFIX[lang]}{os_error(exc, lang, kwargs.get('path'))}", err=True)
+            sys.exit(1)
 
     return wrapper
+
+
+def os_error(exc: OSError, lang: str, path: object = None) -> str:
+    """One line for an operating-system error: the file (else the command's) and the cause."""
+    name = errno.errorcode.get(exc.errno or 0, "")
+    reason = say(f"os_{name}", lang) if f"os_{name}" in CATALOG else (exc.strerror or str(exc))
+    return say("os_error", lang, path=exc.filename or path or "", reason=reason)
 
 
 def month_option(help: str, name: str = "--month"):

@@ -47,6 +47,17 @@ CATALOG: dict[str, Label] = {
     "busy": Label("{name} 正被另一个 track-xls 命令使用（已等待 {seconds} 秒）；请待其结束后重试",
                   "{name} is busy: another track-xls command has been using it for {seconds} s; "
                   "run this one again when it is done"),
+    "read_only": Label("文件是只读的（Excel 也只会以只读方式打开）；未写入任何内容。如需修改，请先去掉只读属性或取得写权限",
+                       "the file is read-only (Excel too opens it read-only); nothing was written. Clear the "
+                       "read-only attribute or get write permission to change it"),
+    "os_error": Label("{path}：{reason}；命令已停止，没有写了一半的文件（工作簿保持原样）",
+                      "{path}: {reason}; the command stopped and nothing was half written (the workbook is as it was)"),
+    "os_ENOSPC": Label("磁盘空间不足", "no space left on the disk"),
+    "os_EDQUOT": Label("超出磁盘配额", "disk quota exceeded"),
+    "os_EACCES": Label("没有权限", "permission denied"),
+    "os_EPERM": Label("不允许此操作", "operation not permitted"),
+    "os_EROFS": Label("文件系统是只读的", "the file system is read-only"),
+    "os_EIO": Label("读写出错（磁盘或网络盘故障？）", "input/output error (a failing disk or network drive?)"),
     "not_written": Label("无法写入（{reason}）；原文件未改动", "could not be written ({reason}); it is unchanged"),
     # files that are not safe, ordinary workbooks (workbook.xlsx.safety)
     "unreadable": Label("无法读取（{reason}）", "cannot be read ({reason})"),
