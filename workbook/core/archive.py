@@ -17,8 +17,10 @@ from datetime import datetime
 
 from . import schema
 from .book import Table, Value, find_table
+from .cells import a1
 from .changeset import ChangeSet
 from .errors import InputError
+from .limits import check_text, unstorable
 from .parse import parse_priority, text
 from .refresh import plan_refresh
 from .schema import Label
@@ -122,6 +124,7 @@ def _select(tracker: Tracker, wanted: Callable[[str], bool]) -> tuple[dict[str, 
     seen = Counter(t.number for t in tracker.tickets if t.number)
     chosen: dict[str, list] = {}
     skipped = []
+    unfit = _unstorable(tracker)
     for ticket in tracker.tickets:
         if ticket.status != "closed":
             continue
@@ -137,9 +140,23 @@ def _select(tracker: Tracker, wanted: Callable[[str], bool]) -> tuple[dict[str, 
             skipped.append(("archive_duplicate", {"cell": cell, "number": ticket.number}))
         elif ticket.number in tracker.reserved:
             skipped.append(("archive_already", {"cell": cell, "number": ticket.number}))
+        elif ticket.number in unfit:
+            skipped.append(("archive_unstorable", unfit[ticket.number]))
         else:
             chosen.setdefault(f"{closed:%Y-%m}", []).append(ticket)
     return chosen, skipped
+
+
+def _unstorable(tracker: Tracker) -> dict[str, dict]:
+    """Number -> the first of its cells (its row's or its Log rows') an archive could not hold
+    whole: such a ticket stays, rather than be archived cut short."""
+    out: dict[str, dict] = {}
+    for table, key in ((tracker.tickets_table, "ticket_no"), (tracker.log_table, "ticket_no")):
+        for r, c, value in unstorable(table):
+            number = text(table.sheet.value(r, table.columns[key]))
+            finding = check_text(value, tracker.lang)
+            out.setdefault(number, {"cell": f"{table.name}!{a1(r, c)}", "reason": finding})
+    return out
 
 
 def _frozen_sla(tracker: Tracker, now: datetime) -> dict[int, dict[int, Value]]:

@@ -26,6 +26,18 @@ CATALOG: dict[str, Label] = {
     "lead_department": Label("指定了供应商接口人的跨部门工单必须填写「主责部门」",
                              "a ticket with a vendor contact must name the Lead Department"),
     "calendar": Label("{text}", "{text}"),
+    "date_range": Label("「{header}」{value} 早于 {earliest}，应是输入错误（由它算出的时限无法写入 Excel）",
+                        "'{header}' {value} is before {earliest}: a typo? (deadlines computed from it cannot be "
+                        "written to Excel)"),
+    "cell_too_long": Label("文本有 {length} 个字符，超过 Excel 单元格上限 {limit}；归档会截断它，所以不归档此工单：请缩短",
+                           "{length} characters, over Excel's {limit}-character cell limit: an archive would cut it, so "
+                           "the ticket is not archived; shorten it"),
+    "cell_control": Label("文本含有 Excel 单元格无法保存的控制字符 {code}，所以不归档此工单：请删除该字符",
+                          "the text holds a control character ({code}) no Excel cell can store, so the ticket is not "
+                          "archived; delete it"),
+    "target_too_long": Label("SLA 时限 {amount} {unit} 超过一年（上限 {limit} {unit}），由此算出的截止时间无法写入",
+                             "an SLA target of {amount} {unit} is over a year (at most {limit} {unit}); deadlines "
+                             "computed from it cannot be written"),
     # headers (workbook.core.book)
     "header_twice": Label("「{zh}」列有两个表头：{first} 与 {second}（中文或英文表头都指这一列），无法判断用哪一列；"
                           "请把其中一个改名",
@@ -228,6 +240,7 @@ CATALOG: dict[str, Label] = {
                                "{cell}: closed but has no ticket number; not archived (run track-xls refresh first)"),
     "archive_duplicate": Label("{cell}：工单编号 {number} 出现多次，未归档（运行 track-xls check 查看）",
                                "{cell}: ticket number {number} appears more than once; not archived (see track-xls check)"),
+    "archive_unstorable": Label("{cell}：{reason}", "{cell}: {reason}"),
     "archive_already": Label("{cell}：工单 {number} 已在「归档索引」中，不再重复归档；请删除这一重复行",
                              "{cell}: ticket {number} is already in the Archive Index; not archived again "
                              "(delete this duplicate row)"),

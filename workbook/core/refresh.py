@@ -16,6 +16,7 @@ from .calendar import BusinessCalendar
 from .changeset import ChangeSet
 from .dashboard import TITLE as DASHBOARD_TITLE
 from .dashboard import TITLE_CELL, DashboardRow, figures
+from .limits import check_limits
 from .log import History, log_row, status_change_text
 from .messages import say
 from .numbering import assign_numbers
@@ -74,6 +75,7 @@ def plan_refresh(tracker: Tracker, now: datetime, lang: str | None = None) -> Re
     """The refresh of ``tracker`` at ``now``; values are written in the workbook's language,
     findings are told in ``lang`` (default: the workbook's)."""
     findings = check_tickets(tracker.tickets_table, tracker.tickets, now, lang or tracker.lang, tracker.reserved)
+    findings += check_limits(tracker, lang or tracker.lang)
     result = Refresh(ChangeSet(), findings)
     if result.blocked:
         return result

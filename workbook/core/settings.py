@@ -23,6 +23,7 @@ from . import schema
 from .book import BookData, SheetData, Value
 from .cells import a1, from_serial
 from .errors import InputError
+from .messages import say
 from .schema import Label
 
 SECTIONS = {
@@ -56,6 +57,8 @@ PARAMS = {
     "recurring_count": Label("重复问题次数", "Recurring problem count"),
     "recurring_days": Label("重复问题天数", "Recurring problem window (days)"),
 }
+# The longest SLA target, a year in each unit.
+MAX_TARGET = {"min": 365 * 24 * 60, "h": 365 * 24, "workday": 250}
 STATUTORY = {"CN": Label("中国", "CN"), "none": Label("无", "none")}
 
 # The drop-down lists, one per column from column H; their validations reference these cells.
@@ -279,6 +282,10 @@ def _read_target(sheet: SheetData, r: int, row: list[Value]) -> Target | None:
         raise InputError(f"clock must be 24x7 or 工作时间/business, found {clock_text!r}", sheet.name, a1(r, 4))
     if unit == "workday" and clock != "business":
         raise InputError("working days only make sense on the business clock", sheet.name, a1(r, 4))
+    if amount > MAX_TARGET[unit]:  # a deadline from it would overflow the dates Excel and Python hold
+        told = [say("target_too_long", lang, amount=f"{amount:g}", unit=UNITS[unit](lang), limit=MAX_TARGET[unit])
+                for lang in ("zh", "en")]
+        raise InputError(" / ".join(told), sheet.name, a1(r, 2))
     return Target(float(amount), unit, clock)
 
 
