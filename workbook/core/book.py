@@ -40,6 +40,8 @@ class BookData:
     # ticket number -> (month, file) of every ticket the archive manifests beside the workbook
     # record; filled by workbook.app.tracker_file, empty for a workbook read on its own
     archived: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # sheet name -> rows of an Excel table's Total Row: never records (filled by the reader)
+    total_rows: dict[str, set[int]] = field(default_factory=dict)
 
     def sheet(self, key: str) -> SheetData | None:
         """The sheet for a schema key ('tickets', 'log', ...), named in either language."""
@@ -59,6 +61,7 @@ class Table:
     header_row: int
     columns: dict[str, int]  # schema key -> 0-based column
     lang: str
+    stop: int | None = None  # a Total Row under the header: records end above it
 
     @property
     def name(self) -> str:
@@ -71,7 +74,8 @@ class Table:
     @property
     def end_row(self) -> int:
         """One past the last row holding any value in a schema column."""
-        for r in range(len(self.sheet.rows) - 1, self.first_row - 1, -1):  # from the bottom: found at once
+        bottom = len(self.sheet.rows) if self.stop is None else min(self.stop, len(self.sheet.rows))
+        for r in range(bottom - 1, self.first_row - 1, -1):  # from the bottom: found at once
             if any(_filled(v) for v in self._row_values(r)):
                 return r + 1
         return self.first_row
@@ -139,7 +143,8 @@ def find_table(book: BookData, key: str, required: bool = True) -> Table | None:
     if missing:
         names = ", ".join(f"「{c.label.zh}」/'{c.label.en}'" for c in missing)
         raise InputError(f"header row {header_row + 1} lacks required column(s): {names}", sheet.name)
-    return Table(key, sheet, header_row, columns, schema.lang_of_header(sheet.rows[header_row]))
+    stop = min((r for r in book.total_rows.get(sheet.name, ()) if r > header_row), default=None)
+    return Table(key, sheet, header_row, columns, schema.lang_of_header(sheet.rows[header_row]), stop)
 
 
 def _match_header(cells: list[Value], columns_def) -> tuple[dict[str, int], list]:

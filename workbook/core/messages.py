@@ -43,6 +43,9 @@ CATALOG: dict[str, Label] = {
                           "请把其中一个改名",
                           "two header cells name the '{en}' column: {first} and {second} (a header in either "
                           "language names it), so which one is meant cannot be told; rename one of them"),
+    "total_row_blocked": Label("表格的汇总行需要下移，但第 {row} 行已有内容；请删除或移开该行内容后重试",
+                               "the table's Total Row has to move down but row {row} below it holds cells; clear or "
+                               "move them and run again"),
     # files
     "exists": Label("{path} 已存在；如需覆盖请加 --force", "{path} exists; pass --force to overwrite it"),
     "suffix": Label("{path}：文件名须以 .xlsx 或 .xlsm 结尾", "{path}: the file name must end in .xlsx or .xlsm"),
@@ -81,6 +84,9 @@ CATALOG: dict[str, Label] = {
     "kind_xls": Label("这是旧版 .xls 工作簿；请在 Excel 中另存为 .xlsx（或用 track-xls import 导入）",
                       "this is an old .xls workbook; save it as .xlsx in Excel (or bring it in with track-xls import)"),
     "kind_ods": Label("这是 OpenDocument (.ods) 表格；请另存为 .xlsx", "this is an OpenDocument (.ods) spreadsheet; save it as .xlsx"),
+    "kind_strict": Label("工作簿保存为「Strict Open XML 电子表格」格式，本工具无法可靠读写；请在 Excel 中另存为「Excel 工作簿 (*.xlsx)」",
+                         "the workbook is saved as Strict Open XML, which track-xls cannot read and write reliably; "
+                         "save it in Excel as an Excel Workbook (*.xlsx)"),
     "kind_zip": Label("这是 zip 压缩包，但不是 Excel 工作簿", "this is a zip package but not an Excel workbook"),
     "kind_text": Label("这是文本文件（如 CSV），不是 .xlsx 工作簿；可用 track-xls import 导入",
                        "this is a text file (e.g. CSV), not an .xlsx workbook; bring it in with track-xls import"),
