@@ -10,6 +10,7 @@ from pathlib import Path
 from ..core.book import BookData
 from ..core.errors import FileProblem
 from ..core.messages import both
+from ..author.purpose import purpose_of
 from ..core.settings import Settings, read_settings
 from ..xlsx.file_engine import FileEngine
 from .archive_layout import MANIFEST, archive_folder
@@ -17,6 +18,8 @@ from .archive_layout import MANIFEST, archive_folder
 
 class TrackerFile(FileEngine):
     def read(self) -> BookData:
+        if purpose_of(self.path) == "archive":  # only the archive command writes an archive
+            raise FileProblem(f"{self.path}: {both('is_archive')}")
         book = super().read()
         book.archived = archived_numbers(self.path, read_settings(book))
         return book

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from ..core import schema
 from ..core.archive import STATUS_HEADERS, SUMMARY_HEADERS, SUMMARY_SHEET, Rows, summary_rows
 from ..core.book import Value
+from .purpose import mark
 from .template import DATE_FORMAT, DATETIME_FORMAT, HEADER_FILL, TITLE
 
 BOLD, TITLE_FONT = Font(bold=True), Font(bold=True, size=14)
@@ -35,7 +36,7 @@ def write_archive(path: Path, month: str, lang: str, tickets: Rows, log: Rows) -
     _table(wb.create_sheet(schema.SHEETS["log"](lang)), log, schema.LOG_COLUMNS, "A2")
     _summary(wb.create_sheet(SUMMARY_SHEET(lang)), summary_rows(tickets, month, lang), lang)
     wb.properties.title = f"{TITLE(lang)} {month}"
-    wb.properties.creator = "track-xls"
+    mark(wb, "archive")
     wb.save(path)
 
 

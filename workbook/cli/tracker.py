@@ -26,19 +26,16 @@ def init(path: Path, lang: str, force: bool, macro: bool):
 
     Example: track-xls init 工单跟踪.xlsx   or   track-xls init 工单跟踪.xlsm --macro
     """
-    from ..live.macro import build_macro_workbook
-    from ..author.template import build_template
+    from ..app.init_file import make_tracker
 
     if path.exists() and not force:
         raise FileProblem(say("exists", lang, path=path))
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise FileProblem(say("suffix", lang, path=path))
-    # An .xlsm must hold a VBA project: Excel refuses one whose package says it has none.
-    if macro or path.suffix.lower() == ".xlsm":
-        build_macro_workbook(path, lang)
-    else:
-        build_template(path, lang)
+    backup = make_tracker(path, lang, macro)
     click.echo(str(path))
+    if backup:
+        click.echo(say("init_backup", lang, backup=backup))
 
 
 @click.command()

@@ -300,6 +300,14 @@ CATALOG: dict[str, Label] = {
                                  "请从备份恢复该文件",
                                  "{path} cannot be read ({reason}): which ticket numbers are archived is unknown, so "
                                  "nothing was changed rather than risk a number twice; restore it from a backup"),
+    # what a workbook was made for (workbook.xlsx.made_by, workbook.author.purpose)
+    "not_a_report": Label("已存在，且不是 track-xls 生成的月度报告（也许是跟踪表或归档，唯一的一份）；未覆盖。请用 --out 另选文件名",
+                          "exists and is not a report track-xls wrote (a tracker or an archive, maybe the only copy); "
+                          "it was not replaced. Name another file with --out"),
+    "is_archive": Label("这是 track-xls 的归档工作簿，只有 track-xls archive 会写入它；请对跟踪表运行此命令",
+                        "this is a track-xls archive workbook, which only track-xls archive writes; run this "
+                        "command on the tracker"),
+    "init_backup": Label("原文件已备份为 {backup}", "the previous file is kept as {backup}"),
     # report and review
     "report_written": Label("已写入 {month} 月度报告：{path}", "wrote the {month} report: {path}"),
     "review_found": Label("需要复盘 {count} 项（已登记为待复盘，截止 {due}）：",
