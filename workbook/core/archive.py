@@ -62,6 +62,25 @@ def file_name(month: str, lang: str) -> str:
     return f"{FILE_STEM(lang)}_{month}.xlsx"
 
 
+@dataclass(frozen=True)
+class Extra:
+    """What a cell carries beyond its value, read from the package: a hyperlink target, a note
+    (and its author), rich text as (text, font attributes) runs."""
+
+    link: str | None = None
+    note: str | None = None
+    note_author: str | None = None
+    runs: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+
+
+class Row(list):
+    """A row of values that also carries its cells' extras, by header."""
+
+    def __init__(self, values=(), extras: dict[str, Extra] | None = None):
+        super().__init__(values)
+        self.extras = extras or {}
+
+
 @dataclass
 class Rows:
     """A sheet's named columns and rows of plain values, as the archive workbook holds them."""
@@ -84,6 +103,7 @@ class MonthPlan:
     numbers: list[str]  # tickets moving now, sorted
     tickets: Rows
     log: Rows
+    sources: tuple[list[int], list[int]] = ([], [])  # the tracker rows of tickets and of log rows
 
 
 @dataclass
@@ -112,9 +132,10 @@ def plan_archive(tracker: Tracker, wanted: Callable[[str], bool], now: datetime,
         moving = sorted(chosen[month], key=lambda t: t.number)
         numbers = [t.number for t in moving]
         rows = [_row(tracker.tickets_table, tickets_layout, t.row, frozen.get(t.row, {})) for t in moving]
-        log_rows = [_row(tracker.log_table, log_layout, r, {}) for r in log_rows_of(tracker, set(numbers))]
+        log_sources = log_rows_of(tracker, set(numbers))
+        log_rows = [_row(tracker.log_table, log_layout, r, {}) for r in log_sources]
         months.append(MonthPlan(month, index_file(month), numbers, Rows(_names(tickets_layout), rows),
-                                Rows(_names(log_layout), log_rows)))
+                                Rows(_names(log_layout), log_rows), ([t.row for t in moving], log_sources)))
     entries = [(n, m.month, m.file) for m in months for n in m.numbers]
     return ArchivePlan(months, tracker_changes(tracker, entries, _index_table(tracker)), skipped)
 
@@ -254,9 +275,9 @@ def merge(old: Rows, new: Rows, sheet: str, replaced: set[str]) -> Rows:
     return merged
 
 
-def _relayout(headers: list[str], row: list[Value], target: list[str]) -> list[Value]:
+def _relayout(headers: list[str], row: list[Value], target: list[str]) -> Row:
     by_name = dict(zip(headers, row))
-    return [by_name.get(h) for h in target]
+    return Row([by_name.get(h) for h in target], getattr(row, "extras", None))
 
 
 def summary_rows(tickets: Rows, month: str, lang: str) -> list[list[Value]]:

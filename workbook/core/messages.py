@@ -246,6 +246,10 @@ CATALOG: dict[str, Label] = {
                                "{cell}: closed but has no ticket number; not archived (run track-xls refresh first)"),
     "archive_duplicate": Label("{cell}：工单编号 {number} 出现多次，未归档（运行 track-xls check 查看）",
                                "{cell}: ticket number {number} appears more than once; not archived (see track-xls check)"),
+    "archive_picture": Label("{cell}：工单 {number} 所在行上的图片不会移入归档，仍留在跟踪表的原位置（那一行现在是别的工单）；"
+                             "如需保留请手工移走",
+                             "{cell}: the picture on ticket {number}'s row does not go into the archive; it stays "
+                             "where it is in the tracker (beside whichever ticket moves up into that row): move it by hand"),
     "archive_unstorable": Label("{cell}：{reason}", "{cell}: {reason}"),
     "archive_already": Label("{cell}：工单 {number} 已在「归档索引」中，不再重复归档；请删除这一重复行",
                              "{cell}: ticket {number} is already in the Archive Index; not archived again "
