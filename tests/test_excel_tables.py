@@ -3,7 +3,6 @@ and Strict Open XML (refused, saying so). Each workbook is made as Excel would s
 
 from __future__ import annotations
 
-import shutil
 import zipfile
 from datetime import datetime
 

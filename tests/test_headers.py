@@ -41,7 +41,7 @@ def test_two_headers_for_one_column_stop_every_command_naming_both_cells(renamed
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     result = CliRunner().invoke(main, [command[0], str(path), *command[1:], "--now", NOW])
     assert result.exit_code == 1, result.output
-    assert f"Tickets: " in result.output and first in result.output and second in result.output
+    assert "Tickets: " in result.output and first in result.output and second in result.output
     assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
 

@@ -9,7 +9,7 @@ import hashlib
 from click.testing import CliRunner
 from openpyxl import Workbook
 
-from archive_books import archive_files, master, tracker  # noqa: F401
+from archive_books import archive_files, master, tracker  # noqa: F401 (fixtures)
 from workbook.cli import main
 from workbook.xlsx.made_by import properties
 from workbook.xlsx.safe_write import backups_of

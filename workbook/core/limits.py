@@ -1,12 +1,13 @@
 """Values that pass the row rules but would break another command, found before they do.
 
-A Log time before :data:`~workbook.core.validation.EARLIEST` is a typo, as a ticket's is. Text longer than an Excel cell holds, or holding a control character no cell can, cannot be
-written to an archive without being cut: such a ticket is not archived, and ``check`` names the cell.
+A Log time before :data:`~workbook.core.validation.EARLIEST` is a typo, as a ticket's is. Text
+longer than an Excel cell holds cannot be written to an archive without being cut: such a ticket
+is not archived, and ``check`` names the cell. (A control character is fine: the archive writes
+it as Excel's own escape.)
 """
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from . import schema
@@ -16,9 +17,6 @@ from .messages import say
 from .parse import parse_datetime
 from .tracker import Tracker
 from .validation import EARLIEST, Finding
-
-# The characters XML 1.0 cannot hold (tab, line feed and carriage return it can).
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def check_limits(tracker: Tracker, lang: str) -> list[Finding]:
@@ -38,19 +36,16 @@ def check_limits(tracker: Tracker, lang: str) -> list[Finding]:
     return out
 
 
-def unstorable(table: Table | None, rows: set[int] | None = None) -> Iterator[tuple[int, int, str]]:
-    """(row, column, text) of each cell under the header (of ``rows``, else every row) that an
-    Excel cell cannot hold as it is."""
+def unstorable(table: Table | None) -> Iterator[tuple[int, int, str]]:
+    """(row, column, text) of each cell under the header that an Excel cell cannot hold whole."""
     if table is None:
         return
-    for r in sorted(rows) if rows is not None else range(table.first_row, table.end_row):
+    for r in range(table.first_row, table.end_row):
         for c, value in enumerate(table.sheet.rows[r] if r < len(table.sheet.rows) else ()):
-            if isinstance(value, str) and (len(value) > MAX_TEXT or (not value.isprintable() and CONTROL.search(value))):
+            if isinstance(value, str) and len(value) > MAX_TEXT:
                 yield r, c, value
 
 
 def check_text(value: str, lang: str) -> str:
     """Why an Excel cell cannot hold ``value`` (one :func:`unstorable` found)."""
-    if len(value) > MAX_TEXT:
-        return say("cell_too_long", lang, length=len(value), limit=MAX_TEXT)
-    return say("cell_control", lang, code=f"U+{ord(CONTROL.search(value).group()):04X}")
+    return say("cell_too_long", lang, length=len(value), limit=MAX_TEXT)

@@ -32,9 +32,6 @@ CATALOG: dict[str, Label] = {
     "cell_too_long": Label("文本有 {length} 个字符，超过 Excel 单元格上限 {limit}；归档会截断它，所以不归档此工单：请缩短",
                            "{length} characters, over Excel's {limit}-character cell limit: an archive would cut it, so "
                            "the ticket is not archived; shorten it"),
-    "cell_control": Label("文本含有 Excel 单元格无法保存的控制字符 {code}，所以不归档此工单：请删除该字符",
-                          "the text holds a control character ({code}) no Excel cell can store, so the ticket is not "
-                          "archived; delete it"),
     "target_too_long": Label("SLA 时限 {amount} {unit} 超过一年（上限 {limit} {unit}），由此算出的截止时间无法写入",
                              "an SLA target of {amount} {unit} is over a year (at most {limit} {unit}); deadlines "
                              "computed from it cannot be written"),
