@@ -221,3 +221,20 @@ def test_os_errors_read_as_their_cause_in_both_languages():
                          (errno.EROFS, "只读", "read-only"), (errno.EIO, "读写出错", "input/output error")):
         exc = OSError(code, os.strerror(code), "x.xlsx")
         assert zh in os_error(exc, "zh") and en in os_error(exc, "en") and "x.xlsx" in os_error(exc, "en")
+
+
+def test_a_second_user_archives_into_the_folder_the_first_made(shared):
+    from archive_books import NOW as DEMO_NOW
+    from workbook.app.demo import make_demo_tracker
+
+    path, _ = make_demo_tracker(shared.parent / "demo", "zh", 40, DEMO_NOW)
+    for made in (path.parent, *path.parent.rglob("*")):  # the team shares the folder it made
+        made.chmod(0o777 if made.is_dir() else 0o666)
+    tickets = set(numbers(path))
+    assert run("archive", path, "--month", "2024-04", "--now", "2024-06-15 10:00").exit_code == 0
+    done = as_nobody("archive", path, "--month", "2024-05", "--now", "2024-06-15 10:00")
+    assert done.returncode == 0, done.stdout + done.stderr
+    archived = set()
+    for file in (path.parent / "archive").rglob("*.xlsx"):
+        archived |= {t.number for t in load_tracker(read_book(file)).tickets}
+    assert archived | set(numbers(path)) == tickets and not archived & set(numbers(path))

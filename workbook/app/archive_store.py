@@ -45,7 +45,7 @@ from ..core.changeset import ChangeSet
 from ..core.errors import FileProblem, TrackError
 from ..xlsx.file_engine import FileEngine
 from ..core.messages import say
-from ..xlsx.safe_write import advisory_lock, check_not_open, check_writable, fsync_dir
+from ..xlsx.safe_write import advisory_lock, check_not_open, check_writable, fsync_dir, keep_owner
 from ..core.settings import local_now
 from ..core.tracker import Tracker, load_tracker
 
@@ -97,7 +97,9 @@ class Folder:
     def make_dir(self, folder: Path) -> None:
         """Create ``folder`` and prove it writable before anything is moved."""
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            if not folder.is_dir():
+                folder.mkdir(parents=True)
+                keep_owner(folder.parent, folder)  # a shared folder's archive folder is shared too
             probe = folder / f".probe-{os.getpid()}"
             probe.write_bytes(b"")
             probe.unlink()
