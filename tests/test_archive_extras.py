@@ -106,3 +106,26 @@ def test_links_notes_and_rich_text_go_into_the_archive_and_stay_through_later_ru
         assert both[number]["附件"].hyperlink.target == LINK
         assert both[number]["问题描述"].comment.text == "报修人电话 138xxxx"
         assert str(both[number]["处理总结"].value) == str(RICH)
+
+
+def test_extras_are_read_as_excel_stores_them(tmp_path):
+    """Excel keeps rich text in the shared strings and links as external relationships; XlsxWriter
+    writes them the same way."""
+    import xlsxwriter
+
+    from workbook.xlsx.cell_extras import read_extras
+
+    path = tmp_path / "excel.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("工单")
+    bold_red = wb.add_format({"bold": True, "font_color": "#FF0000"})
+    ws.write_rich_string("B2", "原因：", bold_red, "磁盘已满", "，已清理")
+    ws.write_url("C2", LINK, string="截图")
+    ws.write_url("D2", "internal:'工单'!A1", string="回到顶部")
+    ws.write_comment("E2", "报修人电话 138xxxx", {"author": "王芳"})
+    wb.close()
+    extras = read_extras(path, ["工单"])["工单"]
+    assert "".join(text for text, _ in extras[(1, 1)].runs) == "原因：磁盘已满，已清理"
+    assert dict(extras[(1, 1)].runs[1][1]).get("b") == "1" and dict(extras[(1, 1)].runs[1][1])["color"] == "FFFF0000"
+    assert extras[(1, 2)].link == LINK and extras[(1, 3)].link == "#'工单'!A1"
+    assert (extras[(1, 4)].note, extras[(1, 4)].note_author) == ("报修人电话 138xxxx", "王芳")
