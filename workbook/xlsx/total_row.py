@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 from ..core.errors import InputError
 from ..core.messages import both
 from .package import TABLE, Package, xml
@@ -36,7 +38,10 @@ def book_total_rows(pkg: Package) -> dict[str, set[int]]:
     out: dict[str, set[int]] = {}
     for name, part in pkg.sheet_parts().items():
         for table in pkg.related(part, TABLE):
-            found = total_rows(pkg.read(table)) if pkg.name(table) else None
+            try:
+                found = total_rows(pkg.read(table)) if pkg.name(table) else None
+            except (etree.XMLSyntaxError, ValueError):  # a table part too damaged to say: no Total Row
+                found = None
             if found:
                 out.setdefault(name, set()).update(range(found[1] - 1, found[2]))
     return out
