@@ -14,6 +14,7 @@ from lxml import etree
 PREFIX = "track-xls:"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 _CORE = "docProps/core.xml"
+MAX_CORE = 64 * 2**10  # Excel's core properties are a few hundred bytes
 _NAMES = {"title": "{http://purl.org/dc/elements/1.1/}title", "creator": "{http://purl.org/dc/elements/1.1/}creator",
           "category": "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}category"}
 
@@ -28,8 +29,8 @@ def properties(path: str | Path) -> dict[str, str]:
     or unreadable: a damaged workbook is refused by the reader, not here)."""
     found = dict.fromkeys(_NAMES, "")
     try:
-        with zipfile.ZipFile(path) as package:
-            root = etree.fromstring(package.read(_CORE), _PARSER)
+        with zipfile.ZipFile(path) as package, package.open(_CORE) as f:
+            root = etree.fromstring(f.read(MAX_CORE), _PARSER)  # read no further: any file may be named
     except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
         return found
     for key, tag in _NAMES.items():
