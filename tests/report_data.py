@@ -134,7 +134,8 @@ def write_month(folder: Path, month: str, tickets: list[dict], log: list[dict]) 
     folder.mkdir(parents=True, exist_ok=True)
     name = f"工单归档_{month}.xlsx"
     write_archive(folder / name, month, "zh", _rows(schema.TICKET_COLUMNS, tickets), _rows(schema.LOG_COLUMNS, log))
-    (folder / "manifest.json").write_text(json.dumps({"month": month, "file": name}), encoding="utf-8")
+    manifest = {"month": month, "file": name, "tickets": sorted(t["ticket_no"] for t in tickets)}
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
 
 def _rows(columns, records: list[dict]) -> ArchiveRows:

@@ -205,7 +205,7 @@ def test_write_and_remove_together_use_the_coordinates_as_read(tracker):
 @pytest.mark.parametrize("source", SAVED_WORKBOOKS, ids=lambda p: p.name)
 def test_excel_saved_files_keep_every_other_member(source, tmp_path):
     path = tmp_path / source.name
-    shutil.copy(source, path)
+    shutil.copyfile(source, path)
     first = next(iter(package.Package.open(path).sheet_parts()))
     before = raw_members(path)
     changes = ChangeSet()
@@ -220,7 +220,7 @@ def test_excel_saved_files_keep_every_other_member(source, tmp_path):
 
 def test_calc_chain_is_dropped_consistently(tmp_path):
     path = tmp_path / "t.xlsx"
-    shutil.copy(EXCEL_SAVED / "table01.xlsx", path)
+    shutil.copyfile(EXCEL_SAVED / "table01.xlsx", path)
     add_calc_chain(path)
     changes = ChangeSet()
     changes.set("Sheet1", 3, 2, "x")
@@ -388,7 +388,7 @@ def test_openpyxl_still_reads_the_patched_workbook(macro_tracker):
 
 def test_excel_saved_comment_moves_up_with_its_row(tmp_path):
     path = tmp_path / "comment01.xlsx"
-    shutil.copy(EXCEL_SAVED / "comment01.xlsx", path)
+    shutil.copyfile(EXCEL_SAVED / "comment01.xlsx", path)
     changes = ChangeSet()
     changes.remove_row("Sheet1", 0)
     FileEngine(path).apply(changes)

@@ -27,7 +27,7 @@ SAVED = SAVED_WORKBOOKS
 
 def copy_of(name: str, tmp_path: Path) -> Path:
     target = tmp_path / name
-    shutil.copy(EXCEL_SAVED / name, target)
+    shutil.copyfile(EXCEL_SAVED / name, target)
     return target
 
 

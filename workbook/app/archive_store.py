@@ -32,17 +32,20 @@ from datetime import datetime, timezone
 from pathlib import Path
 from types import SimpleNamespace
 
-from ..core.archive import (MONTH, ArchivePlan, ArchiveRows, MonthPlan, file_name, manifest, merge, plan_archive,
+from ..core.archive import (MONTH, ArchivePlan, ArchiveRows, MonthPlan, file_name, layout, manifest, merge, plan_archive,
                       tracker_changes, wanted_months)
+from ..core.cells import a1
+from ..xlsx.cell_extras import picture_cells, read_extras
 from ..author.archive_book import write_archive
 from .archive_layout import JOURNAL, MANIFEST, archive_folder
-from .archives import archive_rows, verify_archive
+from .archives import archive_rows, verify_archive, with_extras
+from .tracker_file import TrackerFile
 from ..core.book import find_table
 from ..core.changeset import ChangeSet
 from ..core.errors import FileProblem, TrackError
 from ..xlsx.file_engine import FileEngine
 from ..core.messages import say
-from ..xlsx.safe_write import advisory_lock, check_not_open, fsync_dir
+from ..xlsx.safe_write import advisory_lock, check_not_open, check_writable, fsync_dir, keep_owner
 from ..core.settings import local_now
 from ..core.tracker import Tracker, load_tracker
 
@@ -94,7 +97,9 @@ class Folder:
     def make_dir(self, folder: Path) -> None:
         """Create ``folder`` and prove it writable before anything is moved."""
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            if not folder.is_dir():
+                folder.mkdir(parents=True)
+                keep_owner(folder.parent, folder)  # a shared folder's archive folder is shared too
             probe = folder / f".probe-{os.getpid()}"
             probe.write_bytes(b"")
             probe.unlink()
@@ -162,15 +167,17 @@ def run_archive(path: Path, month: str | None = None, all_before: str | None = N
     """Finish or undo an interrupted run, then move the closed tickets of ``month`` (default: the
     current one) or of every month before ``all_before``."""
     path = Path(path)
-    engine = FileEngine(path)
+    engine = TrackerFile(path)  # the manifests' numbers too: a live ticket must not replace an archived one
     if dry_run:
         tracker = load_tracker(engine.read())
         folder = Folder.of(tracker, path)
         journal = folder.journal()
         result = ArchiveResult(_plan(tracker, folder, month, all_before, now))
+        _tell_pictures(tracker, path, result.plan)
         result.pending = journal["phase"] if journal and journal["phase"] != "done" else None
         return tracker, result
     check_not_open(path)  # before any archive is written, not only once the tracker is
+    check_writable(path)
     with engine.locked():
         tracker = load_tracker(engine.read())
         folder = Folder.of(tracker, path)
@@ -179,7 +186,9 @@ def run_archive(path: Path, month: str | None = None, all_before: str | None = N
             if recovered:
                 tracker = load_tracker(engine.read())
             result = ArchiveResult(_plan(tracker, folder, month, all_before, now), recovered)
+            _tell_pictures(tracker, path, result.plan)
             if result.plan.months:
+                _take_extras(tracker, path, result.plan.months)
                 staged = [_stage(folder, m) for m in result.plan.months]
                 _move(folder, path, engine, staged, result.plan.changes, progress or _no_progress)
     return tracker, result
@@ -209,12 +218,34 @@ def _stage(folder: Folder, plan: MonthPlan) -> Staged:
     recorded = folder.manifest(plan.month)
     if recorded:
         check_unchanged(folder, final, recorded)
-        old_tickets, old_log = archive_rows(final, folder.lang)
+        old_tickets, old_log = archive_rows(final, folder.lang, extras=True)
     elif final.exists():
         raise folder.problem("archive_unknown", path=final)
     moving = set(plan.numbers)
     return Staged(plan, final, merge(old_tickets, plan.tickets, "tickets", moving),
                   merge(old_log, plan.log, "log", moving))
+
+
+def _tell_pictures(tracker: Tracker, path: Path, plan: ArchivePlan) -> None:
+    """A picture drawn on a moving ticket's row stays in the tracker, where it is: say so."""
+    moving = {r: n for m in plan.months for r, n in zip(m.sources[0], m.numbers)}
+    if not moving:
+        return
+    table = tracker.tickets_table
+    for r, c in picture_cells(path, table.name):
+        if r in moving:
+            plan.skipped.append(("archive_picture", {"cell": f"{table.name}!{a1(r, c)}", "number": moving[r]}))
+
+
+def _take_extras(tracker: Tracker, path: Path, months: list[MonthPlan]) -> None:
+    """The links, notes and rich text of the rows that move, read from the tracker's package."""
+    tables = [t for t in (tracker.tickets_table, tracker.log_table) if t is not None]
+    extras = read_extras(path, [t.name for t in tables])
+    for plan in months:
+        for rows, table, sources in zip((plan.tickets, plan.log), tables, plan.sources):
+            columns = layout(table, tracker.lang)
+            found = extras.get(table.name, {})
+            rows.rows = [with_extras(row, r, columns, found) for row, r in zip(rows.rows, sources)]
 
 
 def check_unchanged(folder: Folder, final: Path, recorded: dict) -> None:

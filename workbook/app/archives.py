@@ -10,13 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..core import schema
-from ..core.archive import ArchiveRows, layout
+from ..core.archive import ArchiveRows, Row, layout
 from ..core.book import Table, find_table
 from ..core.errors import FileProblem, InputError, VerifyError
 from ..core.log import History, read_histories
 from ..core.parse import text
 from ..core.settings import Settings
 from ..core.tickets import TIME_KEYS, Ticket, ticket_from_record
+from ..xlsx.cell_extras import Extras, read_extras
 from ..xlsx.reader import read_book
 from .archive_layout import archive_files
 
@@ -37,21 +38,28 @@ def archive_tables(path: Path) -> tuple[Table, Table | None]:
         raise FileProblem("not_an_archive", where=path, reason=exc) from None
 
 
-def archive_rows(path: Path, lang: str) -> tuple[ArchiveRows, ArchiveRows]:
-    """(tickets, log) rows of an archive workbook, each in its own header layout."""
+def archive_rows(path: Path, lang: str, extras: bool = False) -> tuple[ArchiveRows, ArchiveRows]:
+    """(tickets, log) rows of an archive workbook, each in its own header layout; with ``extras``,
+    each row carries its cells' links, notes and rich text."""
     tickets, log = archive_tables(path)
-    return _rows(tickets, lang), _rows(log, lang)
+    found = read_extras(path, [t.name for t in (tickets, log) if t]) if extras else {}
+    return _rows(tickets, lang, found), _rows(log, lang, found)
 
 
-def _rows(table: Table | None, lang: str) -> ArchiveRows:
+def _rows(table: Table | None, lang: str, extras: dict[str, Extras]) -> ArchiveRows:
     columns = layout(table, lang)
     rows = ArchiveRows([name for _, name in columns])
     if table is not None:
         for r in range(table.first_row, table.end_row):
             row = [table.sheet.value(r, c) for c, _ in columns]
             if any(text(v) for v in row):
-                rows.rows.append(row)
+                rows.rows.append(with_extras(row, r, columns, extras.get(table.name, {})))
     return rows
+
+
+def with_extras(values: list, r: int, columns: list[tuple[int, str]], extras: Extras) -> Row:
+    """The row's values with the extras of its cells, by header."""
+    return Row(values, {name: extras[(r, c)] for c, name in columns if (r, c) in extras})
 
 
 def verify_archive(path: Path, lang: str, tickets: ArchiveRows, log: ArchiveRows) -> None:

@@ -24,6 +24,7 @@ from ..core.book import Value
 from ..core.changeset import ChangeSet
 from ..core.errors import FileProblem, InputError
 from ..xlsx.file_engine import FileEngine
+from .tracker_file import TrackerFile
 from .import_source import read_source, read_map_file
 from ..core.importer import Converted, Mapping, convert_rows, find_mapping, fingerprint, require_columns
 from ..core.messages import say
@@ -82,7 +83,7 @@ def run_import(source: str | Path, tracker_path: str | Path, map_file: str | Pat
     headers = rows[mapping.header_row]
     lang = lang or ("zh" if any(_CJK.search(text(h)) for h in headers) else "en")
     if tracker_path.exists():
-        return _into(FileEngine(tracker_path), tracker_path, rows, mapping, now, dry_run, skip_rejected)
+        return _into(TrackerFile(tracker_path), tracker_path, rows, mapping, now, dry_run, skip_rejected)
     if tracker_path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise FileProblem("suffix", lang=lang, path=tracker_path)
     return _into_new(tracker_path, lang, rows, mapping, now, dry_run, skip_rejected)

@@ -12,13 +12,17 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+from openpyxl.comments import Comment
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from ..core import schema
-from ..core.archive import STATUS_HEADERS, SUMMARY_HEADERS, SUMMARY_SHEET, ArchiveRows, summary_rows
+from ..core.archive import STATUS_HEADERS, SUMMARY_HEADERS, SUMMARY_SHEET, ArchiveRows, Extra, summary_rows
 from ..core.book import Value
+from .purpose import mark
 from .template import DATE_FORMAT, DATETIME_FORMAT, HEADER_FILL, TITLE
 
 BOLD, TITLE_FONT = Font(bold=True), Font(bold=True, size=14)
@@ -35,7 +39,7 @@ def write_archive(path: Path, month: str, lang: str, tickets: ArchiveRows, log: 
     _table(wb.create_sheet(schema.SHEETS["log"](lang)), log, schema.LOG_COLUMNS, "A2")
     _summary(wb.create_sheet(SUMMARY_SHEET(lang)), summary_rows(tickets, month, lang), lang)
     wb.properties.title = f"{TITLE(lang)} {month}"
-    wb.properties.creator = "track-xls"
+    mark(wb, "archive")
     wb.save(path)
 
 
@@ -50,7 +54,9 @@ def _table(ws, rows: ArchiveRows, columns: tuple[schema.Column, ...], freeze: st
     ws.auto_filter.ref = f"A1:{get_column_letter(max(len(rows.headers), 1))}{len(rows.rows) + 1}"
     ws.append([_header(ws, h) for h in rows.headers])
     for row in rows.rows:
-        ws.append([_cell(ws, value, kind) for value, kind in zip(row, kinds)])
+        extras = getattr(row, "extras", {})
+        ws.append([_cell(ws, value, kind, extras.get(header))
+                   for value, kind, header in zip(row, kinds, rows.headers)])
 
 
 def _header(ws, text: str) -> WriteOnlyCell:
@@ -59,7 +65,30 @@ def _header(ws, text: str) -> WriteOnlyCell:
     return cell
 
 
-def _cell(ws, value: Value, kind: schema.Kind | None) -> Value | WriteOnlyCell:
+def _cell(ws, value: Value, kind: schema.Kind | None, extra: Extra | None = None) -> Value | WriteOnlyCell:
+    """The cell for a value; with what the tracker's cell carried besides (link, note, rich text)."""
+    cell = _plain_cell(ws, value, kind)
+    if extra is None:
+        return cell
+    if not isinstance(cell, Cell):
+        cell = WriteOnlyCell(ws, cell)
+    if extra.runs and "".join(text for text, _ in extra.runs) == value:
+        cell.value = CellRichText([TextBlock(_font(props), text) if props else text for text, props in extra.runs])
+    if extra.link:
+        cell.hyperlink = extra.link
+    if extra.note:
+        cell.comment = Comment(extra.note, extra.note_author or "")
+    return cell
+
+
+def _font(props: tuple[tuple[str, str], ...]) -> InlineFont:
+    found = dict(props)
+    flags = {k: found[k] not in ("0", "false") for k in ("b", "i", "strike") if k in found}
+    return InlineFont(**flags, u=found.get("u"), sz=float(found["sz"]) if "sz" in found else None,
+                      color=found.get("color"), rFont=found.get("rFont"), vertAlign=found.get("vertAlign"))
+
+
+def _plain_cell(ws, value: Value, kind: schema.Kind | None) -> Value | WriteOnlyCell:
     if isinstance(value, date):
         # calamine reads a date-time at midnight back as a date: the column decides the format
         cell = WriteOnlyCell(ws, value)

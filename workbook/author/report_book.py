@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..core.errors import FileProblem, NotWritable
 from ..core.report_model import SHEETS, TITLES, Chart, Report, ReportTable
 from ..xlsx.safe_write import check_not_open, temp_name
+from .purpose import mark, purpose_of
 from ..core.schema import LIST_SEPARATOR, Label
 
 FIRST_ROW = 3  # 1-based: the report title and a blank row above the first table
@@ -49,6 +50,8 @@ def write_report(report: Report, path: Path) -> dict[str, dict[str, tuple[int, i
     if path.suffix.lower() != ".xlsx":
         raise FileProblem("report_suffix", lang=report.lang, where=path)
     check_not_open(path)
+    if path.exists() and purpose_of(path) != "report":  # an archive's only copy, a tracker...
+        raise FileProblem("not_a_report", where=path)
     wb = Workbook()
     wb.remove(wb.active)
     placed = {}
@@ -60,7 +63,7 @@ def write_report(report: Report, path: Path) -> dict[str, dict[str, tuple[int, i
             if key == "overview":
                 _meta(ws, report, free_row)
     wb.properties.title = TITLES["report"](report.lang).format(month=report.month)
-    wb.properties.creator = "track-xls"
+    mark(wb, "report")
     tmp = temp_name(path)
     try:
         wb.save(tmp)

@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..core import dashboard
 
 from ..core import schema
+from ..xlsx.made_by import category
 
 from ..core import settings
 from ..core.schema import Kind, Label
@@ -92,6 +93,7 @@ def build_template(path: str | Path, lang: str = "zh") -> None:
     wb.active = 0
     wb.properties.title = TITLE(lang)
     wb.properties.creator = "track-xls"
+    wb.properties.category = category("tracker")
     wb.calculation.fullCalcOnLoad = True  # the row colours and any user formulas recalculate on open
     wb.save(path)
 

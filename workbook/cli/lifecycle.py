@@ -55,9 +55,9 @@ def _field_option(key: str, prompt: bool = False, **kw):
 
 def _step(path: Path, ticket: str, now: datetime | None, dry_run: bool, lang: str | None, plan) -> None:
     """Run ``plan(tracker, now)`` through the file engine and say what happened."""
-    from ..xlsx.file_engine import FileEngine
+    from ..app.tracker_file import TrackerFile
 
-    tracker, changes = run_step(FileEngine(path), plan, now, dry_run)
+    tracker, changes = run_step(TrackerFile(path), plan, now, dry_run)
     lang = lang or tracker.lang
     click.echo(say("step_ok", lang, number=ticket, status=_status_after(tracker, changes, ticket, lang)))
     _report(path, tracker, changes, dry_run, lang)
@@ -106,7 +106,7 @@ def new_command(path: Path, author: str | None, now: datetime | None, dry_run: b
 
     Example: track-xls new 工单跟踪.xlsx --reporter 张伟 --module 销售模块V3.2 --description 无法下单 --priority P1
     """
-    from ..xlsx.file_engine import FileEngine
+    from ..app.tracker_file import TrackerFile
 
     numbers = []
 
@@ -115,7 +115,7 @@ def new_command(path: Path, author: str | None, now: datetime | None, dry_run: b
         numbers.append(number)
         return changes
 
-    tracker, changes = run_step(FileEngine(path), plan, now, dry_run)
+    tracker, changes = run_step(TrackerFile(path), plan, now, dry_run)
     click.echo(numbers[0])
     if dry_run:
         _report(path, tracker, changes, dry_run, lang or tracker.lang)
@@ -294,13 +294,13 @@ def notify(path, ticket, kind, log, send, author, now, dry_run, lang):
 
     Example: track-xls notify 工单跟踪.xlsx 20240520-003 --kind accepted --send
     """
-    from ..xlsx.file_engine import FileEngine
+    from ..app.tracker_file import TrackerFile
     from ..app.notify_run import run_notify
 
     if send and not dry_run:
         _send_notice(path, ticket, kind, author, now, lang)
         return
-    tracker, notice, changes = run_notify(FileEngine(path), path, ticket, kind, now, lang, log, dry_run, author)
+    tracker, notice, changes = run_notify(TrackerFile(path), path, ticket, kind, now, lang, log, dry_run, author)
     click.echo(notice)
     if log:
         lang = lang or tracker.lang

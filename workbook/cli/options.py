@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 from datetime import datetime
 from functools import wraps
@@ -9,8 +10,9 @@ from pathlib import Path
 
 import click
 
+
 from ..core.errors import OpenInApp, TrackError
-from ..core.messages import say
+from ..core.messages import CATALOG, say
 
 # -- shared options, written once --------------------------------------------------------------------
 
@@ -59,6 +61,10 @@ def reports_errors(f):
             if isinstance(exc, OpenInApp) and exc.app == "excel":
                 click.echo(say("use_button", lang), err=True)  # the open workbook has its own way in
             sys.exit(1)
+        except OSError as exc:  # a full disk, a folder one may not write, a failing drive...
+            lang = kwargs.get("lang") or _lang_of(kwargs.get("path"))
+            click.echo(say("error", lang, text=os_error(exc, lang, kwargs.get("path"))), err=True)
+            sys.exit(1)
 
     return wrapper
 
@@ -69,6 +75,13 @@ def _lang_of(path: Path | None) -> str:
     from ..xlsx.safety import sheet_names
 
     return lang_of_sheets(sheet_names(path)) if path is not None else "zh"
+
+
+def os_error(exc: OSError, lang: str, path: object = None) -> str:
+    """One line for an operating-system error: the file (else the command's) and the cause."""
+    name = errno.errorcode.get(exc.errno or 0, "")
+    reason = say(f"oserror_{name}", lang) if f"oserror_{name}" in CATALOG else (exc.strerror or str(exc))
+    return say("os_error", lang, path=exc.filename or path or "", reason=reason)
 
 
 def month_option(help: str, name: str = "--month"):

@@ -63,10 +63,10 @@ def review(path: Path, now: datetime | None, dry_run: bool, fmt: str, lang: str 
 
     Example: track-xls review 工单跟踪.xlsx
     """
-    from ..xlsx.file_engine import FileEngine
+    from ..app.tracker_file import TrackerFile
     from ..app.review_run import run_review
 
-    tracker, plan = run_review(FileEngine(path), path, now, dry_run)
+    tracker, plan = run_review(TrackerFile(path), path, now, dry_run)
     lang = lang or tracker.lang
     if fmt == "json":
         click.echo(json.dumps(plan.as_dict() | {"written": bool(plan.changes) and not dry_run},

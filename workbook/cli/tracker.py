@@ -26,19 +26,16 @@ def init(path: Path, lang: str, force: bool, macro: bool):
 
     Example: track-xls init 工单跟踪.xlsx   or   track-xls init 工单跟踪.xlsm --macro
     """
-    from ..live.macro import build_macro_workbook
-    from ..author.template import build_template
+    from ..app.init_file import make_tracker
 
     if path.exists() and not force:
         raise FileProblem("exists", lang=lang, path=path)
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise FileProblem("suffix", lang=lang, path=path)
-    # An .xlsm must hold a VBA project: Excel refuses one whose package says it has none.
-    if macro or path.suffix.lower() == ".xlsm":
-        build_macro_workbook(path, lang)
-    else:
-        build_template(path, lang)
+    backup = make_tracker(path, lang, macro)
     click.echo(str(path))
+    if backup:
+        click.echo(say("init_backup", lang, backup=backup))
 
 
 @click.command()
@@ -54,10 +51,10 @@ def refresh(path: Path, now: datetime | None, dry_run: bool, lang: str | None):
 
     Example: track-xls refresh 工单跟踪.xlsx --now "2024-05-20 14:30"
     """
-    from ..xlsx.file_engine import FileEngine
+    from ..app.tracker_file import TrackerFile
     from ..core.refresh import run_refresh
 
-    engine = FileEngine(path)
+    engine = TrackerFile(path)
     tracker, result = run_refresh(engine, now, dry_run, lang)
     lang = lang or tracker.lang
     if dry_run:
@@ -85,9 +82,9 @@ def check(path: Path, now: datetime | None, fmt: str, lang: str | None):
     检查每一行，逐条列出问题（工作表、单元格、原因）；有问题时退出码为 1。
     """
     from ..core.check import run_check
-    from ..xlsx.file_engine import FileEngine
+    from ..app.tracker_file import TrackerFile
 
-    tracker, findings, notes = run_check(FileEngine(path), now, lang)
+    tracker, findings, notes = run_check(TrackerFile(path), now, lang)
     lang = lang or tracker.lang
     if fmt == "json":
         click.echo(json.dumps({"findings": [f.as_dict() for f in findings], "notes": notes},

@@ -17,8 +17,10 @@ from datetime import datetime
 
 from . import schema
 from .book import Table, Value, find_table
+from .cells import a1
 from .changeset import ChangeSet
 from .errors import InputError
+from .limits import check_text, unstorable
 from .parse import parse_priority, text
 from .refresh import plan_refresh
 from .schema import Label
@@ -60,6 +62,25 @@ def file_name(month: str, lang: str) -> str:
     return f"{FILE_STEM(lang)}_{month}.xlsx"
 
 
+@dataclass(frozen=True)
+class Extra:
+    """What a cell carries beyond its value, read from the package: a hyperlink target, a note
+    (and its author), rich text as (text, font attributes) runs."""
+
+    link: str | None = None
+    note: str | None = None
+    note_author: str | None = None
+    runs: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+
+
+class Row(list):
+    """A row of values that also carries its cells' extras, by header."""
+
+    def __init__(self, values=(), extras: dict[str, Extra] | None = None):
+        super().__init__(values)
+        self.extras = extras or {}
+
+
 @dataclass
 class ArchiveRows:
     """A sheet's named columns and rows of plain values, as the archive workbook holds them."""
@@ -82,6 +103,7 @@ class MonthPlan:
     numbers: list[str]  # tickets moving now, sorted
     tickets: ArchiveRows
     log: ArchiveRows
+    sources: tuple[list[int], list[int]] = ([], [])  # the tracker rows of tickets and of log rows
 
 
 @dataclass
@@ -110,9 +132,10 @@ def plan_archive(tracker: Tracker, wanted: Callable[[str], bool], now: datetime,
         moving = sorted(chosen[month], key=lambda t: t.number)
         numbers = [t.number for t in moving]
         rows = [_row(tracker.tickets_table, tickets_layout, t.row, frozen.get(t.row, {})) for t in moving]
-        log_rows = [_row(tracker.log_table, log_layout, r, {}) for r in log_rows_of(tracker, set(numbers))]
+        log_sources = log_rows_of(tracker, set(numbers))
+        log_rows = [_row(tracker.log_table, log_layout, r, {}) for r in log_sources]
         months.append(MonthPlan(month, index_file(month), numbers, ArchiveRows(_names(tickets_layout), rows),
-                                ArchiveRows(_names(log_layout), log_rows)))
+                                ArchiveRows(_names(log_layout), log_rows), ([t.row for t in moving], log_sources)))
     entries = [(n, m.month, m.file) for m in months for n in m.numbers]
     return ArchivePlan(months, tracker_changes(tracker, entries, _index_table(tracker)), skipped)
 
@@ -122,6 +145,7 @@ def _select(tracker: Tracker, wanted: Callable[[str], bool]) -> tuple[dict[str, 
     seen = Counter(t.number for t in tracker.tickets if t.number)
     chosen: dict[str, list] = {}
     skipped = []
+    unfit = _unstorable(tracker)
     for ticket in tracker.tickets:
         if ticket.status != "closed":
             continue
@@ -137,9 +161,23 @@ def _select(tracker: Tracker, wanted: Callable[[str], bool]) -> tuple[dict[str, 
             skipped.append(("archive_duplicate", {"cell": cell, "number": ticket.number}))
         elif ticket.number in tracker.reserved:
             skipped.append(("archive_already", {"cell": cell, "number": ticket.number}))
+        elif ticket.number in unfit:
+            skipped.append(("archive_unstorable", unfit[ticket.number]))
         else:
             chosen.setdefault(f"{closed:%Y-%m}", []).append(ticket)
     return chosen, skipped
+
+
+def _unstorable(tracker: Tracker) -> dict[str, dict]:
+    """Number -> the first of its cells (its row's or its Log rows') an archive could not hold
+    whole: such a ticket stays, rather than be archived cut short."""
+    out: dict[str, dict] = {}
+    for table, key in ((tracker.tickets_table, "ticket_no"), (tracker.log_table, "ticket_no")):
+        for r, c, value in unstorable(table):
+            number = text(table.sheet.value(r, table.columns[key]))
+            finding = check_text(value, tracker.lang)
+            out.setdefault(number, {"cell": f"{table.name}!{a1(r, c)}", "reason": finding})
+    return out
 
 
 def _frozen_sla(tracker: Tracker, now: datetime) -> dict[int, dict[int, Value]]:
@@ -188,7 +226,7 @@ def log_rows_of(tracker: Tracker, numbers: set[str]) -> list[int]:
 
 def tracker_changes(tracker: Tracker, entries: list[tuple[str, str, str]], index: Table) -> ChangeSet:
     """Remove the rows of the archived numbers from Tickets and Log, and append each number not yet
-    in the 归档索引 sheet as (number, month, file).
+    in the 归档索引 sheet as (number, month, file) (a number lost from it is written back too).
 
     Planned from the tracker as it is, so recovery after a crash computes exactly what is left to do.
     """
@@ -202,7 +240,7 @@ def tracker_changes(tracker: Tracker, entries: list[tuple[str, str, str]], index
         changes.remove_row(tracker.log_table.name, r)
     row = index.end_row
     for entry in entries:
-        if entry[0] in tracker.reserved:
+        if entry[0] in tracker.indexed:
             continue
         for key, value in zip(("ticket_no", "month", "file"), entry):
             if key in index.columns:
@@ -235,9 +273,9 @@ def merge(old: ArchiveRows, new: ArchiveRows, sheet: str, replaced: set[str]) ->
     return merged
 
 
-def _relayout(headers: list[str], row: list[Value], target: list[str]) -> list[Value]:
+def _relayout(headers: list[str], row: list[Value], target: list[str]) -> Row:
     by_name = dict(zip(headers, row))
-    return [by_name.get(h) for h in target]
+    return Row([by_name.get(h) for h in target], getattr(row, "extras", None))
 
 
 def summary_rows(tickets: ArchiveRows, month: str, lang: str) -> list[list[Value]]:

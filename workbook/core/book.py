@@ -36,6 +36,11 @@ class SheetData:
 class BookData:
     sheets: dict[str, SheetData]
     source: str = ""
+    # ticket number -> (month, file) of every ticket the archive manifests beside the workbook
+    # record; filled by workbook.app.tracker_file, empty for a workbook read on its own
+    archived: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # sheet name -> rows of an Excel table's Total Row: never records (filled by the reader)
+    total_rows: dict[str, set[int]] = field(default_factory=dict)
 
     def sheet(self, key: str) -> SheetData | None:
         """The sheet for a schema key ('tickets', 'log', ...), named in either language."""
@@ -55,6 +60,7 @@ class Table:
     header_row: int
     columns: dict[str, int]  # schema key -> 0-based column
     lang: str
+    stop: int | None = None  # a Total Row under the header: records end above it
 
     @property
     def name(self) -> str:
@@ -67,7 +73,8 @@ class Table:
     @property
     def end_row(self) -> int:
         """One past the last row holding any value in a schema column."""
-        for r in range(len(self.sheet.rows) - 1, self.first_row - 1, -1):  # from the bottom: found at once
+        bottom = len(self.sheet.rows) if self.stop is None else min(self.stop, len(self.sheet.rows))
+        for r in range(bottom - 1, self.first_row - 1, -1):  # from the bottom: found at once
             if any(_filled(v) for v in self._row_values(r)):
                 return r + 1
         return self.first_row
@@ -117,26 +124,37 @@ def find_table(book: BookData, key: str, required: bool = True) -> Table | None:
             return None
         raise InputError("missing_sheet", sheet=label)
     columns_def = schema.SHEET_COLUMNS[key]
-    best: tuple[int, int, dict[str, int]] | None = None
+    best: tuple[int, int, dict[str, int], list] | None = None
     for r in range(min(HEADER_SEARCH_ROWS, len(sheet.rows))):
-        found = _match_header(sheet.rows[r], columns_def)
+        found, twice = _match_header(sheet.rows[r], columns_def)
         if found and (best is None or len(found) > len(best[2])):
-            best = (len(found), r, found)
+            best = (len(found), r, found, twice)
     if best is None:
         raise InputError("no_header_row", sheet.name, rows=HEADER_SEARCH_ROWS, example=columns_def[0].label)
-    _, header_row, columns = best
+    _, header_row, columns, twice = best
+    lang = schema.lang_of_header(sheet.rows[header_row])
+    if twice:
+        column, first, second = twice[0]
+        raise InputError("header_twice", sheet.name, lang=lang, column=column.label, first=a1(header_row, first),
+                         second=a1(header_row, second))
     missing = [c for c in columns_def if (c.required or c.key == "ticket_no") and c.key not in columns]
     if missing:
-        raise InputError("missing_columns", sheet.name, lang=schema.lang_of_header(sheet.rows[header_row]),
-                         row=header_row + 1, names=[c.label for c in missing])
-    return Table(key, sheet, header_row, columns, schema.lang_of_header(sheet.rows[header_row]))
+        raise InputError("missing_columns", sheet.name, lang=lang, row=header_row + 1, names=[c.label for c in missing])
+    stop = min((r for r in book.total_rows.get(sheet.name, ()) if r > header_row), default=None)
+    return Table(key, sheet, header_row, columns, lang, stop)
 
 
-def _match_header(cells: list[Value], columns_def) -> dict[str, int]:
+def _match_header(cells: list[Value], columns_def) -> tuple[dict[str, int], list]:
+    """{key: column} of the header cells naming a schema column, in either language, and
+    (column, first, second) for each column two cells name: which one is meant cannot be told."""
     found: dict[str, int] = {}
+    twice = []
     for i, text in enumerate(cells):
         for column in columns_def:
-            if column.key not in found and column.label.matches(text):
-                found[column.key] = i
+            if column.label.matches(text):
+                if column.key in found:
+                    twice.append((column, found[column.key], i))
+                else:
+                    found[column.key] = i
                 break
-    return found
+    return found, twice

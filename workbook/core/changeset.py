@@ -40,17 +40,27 @@ class ChangeSet:
         return out
 
     def applied_to(self, book: BookData) -> BookData:
-        """A copy of ``book`` as it reads once this change set is written: cells, then removed rows."""
-        sheets = dict(book.sheets)
+        """A copy of ``book`` as it reads once this change set is written: cells, then removed rows.
+        A table's Total Row moves down below rows written where it stood, as the engines move it."""
+        sheets, totals = dict(book.sheets), dict(book.total_rows)
         for name in {*self.cells, *self.removed_rows}:
             rows = [list(row) for row in book.sheets[name].rows]
-            for (r, c), value in self.cells.get(name, {}).items():
+            edits = self.cells.get(name, {})
+            footer = sorted(book.total_rows.get(name, ()))
+            if footer:
+                by = max((r - footer[0] + 1 for (r, _), v in edits.items() if v is not None and r >= footer[0]),
+                         default=0)
+                rows[footer[0]:footer[0]] = [[] for _ in range(by)]
+                footer = [r + by for r in footer]
+            for (r, c), value in edits.items():
                 rows.extend([] for _ in range(r + 1 - len(rows)))
                 rows[r].extend([None] * (c + 1 - len(rows[r])))
                 rows[r][c] = value
             removed = self.removed_rows.get(name, set())
             sheets[name] = SheetData(name, [row for r, row in enumerate(rows) if r not in removed])
-        return BookData(sheets, book.source)
+            if footer:
+                totals[name] = {r - sum(1 for x in removed if x < r) for r in footer if r not in removed}
+        return BookData(sheets, book.source, book.archived, totals)
 
     def edits(self) -> Iterator[tuple[str, int, int, Value]]:
         for name, edits in self.cells.items():

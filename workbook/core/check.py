@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from .archive_index import index_notes
 from .calendar import BusinessCalendar
+from .limits import check_limits
 from .settings import local_now
 from .tracker import Engine, Tracker, load_tracker
 from .validation import Finding, check_tickets
@@ -17,6 +19,7 @@ def run_check(engine: Engine, now: datetime | None = None,
     tracker = load_tracker(engine.read())
     now = now or local_now(tracker.settings)
     findings = check_tickets(tracker.tickets_table, tracker.tickets, now, lang or tracker.lang, tracker.reserved)
+    findings += check_limits(tracker, lang or tracker.lang)
     years = sorted({t.reported_at.year for t in tracker.tickets if t.reported_at} | {now.year})
-    notes = BusinessCalendar.from_settings(tracker.settings).warnings(years, lang or tracker.lang)
+    notes = BusinessCalendar.from_settings(tracker.settings).warnings(years, lang or tracker.lang) + index_notes(tracker, lang or tracker.lang)
     return tracker, findings, notes

@@ -167,8 +167,7 @@ def plan_new(tracker: Tracker, fields: dict[str, Value], now: datetime, *, autho
     values = _new_values(tracker, fields, now, lang)
     table = tracker.tickets_table
     row = table.end_row
-    taken = {t.number for t in tracker.tickets if t.number} | tracker.reserved
-    number = assign_numbers([(row, values["reported_at"])], taken)[row]
+    number = assign_numbers([(row, values["reported_at"])], tracker.used)[row]
     step = _Step(tracker, row, number, now, author or AUTHOR, lang)
     for key, value in {"ticket_no": number, **values}.items():
         step.set(key, value)

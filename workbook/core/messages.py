@@ -69,6 +69,23 @@ CATALOG: dict[str, Label] = {
     "setting_retention": Label("归档至少保留 12 个月（流程要求保留一年）",
                                "archives are kept at least 12 months (the process requires one year)"),
     "setting_text": Label("应为文本，实际为 {value!r}", "must be text, found {value!r}"),
+    "date_range": Label("「{header}」{value} 早于 {earliest}，应是输入错误（由它算出的时限无法写入 Excel）",
+                        "'{header}' {value} is before {earliest}: a typo? (deadlines computed from it cannot be "
+                        "written to Excel)"),
+    "text_too_long": Label("文本有 {length} 个字符，超过 Excel 单元格上限 {limit}；归档会截断它，所以不归档此工单：请缩短",
+                           "{length} characters, over Excel's {limit}-character cell limit: an archive would cut it, so "
+                           "the ticket is not archived; shorten it"),
+    "target_too_long": Label("SLA 时限 {amount} {unit} 超过一年（上限 {limit} {unit}），由此算出的截止时间无法写入",
+                             "an SLA target of {amount} {unit} is over a year (at most {limit} {unit}); deadlines "
+                             "computed from it cannot be written"),
+    # headers (workbook.core.book)
+    "header_twice": Label("「{column}」列有两个表头：{first} 与 {second}（中文或英文表头都指这一列），无法判断用哪一列；"
+                          "请把其中一个改名",
+                          "two header cells name the '{column}' column: {first} and {second} (a header in either "
+                          "language names it), so which one is meant cannot be told; rename one of them"),
+    "total_row_blocked": Label("表格的汇总行需要下移，但第 {row} 行已有内容；请删除或移开该行内容后重试",
+                               "the table's Total Row has to move down but row {row} below it holds cells; clear or "
+                               "move them and run again"),
     # files
     "exists": Label("{path} 已存在；如需覆盖请加 --force", "{path} exists; pass --force to overwrite it"),
     "suffix": Label("{path}：文件名须以 .xlsx 或 .xlsm 结尾", "{path}: the file name must end in .xlsx or .xlsm"),
@@ -85,6 +102,17 @@ CATALOG: dict[str, Label] = {
     "busy": Label("{name} 正被另一个 track-xls 命令使用（已等待 {seconds} 秒）；请待其结束后重试",
                   "{name} is busy: another track-xls command has been using it for {seconds} s; "
                   "run this one again when it is done"),
+    "read_only": Label("文件是只读的（Excel 也只会以只读方式打开）；未写入任何内容。如需修改，请先去掉只读属性或取得写权限",
+                       "the file is read-only (Excel too opens it read-only); nothing was written. Clear the "
+                       "read-only attribute or get write permission to change it"),
+    "os_error": Label("{path}：{reason}；命令已停止，没有写了一半的文件（工作簿保持原样）",
+                      "{path}: {reason}; the command stopped and nothing was half written (the workbook is as it was)"),
+    "oserror_ENOSPC": Label("磁盘空间不足", "no space left on the disk"),
+    "oserror_EDQUOT": Label("超出磁盘配额", "disk quota exceeded"),
+    "oserror_EACCES": Label("没有权限", "permission denied"),
+    "oserror_EPERM": Label("不允许此操作", "operation not permitted"),
+    "oserror_EROFS": Label("文件系统是只读的", "the file system is read-only"),
+    "oserror_EIO": Label("读写出错（磁盘或网络盘故障？）", "input/output error (a failing disk or network drive?)"),
     "not_written": Label("无法写入（{reason}）；原文件未改动", "could not be written ({reason}); it is unchanged"),
     "part_not_editable": Label("工作簿中有部件无法编辑（{reason}）", "a part of the workbook cannot be edited ({reason})"),
     "sheet_not_utf8": Label("工作表 XML 不是 UTF-8 编码；请先在 Excel 中保存一次",
@@ -123,6 +151,9 @@ CATALOG: dict[str, Label] = {
     "kind_xls": Label("这是旧版 .xls 工作簿；请在 Excel 中另存为 .xlsx（或用 track-xls import 导入）",
                       "this is an old .xls workbook; save it as .xlsx in Excel (or bring it in with track-xls import)"),
     "kind_ods": Label("这是 OpenDocument (.ods) 表格；请另存为 .xlsx", "this is an OpenDocument (.ods) spreadsheet; save it as .xlsx"),
+    "kind_strict": Label("工作簿保存为「Strict Open XML 电子表格」格式，本工具无法可靠读写；请在 Excel 中另存为「Excel 工作簿 (*.xlsx)」",
+                         "the workbook is saved as Strict Open XML, which track-xls cannot read and write reliably; "
+                         "save it in Excel as an Excel Workbook (*.xlsx)"),
     "kind_zip": Label("这是 zip 压缩包，但不是 Excel 工作簿", "this is a zip package but not an Excel workbook"),
     "kind_text": Label("这是文本文件（如 CSV），不是 .xlsx 工作簿；可用 track-xls import 导入",
                        "this is a text file (e.g. CSV), not an .xlsx workbook; bring it in with track-xls import"),
@@ -333,6 +364,11 @@ CATALOG: dict[str, Label] = {
                                "{cell}: closed but has no ticket number; not archived (run track-xls refresh first)"),
     "archive_duplicate": Label("{cell}：工单编号 {number} 出现多次，未归档（运行 track-xls check 查看）",
                                "{cell}: ticket number {number} appears more than once; not archived (see track-xls check)"),
+    "archive_picture": Label("{cell}：工单 {number} 所在行上的图片不会移入归档，仍留在跟踪表的原位置（那一行现在是别的工单）；"
+                             "如需保留请手工移走",
+                             "{cell}: the picture on ticket {number}'s row does not go into the archive; it stays "
+                             "where it is in the tracker (beside whichever ticket moves up into that row): move it by hand"),
+    "archive_unstorable": Label("{cell}：{reason}", "{cell}: {reason}"),
     "archive_already": Label("{cell}：工单 {number} 已在「归档索引」中，不再重复归档；请删除这一重复行",
                              "{cell}: ticket {number} is already in the Archive Index; not archived again "
                              "(delete this duplicate row)"),
@@ -369,12 +405,36 @@ CATALOG: dict[str, Label] = {
     "prune_removed": Label("已删除 {path}", "removed {path}"),
     "prune_kept": Label("{path}：归档已删除，文件夹里还有其他文件，予以保留",
                         "{path}: archive removed; the folder holds other files and stays"),
-    "manifest_unreadable": Label("归档清单无法读取（{reason}）", "unreadable archive manifest ({reason})"),
     "manifest_file_missing": Label("{manifest} 记录了此文件，但它不存在", "named by {manifest} but missing"),
     "not_an_archive": Label("不是 track-xls 归档（{reason}）", "not a track-xls archive ({reason})"),
     "archive_read_back": Label("归档读回与写入不符（工单 {got}/{want} 个，日志 {got_log}/{want_log} 行）；未移动任何工单",
                                "the archive did not read back as written ({got} of {want} tickets, "
                                "{got_log} of {want_log} Log rows); nothing was moved"),
+    # the archive index rebuilt from the manifests (workbook.core.archive_index, workbook.app.tracker_file)
+    "index_restored": Label("「归档索引」缺少 {count} 个已归档的工单编号，已按归档清单（manifest.json）补回：{numbers}",
+                            "the Archive Index lacked {count} archived ticket number(s); written back from the "
+                            "archive manifests: {numbers}"),
+    "index_lost": Label("「归档索引」缺少 {count} 个已归档的工单编号（归档清单 manifest.json 中有）：{numbers}；"
+                        "运行 track-xls refresh 会补回",
+                        "the Archive Index lacks {count} archived ticket number(s) its archive manifests record: "
+                        "{numbers}; track-xls refresh writes them back"),
+    "index_missing": Label("没有可用的「{sheet}」表（已删除或表头损坏）：{count} 个已归档编号只记录在归档清单中，"
+                           "仍不会被重复使用；请新建该表并写入表头 {headers}，再运行 track-xls refresh 补回",
+                           "no usable '{sheet}' sheet (deleted, or its header is gone): {count} archived number(s) "
+                           "are known only from the archive manifests and are still never reused; add the sheet "
+                           "with the header row {headers} and run track-xls refresh to fill it"),
+    "manifest_unreadable": Label("无法读取（{reason}）：无法确定哪些工单编号已归档，为免重复编号未做任何更改；"
+                                 "请从备份恢复该文件",
+                                 "cannot be read ({reason}): which ticket numbers are archived is unknown, so "
+                                 "nothing was changed rather than risk a number twice; restore it from a backup"),
+    # what a workbook was made for (workbook.xlsx.made_by, workbook.author.purpose)
+    "not_a_report": Label("已存在，且不是 track-xls 生成的月度报告（也许是跟踪表或归档，唯一的一份）；未覆盖。请用 --out 另选文件名",
+                          "exists and is not a report track-xls wrote (a tracker or an archive, maybe the only copy); "
+                          "it was not replaced. Name another file with --out"),
+    "is_archive": Label("这是 track-xls 的归档工作簿，只有 track-xls archive 会写入它；请对跟踪表运行此命令",
+                        "this is a track-xls archive workbook, which only track-xls archive writes; run this "
+                        "command on the tracker"),
+    "init_backup": Label("原文件已备份为 {backup}", "the previous file is kept as {backup}"),
     # report and review
     "report_suffix": Label("报告是 .xlsx 工作簿；文件名请以 .xlsx 结尾", "the report is an .xlsx workbook; name it *.xlsx"),
     "report_not_written": Label("无法写入报告（{reason}）", "cannot write the report ({reason})"),

@@ -1,7 +1,8 @@
 """Ticket numbers: ``YYYYMMDD-NNN`` from the reported date, a per-day serial from 001.
 
-A number is never reused: the next serial of a day is one past the highest serial of that day
-found in the sheet or reserved by an archive (a gap left by a deleted row stays a gap).
+A number is never reused: the next serial of a day is one past the highest serial of that day seen
+anywhere -- Tickets, Log, Reviews, the archive index, the archive manifests -- so a gap left by a
+deleted row stays a gap, and a new ticket never inherits a deleted one's Log rows.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from functools import lru_cache
 from typing import Iterable
 
 NUMBER = re.compile(r"^(\d{8})-(\d{3,})$")
+NUMBER_IN_TEXT = re.compile(r"(?<!\d)\d{8}-\d{3,}(?!\d)")
 
 
 def is_well_formed(number: str) -> bool:
@@ -27,6 +29,11 @@ def _is_date(digits: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def numbers_in(value: object) -> list[str]:
+    """The ticket numbers written in a cell: a Log row's, or a review's list of them."""
+    return NUMBER_IN_TEXT.findall(value) if isinstance(value, str) else []
 
 
 def format_number(day: date, serial: int) -> str:
@@ -46,7 +53,7 @@ def highest_serials(numbers: Iterable[str]) -> dict[str, int]:
 def assign_numbers(new: list[tuple[int, datetime]], taken: Iterable[str]) -> dict[int, str]:
     """Numbers for new tickets, given as (row, reported_at), in reported order.
 
-    ``taken`` holds every number in use: the sheet's and the archive index's.
+    ``taken`` holds every number ever seen (:attr:`workbook.core.tracker.Tracker.used`).
     """
     high = highest_serials(taken)
     out = {}

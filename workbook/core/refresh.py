@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from . import schema
+from .archive_index import restore_index
 from .calendar import BusinessCalendar
 from .changeset import ChangeSet
 from .dashboard import TITLE as DASHBOARD_TITLE
 from .dashboard import TITLE_CELL, DashboardRow, figures
+from .limits import check_limits
 from .log import History, log_row, status_change_text
 from .messages import say
 from .numbering import assign_numbers
@@ -73,6 +75,7 @@ def plan_refresh(tracker: Tracker, now: datetime, lang: str | None = None) -> Re
     """The refresh of ``tracker`` at ``now``; values are written in the workbook's language,
     findings are told in ``lang`` (default: the workbook's)."""
     findings = check_tickets(tracker.tickets_table, tracker.tickets, now, lang or tracker.lang, tracker.reserved)
+    findings += check_limits(tracker, lang or tracker.lang)
     result = Refresh(ChangeSet(), findings)
     if result.blocked:
         return result
@@ -90,7 +93,7 @@ def plan_refresh(tracker: Tracker, now: datetime, lang: str | None = None) -> Re
             result.states[sla.state] = result.states.get(sla.state, 0) + 1
     _write_dashboard(tracker, result.changes, rows, now)
     years = {t.reported_at.year for t in tracker.tickets if t.reported_at} | {now.year}
-    result.warnings = calendar.warnings(sorted(years), lang or tracker.lang)
+    result.warnings = calendar.warnings(sorted(years), lang or tracker.lang) + restore_index(tracker, result.changes, lang or tracker.lang)
     result.changes = result.changes.only_changes(tracker.book)
     return result
 
@@ -136,9 +139,8 @@ def _write_dashboard(tracker: Tracker, changes: ChangeSet, rows: list[DashboardR
 
 def _number_new_tickets(tracker: Tracker, result: Refresh) -> None:
     table = tracker.tickets_table
-    taken = {t.number for t in tracker.tickets if t.number} | tracker.reserved
     new = [(t.row, t.reported_at) for t in tracker.tickets if not t.number]
-    numbers = assign_numbers(new, taken)
+    numbers = assign_numbers(new, tracker.used)
     by_row = {t.row: t for t in tracker.tickets}
     for row, number in sorted(numbers.items(), key=lambda item: item[1]):
         result.changes.set(table.name, row, table.columns["ticket_no"], number)

@@ -90,6 +90,8 @@ NOTIFY_NOTES = {
     "webhook_url": Label("群机器人的 Webhook 地址", "the robot's webhook address"),
     "supervisors": Label("邮箱，多个用逗号分隔；超时提醒和汇总抄送他们", "addresses, comma-separated: get overdue alerts and the summary"),
 }
+# The longest SLA target, a year in each unit.
+MAX_TARGET = {"min": 365 * 24 * 60, "h": 365 * 24, "workday": 250}
 STATUTORY = {"CN": Label("中国", "CN"), "none": Label("无", "none")}
 
 # The drop-down lists, one per column from column H; their validations reference these cells.
@@ -326,6 +328,9 @@ def _read_target(sheet: SheetData, r: int, row: list[Value]) -> Target | None:
         raise InputError("setting_choice", sheet.name, a1(r, 4), allowed=list(CLOCKS.values()), value=clock_text)
     if unit == "workday" and clock != "business":
         raise InputError("setting_workday_clock", sheet.name, a1(r, 4))
+    if amount > MAX_TARGET[unit]:  # a deadline from it would overflow the dates Excel and Python hold
+        raise InputError("target_too_long", sheet.name, a1(r, 2), amount=f"{amount:g}", unit=UNITS[unit],
+                         limit=MAX_TARGET[unit])
     return Target(float(amount), unit, clock)
 
 

@@ -11,7 +11,9 @@ from typing import Protocol
 
 from .book import BookData, Table, find_table
 from .changeset import ChangeSet
+from .errors import InputError
 from .log import History, read_histories
+from .numbering import numbers_in
 from .parse import text
 from .settings import Settings, read_settings
 from .tickets import Ticket, read_tickets
@@ -37,25 +39,50 @@ class Tracker:
     histories: dict[str, History]
     reviews_table: Table | None
     settings: Settings
-    reserved: frozenset[str]  # numbers recorded in the archive index
+    index_table: Table | None  # the 归档索引 sheet; None when it is missing or its header is gone
+    indexed: frozenset[str]  # numbers recorded in the archive index
+    reserved: frozenset[str]  # archived numbers: the index's and the archive manifests'
+    used: frozenset[str]  # every number seen anywhere: never handed out again
 
     @property
     def lang(self) -> str:
         return self.tickets_table.lang
 
+    @property
+    def unindexed(self) -> dict[str, tuple[str, str]]:
+        """Number -> (month, file) of archived tickets the archive index has lost."""
+        return {n: where for n, where in sorted(self.book.archived.items()) if n not in self.indexed}
+
 
 def load_tracker(book: BookData) -> Tracker:
     tickets_table = find_table(book, "tickets")
     log_table = find_table(book, "log", required=False)
-    index = find_table(book, "archive_index", required=False)
-    reserved = frozenset(text(r["ticket_no"]) for _, r in index.records()) if index else frozenset()
+    reviews_table = find_table(book, "reviews", required=False)
+    try:
+        index = find_table(book, "archive_index", required=False)
+    except InputError:  # a damaged index must not stop the tracker: the manifests stand in for it
+        index = None
+    indexed = frozenset(text(r["ticket_no"]) for _, r in index.records()) - {""} if index else frozenset()
+    tickets = read_tickets(tickets_table)
+    reserved = indexed | frozenset(book.archived)
     return Tracker(
         book=book,
         tickets_table=tickets_table,
-        tickets=read_tickets(tickets_table),
+        tickets=tickets,
         log_table=log_table,
         histories=read_histories(log_table),
-        reviews_table=find_table(book, "reviews", required=False),
+        reviews_table=reviews_table,
         settings=read_settings(book),
-        reserved=reserved - {""},
+        index_table=index,
+        indexed=indexed,
+        reserved=reserved,
+        used=reserved | {t.number for t in tickets if t.number} | _mentioned(log_table, "ticket_no")
+        | _mentioned(reviews_table, "ticket_nos"),
     )
+
+
+def _mentioned(table: Table | None, key: str) -> frozenset[str]:
+    """The ticket numbers a column of a Log or Reviews sheet mentions."""
+    if table is None or key not in table.columns:
+        return frozenset()
+    return frozenset(n for _, (value,) in table.values((key,)) for n in numbers_in(text(value)))

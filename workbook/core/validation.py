@@ -18,12 +18,16 @@ from .messages import say
 from .numbering import is_well_formed
 from .tickets import TIME_KEYS, Ticket
 
-BLOCKING_RULES = frozenset({"date", "future_date", "priority", "status", "number_format", "duplicate_number"})
+BLOCKING_RULES = frozenset({"date", "future_date", "date_range", "priority", "status", "number_format",
+                            "duplicate_number"})
 # Required for any computation; other required fields are errors but do not stop refresh.
 BLOCKING_REQUIRED = frozenset({"reported_at", "priority", "status"})
 REQUIRED_KEYS = tuple(c.key for c in schema.TICKET_COLUMNS if c.required)
 # Clocks drift and people round: a time up to this far ahead of now is not "in the future".
 FUTURE_TOLERANCE = timedelta(minutes=5)
+# No help desk has a ticket from before this (the first year a bare serial is taken for a date):
+# a time before it is a typo, and deadlines computed from it fall before the dates Excel stores.
+EARLIEST = datetime(1990, 1, 1)
 # (later, earlier): a time that must not come before another
 TIME_ORDER = (
     ("first_response_at", "reported_at"),
@@ -84,6 +88,9 @@ def _check_values(out: _Collector, t: Ticket, now: datetime) -> None:
         value = t.times.get(key)
         if value is None and t.text(key):
             out.add(t, key, "date", header=out.header(key), value=t.raw.get(key))
+        elif value is not None and value < EARLIEST:
+            out.add(t, key, "date_range", header=out.header(key), value=f"{value:%Y-%m-%d}",
+                    earliest=f"{EARLIEST:%Y-%m-%d}")
         elif value is not None and value > latest:
             out.add(t, key, "future_date", header=out.header(key), value=f"{value:%Y-%m-%d %H:%M}",
                     now=f"{now:%Y-%m-%d %H:%M}")

@@ -14,6 +14,7 @@ are written first, then its removed rows are deleted and the rows below move up.
 from __future__ import annotations
 
 import os
+import re
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from itertools import zip_longest
@@ -37,10 +38,15 @@ from .safe_write import advisory_lock, check_not_open, check_openable, remove_st
 from ..core.settings import DEFAULT_PARAMS, read_settings
 from .sheet_rows import SheetPlan
 from .sheet_xml import SheetXml, patch_table
+from .total_row import move_down, rows_to_add, total_rows
 
 __all__ = ["FileEngine", "check_openable"]
 
 ONE_SECOND = 1 / 86400 + 1e-9  # in days
+# Mac Excel's 1904 date system: serial 0 is 1904-01-01, 1462 days after the 1900 system's.
+DATE_1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(?:1|true)\"")
+DATE_1904_DAYS = 1462
+MAX_PROLOG = 64 * 2**10  # workbookPr comes before the sheet list
 DEFAULT_BACKUPS = DEFAULT_PARAMS["backups_kept"]
 
 
@@ -100,10 +106,11 @@ class FileEngine:
             pkg = Package.open(self.path)
             try:
                 sheets = _owned_sheets(pkg, changes)
-                replaced, dropped = _patch(pkg, sheets, changes)
+                replaced, dropped, moved = _patch(pkg, sheets, changes)
             except (NotEditable, ValueError, SyntaxError) as exc:  # lxml's parse errors are SyntaxErrors
                 raise NotEditable("part_not_editable", where=self.path, reason=exc) from exc
-            expected = {name: _expected(before.sheets[name], changes, name) for name in sheets}
+            expected = {name: _expected(_with_rows_moved(before.sheets[name], moved.get(name)), changes, name)
+                        for name in sheets}
 
             def check(tmp: Path) -> None:
                 _verify(tmp, pkg, replaced, dropped, expected)
@@ -146,10 +153,12 @@ def _owned_sheets(pkg: Package, changes: ChangeSet) -> dict[str, str]:
     return owned
 
 
-def _patch(pkg: Package, sheets: dict[str, str], changes: ChangeSet) -> tuple[dict, set]:
-    """(replaced parts, dropped parts) for the owned sheets, their tables, workbook and calcChain."""
-    replaced, names = {}, {}
+def _patch(pkg: Package, sheets: dict[str, str], changes: ChangeSet) -> tuple[dict, set, dict]:
+    """(replaced parts, dropped parts, moved total rows) for the owned sheets, their tables, workbook
+    and calcChain; moved: sheet -> (first total row, 0-based, rows it moved down)."""
+    replaced, names, moved = {}, {}, {}
     styles = _date_styles(pkg, changes, sheets)
+    epoch_days = DATE_1904_DAYS if DATE_1904.search(pkg.read(pkg.workbook_part)[:MAX_PROLOG]) else 0
     for name, part in sheets.items():
         removed = changes.removed_rows.get(name, set())
         cells = changes.cells.get(name, {})
@@ -157,15 +166,16 @@ def _patch(pkg: Package, sheets: dict[str, str], changes: ChangeSet) -> tuple[di
             # "" clears like None; a row written and removed is removed (edits apply first)
             cells = {k: (None if v == "" else v) for k, v in cells.items() if k[0] not in removed}
         rows = RowMap(r + 1 for r in removed)
-        sheet = SheetXml(pkg.read(part))
         tables = {t: pkg.read(t) for t in pkg.related(part, TABLE) if pkg.name(t)}
+        sheet = SheetXml(_make_room(pkg.read(part), name, tables.values(), cells, moved))
         infos = [_table_info(data) for data in tables.values()] + [(sheet.filter_area, {})]
         extensions, calculated = [], {}
         for area, formulas in infos:
             for e in appended(cells, [area] if area else []):
                 extensions.append(e)
                 calculated.update({col: (e, formula) for col, formula in formulas.items()})
-        plan = SheetPlan(name, cells, set(removed), extensions, {a[0] for a, _ in infos if a}, calculated)
+        plan = SheetPlan(name, cells, set(removed), extensions, {a[0] for a, _ in infos if a}, calculated,
+                         epoch_days=epoch_days)
         if styles is not None:
             plan.date_style = styles
         replaced[part] = deflate(sheet.patch(plan), 1)
@@ -187,18 +197,40 @@ def _patch(pkg: Package, sheets: dict[str, str], changes: ChangeSet) -> tuple[di
         replaced[_styles_part(pkg)] = styles.to_bytes()
     chain_parts, dropped = drop_calc_chain(pkg)
     replaced.update(chain_parts)
-    return replaced, dropped
+    return replaced, dropped, moved
+
+
+def _make_room(sheet_xml: bytes, name: str, tables, cells: dict, moved: dict) -> bytes:
+    """The sheet with each table's Total Row moved below the rows the change set appends there."""
+    for data in tables:
+        found = total_rows(data)
+        by = rows_to_add(cells, found[1]) if found else 0
+        if by:
+            sheet_xml = move_down(sheet_xml, name, found[1], found[2], by)
+            moved[name] = (found[1] - 1, by)
+    return sheet_xml
+
+
+def _with_rows_moved(sheet: SheetData, moved: tuple[int, int] | None) -> SheetData:
+    """The sheet's values as they read once a Total Row at ``moved[0]`` went ``moved[1]`` rows down."""
+    if moved is None:
+        return sheet
+    at, by = moved
+    return SheetData(sheet.name, sheet.rows[:at] + [[] for _ in range(by)] + sheet.rows[at:])
 
 
 def _table_info(data: bytes) -> tuple[tuple[int, int, int, int] | None, dict[int, str]]:
     """A table's area (header row, last data row, first col, last col) and calculated columns.
 
-    No area for a table with a totals row (rows below it are not its rows) or without a header.
+    No area for a table without a header. A Total Row is not a data row: it moves below the rows
+    appended (:mod:`.total_row`).
     """
     root = xml(data)
     area = area_of(root.get("ref", ""))
-    if area is None or int(root.get("totalsRowCount", "0")) or root.get("headerRowCount", "1") == "0":
+    if area is None or root.get("headerRowCount", "1") == "0":
         return None, {}
+    totals = int(root.get("totalsRowCount", "0") or 0)
+    area = (area[0], area[1] - totals, area[2], area[3])
     formulas = {}
     for i, column in enumerate(root.iter(f"{{{etree.QName(root).namespace}}}tableColumn")):
         calculated = column.find(f"{{{etree.QName(root).namespace}}}calculatedColumnFormula")

@@ -17,7 +17,9 @@ from python_calamine import CalamineWorkbook
 
 from ..core.book import BookData, SheetData, Value
 from ..core.errors import NotAWorkbook
+from .package import Package
 from .safety import check_package
+from .total_row import book_total_rows
 
 T = TypeVar("T")
 
@@ -28,7 +30,8 @@ def read_book(path: str | Path, sheets: list[str] | None = None) -> BookData:
     names = [n for n in _open(path).sheet_names if sheets is None or n in sheets]
     with _collector_paused():
         found = in_parallel(path, names, lambda workbook, name: _values(path, workbook, name))
-    return BookData({name: SheetData(name, rows) for name, rows in zip(names, found)}, str(path))
+    return BookData({name: SheetData(name, rows) for name, rows in zip(names, found)}, str(path),
+                    total_rows=book_total_rows(Package.open(path)))
 
 
 @contextmanager

@@ -4,6 +4,11 @@ A write goes to a temp file beside the target (same file system, so the rename i
 fsynced, checked, and renamed over the target; then the directory is fsynced so the rename itself
 survives a power cut. A crash at any moment leaves the old file or the new one, never half of one.
 The previous file is kept in ``.track-xls-backups/`` beside it.
+
+As Excel does: a symlink is followed (the lock, the Office lock files, the temp file, the backup and
+the rename are all beside the real file, and the link stays a link); a read-only file is refused;
+the new file keeps the old one's mode, owner and group (as far as the OS lets this user); the lock
+file can be taken by every user who can read the folder.
 """
 
 from __future__ import annotations
@@ -26,14 +31,33 @@ LOCK_WAIT = 30.0  # seconds a command waits for another track-xls command on the
 
 
 
+def real_file(path: str | Path) -> Path:
+    """The file a path names once every symlink is followed: where it is written and locked."""
+    return Path(os.path.realpath(path))
+
+
 def check_not_open(path: str | Path) -> None:
-    """OpenInApp when Excel or LibreOffice has the file open (their lock files sit beside it)."""
+    """OpenInApp when Excel or LibreOffice has the file open (their lock files sit beside it,
+    beside the real file when it was opened through a symlink or the link when through the link)."""
     path = Path(path)
-    excel = path.with_name("~$" + path.name)
-    office = path.with_name(f".~lock.{path.name}#")
-    for lock, app in ((excel, "excel"), (office, "libreoffice")):
-        if lock.exists():
-            raise OpenInApp(path.name, app, lock.name)
+    for name in dict.fromkeys((path, real_file(path))):
+        excel = name.with_name("~$" + name.name)
+        office = name.with_name(f".~lock.{name.name}#")
+        for lock, app in ((excel, "excel"), (office, "libreoffice")):
+            if lock.exists():
+                raise OpenInApp(path.name, app, lock.name)
+
+
+def check_writable(path: str | Path) -> None:
+    """NotWritable for a file marked read-only (no write permission for anyone, as the Windows
+    read-only attribute shows on Unix) or that this user may not write: Excel opens it read-only."""
+    path = Path(path)
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    if not mode & 0o222 or not os.access(path, os.W_OK):
+        raise NotWritable("read_only", where=path)
 
 
 def check_openable(path: str | Path) -> None:
@@ -44,12 +68,12 @@ def check_openable(path: str | Path) -> None:
 
 @contextmanager
 def advisory_lock(path: str | Path, wait: float = LOCK_WAIT) -> Iterator[None]:
-    """Hold ``.name.lock`` beside the file, so two track-xls commands on it run one after the other."""
+    """Hold ``.name.lock`` beside the (real) file, so two track-xls commands on it run one after the
+    other, whoever runs them: the lock file is made writable by all, and one that is not is taken
+    read-only (a lock needs no write access)."""
     path = Path(path)
-    try:
-        fd = os.open(path.with_name(f".{path.name}.lock"), os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise NotWritable("cannot_lock", where=path, reason=exc.strerror) from exc
+    real = real_file(path)
+    fd = _open_lock(real.with_name(f".{real.name}.lock"), path)
     try:
         deadline = time.monotonic() + wait
         while not _try_lock(fd):
@@ -59,6 +83,28 @@ def advisory_lock(path: str | Path, wait: float = LOCK_WAIT) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def _open_lock(lock: Path, path: Path) -> int:
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            os.fchmod(fd, 0o666)  # past the umask: the next user of a shared folder takes it too
+        except (AttributeError, OSError):  # Windows, or a file system without modes
+            pass
+        return fd
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise NotWritable("cannot_lock", where=path, reason=exc.strerror) from exc
+    for flags in (os.O_RDWR, os.O_RDONLY):
+        try:
+            return os.open(lock, flags)
+        except PermissionError:
+            continue
+        except OSError as exc:
+            raise NotWritable("cannot_lock", where=path, reason=exc.strerror) from exc
+    raise NotWritable("cannot_lock", where=path, reason=os.strerror(13))
 
 
 def _try_lock(fd: int) -> bool:
@@ -85,6 +131,7 @@ def temp_name(path: Path) -> Path:
 
 def remove_stale_temps(path: Path) -> None:
     """Temp files a killed command left beside ``path`` (call under the advisory lock)."""
+    path = real_file(path)
     pattern = re.compile(rf"\.{re.escape(path.stem)}\.[0-9a-f]{{8}}\.tmp{re.escape(path.suffix)}$")
     for leftover in path.parent.iterdir():
         if pattern.match(leftover.name):
@@ -97,14 +144,15 @@ def replace_file(path: str | Path, write: Callable[[BinaryIO], None], check: Cal
 
     Nothing is left behind on any error: the temp file is removed and ``path`` is untouched.
     """
-    path = Path(path)
+    path = real_file(path)
+    check_writable(path)
     tmp = temp_name(path)
     try:
         with open(tmp, "wb") as f:
             write(f)
             f.flush()
             os.fsync(f.fileno())
-        shutil.copymode(path, tmp)
+        keep_owner(path, tmp)
         check(tmp)
         if backups > 0:
             keep_backup(path, backups)
@@ -115,10 +163,26 @@ def replace_file(path: str | Path, write: Callable[[BinaryIO], None], check: Cal
     fsync_dir(path.parent)
 
 
+def keep_owner(old: Path, new: Path) -> None:
+    """Give ``new`` the mode, owner and group of ``old``, as far as this user may: another user's
+    file in a shared folder keeps its group (a user may give a file a group they belong to)."""
+    st = old.stat()
+    if hasattr(os, "chown") and (st.st_uid, st.st_gid) != (os.getuid(), os.getgid()):
+        for owner in ((st.st_uid, st.st_gid), (-1, st.st_gid)):
+            try:
+                os.chown(new, *owner)
+                break
+            except PermissionError:
+                continue
+    shutil.copymode(old, new)  # after chown, which may clear the set-id bits
+
+
 def keep_backup(path: Path, count: int) -> Path:
     """Keep ``path`` as ``.track-xls-backups/<stem>.<YYYYmmdd-HHMMSS>[-n]<suffix>``; only ``count`` stay."""
     folder = path.parent / BACKUP_DIR
-    folder.mkdir(exist_ok=True)
+    if not folder.is_dir():
+        folder.mkdir()
+        keep_owner(path.parent, folder)  # in a shared folder, shared too: the next user keeps backups
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     # Within one second, number the backups after the newest kept one, so names sort by age.
     taken = [key[1] for key, _ in _backups(path) if key[0] == stamp]
@@ -139,6 +203,7 @@ def backups_of(path: str | Path) -> list[Path]:
 
 
 def _backups(path: Path) -> list[tuple[tuple[str, int], Path]]:
+    path = real_file(path)
     pattern = re.compile(rf"{re.escape(path.stem)}\.(\d{{8}}-\d{{6}})(?:-(\d+))?{re.escape(path.suffix)}$")
     found = []
     folder = path.parent / BACKUP_DIR

@@ -29,6 +29,7 @@ CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, 
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
 SPREADSHEET_TYPES = (
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
     "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
@@ -67,8 +68,8 @@ _DATE_CODE = re.compile(r"[ymdhs]", re.IGNORECASE)
 def sniff(path: str | Path) -> str:
     """What a file is by its content, not its name.
 
-    One of: "xlsx" (an OOXML spreadsheet, .xlsx or .xlsm), "xls", "encrypted", "ods", "zip" (another
-    kind of zip package), "text", "empty", "unknown". Raises FileProblem when it cannot be read.
+    One of: "xlsx" (an OOXML spreadsheet, .xlsx or .xlsm), "strict" (one saved as Strict Open XML),
+    "xls", "encrypted", "ods", "zip" (another kind of zip package), "text", "empty", "unknown". Raises FileProblem when it cannot be read.
     """
     path = Path(path)
     try:
@@ -132,14 +133,27 @@ def _zip_kind(path: Path) -> str:
             if info.file_size > MAX_PROLOG * 16:
                 return "zip"
             types = fromstring(package.read(info))
+            declared = {node.get("ContentType"): node.get("PartName", "") for node in types}
+            main = next((part for kind, part in declared.items() if kind in SPREADSHEET_TYPES), None)
+            if main is not None and _is_strict(package, main.lstrip("/")):
+                return "strict"
     except DefusedXmlException:
         return "zip"  # a DTD in the content types is not something Excel wrote
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
         raise NotAWorkbook("corrupt", where=path, reason=exc) from exc
     except SyntaxError:  # ElementTree's ParseError
         return "zip"
-    declared = {node.get("ContentType") for node in types}
-    return "xlsx" if declared & set(SPREADSHEET_TYPES) else "zip"
+    return "xlsx" if main is not None else "zip"
+
+
+def _is_strict(package: zipfile.ZipFile, part: str) -> bool:
+    """Whether the workbook part is in Strict Open XML (Excel's "Strict Open XML Spreadsheet"): its
+    namespaces differ from the transitional ones every reader here understands."""
+    try:
+        with package.open(part) as f:
+            return STRICT_NAMESPACE in f.read(MAX_PROLOG)
+    except KeyError:
+        return False
 
 
 def sheet_names(path: str | Path) -> list[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_left
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
@@ -49,6 +49,8 @@ class SheetPlan:
     calculated: dict[int, tuple[Extension, str]] = field(default_factory=dict)
     # The style to give a date, from the style the cell has or inherits (with_time: a datetime).
     date_style: Callable[[int, bool], int] = lambda style, with_time: style
+    # Days between the 1900 and the workbook's date system: 1462 in Mac Excel's 1904 system.
+    epoch_days: int = 0
 
 
 class Formula(str):
@@ -193,6 +195,8 @@ class Rows:
             if key not in self.date_styles:
                 self.date_styles[key] = self.plan.date_style(*key)
             style = self.date_styles[key]
+            if self.plan.epoch_days:  # the same serial, counted from the workbook's own day 0
+                value -= timedelta(days=self.plan.epoch_days)
         kind, children = _value_xml(value)
         return b'<c r="%s%s"%s%s%s>%s</c>' % (_LETTERS[col], number, _STYLE_ATTR[style], kind, kept, children)
 

@@ -214,7 +214,9 @@ def patch_table(xml: bytes, extensions: list[Extension], rows: RowMap) -> bytes 
         area = area_of(ref)
         if area is None:
             continue
-        first, last = grow(area[0], area[1])
+        totals = int(el.get("totalsRowCount", "0") or 0) if el is root else 0  # a Total Row stays last
+        first, last = grow(area[0], area[1] - totals)
+        last += totals
         if rows:
             first, last = rows.span(first, last) or (first, first)
         if etree.QName(el).localname in ("table", "autoFilter"):
