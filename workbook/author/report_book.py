@@ -248,6 +248,7 @@ def _chart(ws: Worksheet, table: Table, spec: Chart, row: int, target: float | N
         line = LineChart()
         target_col = len(table.columns) + 1
         line.add_data(Reference(ws, min_col=target_col, min_row=header, max_row=last), titles_from_data=True)
+        line.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
         style.dashed(line.series[0], style.TARGET)
         if spec.kind == "line":
             chart.series.append(line.series[0])
