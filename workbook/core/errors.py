@@ -30,3 +30,7 @@ class LockedError(FileProblem):
 
 class VerifyError(FileProblem):
     """A written package did not read back as intended; the original was kept."""
+
+
+class ToolMissing(TrackError):
+    """A program the command runs (LibreOffice for pictures) is not installed."""

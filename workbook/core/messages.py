@@ -250,6 +250,15 @@ CATALOG: dict[str, Label] = {
                         "{path}: archive removed; the folder holds other files and stays"),
     # report and review
     "report_written": Label("已写入 {month} 月度报告：{path}", "wrote the {month} report: {path}"),
+    # snapshot (pictures without Excel)
+    "snapshot_needs_libreoffice": Label("生成图片需要 LibreOffice（soffice）：请先安装（如 apt-get install libreoffice-calc），或在 Excel 中打印为 PDF",
+                                        "pictures need LibreOffice (soffice): install it (e.g. apt-get install "
+                                        "libreoffice-calc), or print to PDF from Excel"),
+    "snapshot_failed": Label("LibreOffice 未能把 {path} 转为 PDF：{reason}", "LibreOffice could not turn {path} into a PDF: {reason}"),
+    "snapshot_written": Label("已生成 {path}", "wrote {path}"),
+    "snapshot_no_report": Label("{folder} 中没有月度报告（先运行 track-xls report）",
+                                "no monthly report in {folder} (run track-xls report first)"),
+    "snapshot_no_png": Label("未安装 pdftoppm（poppler-utils），只生成了 PDF", "pdftoppm (poppler-utils) is not installed: PDFs only"),
     "review_found": Label("需要复盘 {count} 项（已登记为待复盘，截止 {due}）：",
                           "{count} review(s) needed (recorded as pending, due {due}):"),
     "review_would": Label("需要复盘 {count} 项（截止 {due}）：", "{count} review(s) needed (due {due}):"),
