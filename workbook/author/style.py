@@ -35,6 +35,7 @@ STATE_COLOURS = {
 STRONG = {"overdue": "E0524F", "at_risk": "F2B134", "met": "5BAA5E", "met_late": "A5A5A5"}
 BLUE, TARGET = "4A7EBB", "9C0006"  # counts; the target line, in the overdue text colour
 SERIES = (BLUE, "F2B134", "5BAA5E", "8E6BB5", "5FB3C4", "A5A5A5")  # one hue per series, blue first
+STATUS_BLUES = ("1F4E79", "2E75B6", "9DC3E6", "BFBFBF")  # open statuses, new to waiting: no state colour
 HEADER_FILL = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
 
 PAGE_MARGINS = PageMargins(left=0.4, right=0.4, top=0.7, bottom=0.6, header=0.3, footer=0.3)  # inches

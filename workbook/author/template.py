@@ -274,6 +274,7 @@ KPI_COLOURS = {"overdue": style.STATE_COLOURS["overdue"], "at_risk": style.STATE
 # so they keep their places beside the tables whatever font widths the application uses.
 CHART_COLS, CHART_ROWS = 7, 20  # cells one chart covers
 CHART_COL_WIDTH = 9
+DASHBOARD_ROW_PT = 21
 DASHBOARD_WIDTHS = (18, 17, 12, 12, 12, 10, 3, 16, 12, 12, 12, 12, 3)  # A..M; B also holds the update time
 THIN = Side(style="thin", color="BFBFBF")
 
@@ -290,6 +291,9 @@ def _dashboard_sheet(ws: Worksheet, lang: str) -> None:
     ws.cell(row=dashboard.UPDATED_CELL[0] + 1, column=1).font = font(lang, color="595959")
     ws.cell(row=dashboard.UPDATED_CELL[0] + 1, column=2).font = font(lang, color="595959")
     ws.cell(row=dashboard.UPDATED_CELL[0] + 1, column=2).alignment = Alignment(horizontal="left")
+    for r in range(1, dashboard.LAST_ROW + 2):  # roomy rows: read from across the room, and 16:9 in shape
+        ws.row_dimensions[r].height = DASHBOARD_ROW_PT
+    ws.row_dimensions[title_row + 1].height = 30
     _kpi_tiles(ws, lang)
     for block in dashboard.LAYOUT.values():
         ws.cell(row=block.row + 1, column=block.col + 1).font = font(lang, bold=True, size=12)
@@ -409,7 +413,7 @@ def _open_chart(ws: Worksheet, lang: str) -> BarChart:
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=block.first_row + 1,
                                    max_row=block.first_row + len(schema.PRIORITIES)))
-    for series, rgb in zip(chart.series, style.SERIES):
+    for series, rgb in zip(chart.series, style.STATUS_BLUES):
         style.colour(series, rgb)
     style.count_axis(chart.y_axis)
     chart.legend.position = "b"
