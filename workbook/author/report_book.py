@@ -240,6 +240,8 @@ def _chart(ws: Worksheet, table: Table, spec: Chart, row: int, target: float | N
         if stacked:
             largest = max((sum(_drawn(r, spec, columns)) for r in table.rows[:shown]), default=0)
         style.count_axis(chart.y_axis, largest)
+    else:  # minutes, hours, averages: from 0, in the table's own format
+        chart.y_axis.number_format, chart.y_axis.scaling.min = EXCEL_FORMATS.get(fmt, "General"), 0
     if AXIS_TITLES.get(fmt):
         chart.y_axis.title = AXIS_TITLES[fmt](lang)
     if spec.kind in ("col", "bar") and len(spec.series) <= 2:
