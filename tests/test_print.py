@@ -46,7 +46,8 @@ def pages(pdf: Path) -> list[str]:
     return [page for page in text.split("\f") if page.strip()]
 
 
-FOOTER = re.compile(r"^\s*(\S+)\s+(?:第 \d+ 页，共 \d+ 页|Page \d+ of \d+)\s*$", re.M)
+# the sheet's name leftmost, page x of y rightmost; a chart's axis label may print between them
+FOOTER = re.compile(r"^(\S+)\s.*(?:第 \d+ 页，共 \d+ 页|Page \d+ of \d+)\s*$", re.M)
 
 
 def sheet_pages(all_pages: list[str], sheet: str) -> list[str]:

@@ -131,8 +131,8 @@ def _sheet(ws: Worksheet, report: Report, tables: list[Table], pages: Pages) -> 
         per_page = int((PAGE_PT - TITLE_PT - HEADER_PT) // ROW_PT)
         chunks = [table.rows[i:i + per_page] for i in range(0, len(table.rows), per_page)] or [[]]
         for i, rows in enumerate(chunks):
-            side = chart_rows * len(charts) if beside and i == 0 else 0
-            height = TITLE_PT + HEADER_PT + ROW_PT * max(len(rows), side - 2)
+            side = _side_rows(len(charts), chart_rows) if beside and i == 0 else 0
+            height = TITLE_PT + HEADER_PT + ROW_PT * max(len(rows), side)
             row = pages.room_for(height)
             placed.setdefault(table.key, (row, 1))
             name = table.title if i == 0 else CONTINUED(lang).format(title=table.title)
@@ -141,7 +141,7 @@ def _sheet(ws: Worksheet, report: Report, tables: list[Table], pages: Pages) -> 
                 for j, spec in enumerate(charts):
                     chart = _chart(ws, table, spec, row, target, chart_size, lang)
                     ws.add_chart(chart, f"{get_column_letter(chart_col)}{row + j * chart_rows}")
-            pages.advance([TITLE_PT, HEADER_PT] + [ROW_PT] * max(len(rows), side - 2))
+            pages.advance([TITLE_PT, HEADER_PT] + [ROW_PT] * max(len(rows), side))
             pages.gap()
         if not beside:
             for spec in charts:
@@ -149,6 +149,16 @@ def _sheet(ws: Worksheet, report: Report, tables: list[Table], pages: Pages) -> 
                 ws.add_chart(_chart(ws, table, spec, placed[table.key][0], target, chart_size, lang), f"A{at}")
                 pages.advance([ROW_PT] * chart_rows)
     return placed
+
+
+def _side_rows(count: int, chart_rows: int) -> int:
+    """Body rows a table needs beside ``count`` charts stacked from its title row, one blank row under."""
+    if not count:
+        return 0
+    chart_pt = CHART_HEIGHT / 2.54 * 72
+    if count == 1:  # from the title row: the taller title and header rows hold part of the chart
+        return math.ceil((chart_pt - TITLE_PT - HEADER_PT) / ROW_PT) + 1
+    return (count - 1) * chart_rows + math.ceil(chart_pt / ROW_PT) + 1 - 2
 
 
 def _points(width: float) -> float:
