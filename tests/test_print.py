@@ -112,7 +112,8 @@ def test_report_pages_are_the_page_grid_and_nothing_is_cut(demo, tmp_path):
         for chart in ws._charts:
             title = "".join(run.t for p in chart.title.tx.rich.p for run in (p.r or []))
             page = page_of(grid[ws.title], chart.anchor._from.row + 1)
-            end = rows_down(ws, chart.anchor._from.row + 1, chart.anchor.ext.height / 12700)  # EMU -> pt
+            end = rows_down(ws, chart.anchor._from.row + 1,
+                            (chart.anchor._from.rowOff + chart.anchor.ext.height) / 12700)  # EMU -> pt
             assert page_of(grid[ws.title], end) == page, title  # the chart ends on the page it starts on
             assert squeezed(title) in squeezed(printed[page]), title  # ... and is drawn there
     # every table: its title and its last row on one page

@@ -18,6 +18,9 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
+from openpyxl.drawing.xdr import XDRPositiveSize2D
+from openpyxl.utils.units import cm_to_EMU, pixels_to_EMU
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
@@ -32,7 +35,8 @@ from .style import HEADER_FILL, font
 
 ROW_PT, TITLE_PT, HEADER_PT = 16, 22, 30  # row heights in points: body, table title, header (two lines)
 PAGE_PT = style.PAGE_HEIGHT_PT * 0.92  # what a page holds; the rest absorbs renderers' rounding
-CHART_HEIGHT = 6.2  # cm
+CHART_HEIGHT, MAX_CHART_HEIGHT = 6.2, 12  # cm
+CHART_OFFSET_PT = 3  # a chart's top below its anchor row's top edge
 CHART_WIDTH, CHART_MIN_WIDTH = 12.5, 9  # cm: beside the table when at least the minimum fits
 GAP_COLUMN = 2  # width of the empty column between a sheet's tables and its charts
 EXCEL_FORMATS = {"int": "0", "percent": "0.0%", "minutes": "0.0", "hours": "0.00", "decimal": "0.00",
@@ -120,45 +124,69 @@ def _sheet(ws: Worksheet, report: Report, tables: list[Table], pages: Pages) -> 
     ws.column_dimensions[get_column_letter(chart_col - 1)].width = GAP_COLUMN
     room = (style.PAGE_WIDTH_PT * 0.95 - sum(map(_points, [*widths, GAP_COLUMN]))) / 72 * 2.54
     beside = room >= CHART_MIN_WIDTH
-    chart_size = (min(CHART_WIDTH, room) if beside else CHART_WIDTH, CHART_HEIGHT)
-    chart_rows = math.ceil(CHART_HEIGHT / 2.54 * 72 / ROW_PT) + 1  # one blank row under each chart
+    width = min(CHART_WIDTH, room) if beside else CHART_WIDTH
     ws.cell(row=1, column=1, value=TITLES["report"](lang).format(month=report.month)).font = font(lang, bold=True, size=14)
     pages.advance([TITLE_PT, ROW_PT])
     placed = {}
     for table in tables:
         target = report.compliance_target if any(c.percent for c in table.charts) else None
         charts = [c for c in table.charts if table.rows]  # a chart over no rows would be empty
+        heights = [_chart_height(table, spec) for spec in charts]
         per_page = int((PAGE_PT - TITLE_PT - HEADER_PT) // ROW_PT)
         chunks = [table.rows[i:i + per_page] for i in range(0, len(table.rows), per_page)] or [[]]
         for i, rows in enumerate(chunks):
-            side = _side_rows(len(charts), chart_rows) if beside and i == 0 else 0
+            offsets, side = _stack(heights) if beside and i == 0 else ([], 0)
             height = TITLE_PT + HEADER_PT + ROW_PT * max(len(rows), side)
             row = pages.room_for(height)
             placed.setdefault(table.key, (row, 1))
             name = table.title if i == 0 else CONTINUED(lang).format(title=table.title)
             _table(ws, table, rows, row, name, target, lang)
-            if side:
-                for j, spec in enumerate(charts):
-                    chart = _chart(ws, table, spec, row, target, chart_size, lang)
-                    ws.add_chart(chart, f"{get_column_letter(chart_col)}{row + j * chart_rows}")
+            for spec, chart_height, offset in zip(charts, heights, offsets):
+                chart = _chart(ws, table, spec, row, target, (width, chart_height), lang)
+                _place(ws, chart, chart_col, row + offset)
             pages.advance([TITLE_PT, HEADER_PT] + [ROW_PT] * max(len(rows), side))
             pages.gap()
         if not beside:
-            for spec in charts:
-                at = pages.room_for(chart_rows * ROW_PT)
-                ws.add_chart(_chart(ws, table, spec, placed[table.key][0], target, chart_size, lang), f"A{at}")
-                pages.advance([ROW_PT] * chart_rows)
+            for spec, chart_height in zip(charts, heights):
+                at = pages.room_for(_rows_for(chart_height) * ROW_PT)
+                _place(ws, _chart(ws, table, spec, placed[table.key][0], target, (width, chart_height), lang), 1, at)
+                pages.advance([ROW_PT] * _rows_for(chart_height))
     return placed
 
 
-def _side_rows(count: int, chart_rows: int) -> int:
-    """Body rows a table needs beside ``count`` charts stacked from its title row, one blank row under."""
-    if not count:
-        return 0
-    chart_pt = CHART_HEIGHT / 2.54 * 72
-    if count == 1:  # from the title row: the taller title and header rows hold part of the chart
-        return math.ceil((chart_pt - TITLE_PT - HEADER_PT) / ROW_PT) + 1
-    return (count - 1) * chart_rows + math.ceil(chart_pt / ROW_PT) + 1 - 2
+def _chart_height(table: Table, spec: Chart) -> float:
+    """cm: horizontal bars get room for every category's label (LibreOffice hides labels that crowd)."""
+    if spec.kind != "bar":
+        return CHART_HEIGHT
+    return min(MAX_CHART_HEIGHT, max(CHART_HEIGHT, 2.8 + 0.55 * len(table.rows)))
+
+
+def _rows_for(height: float) -> int:
+    """Body rows a chart ``height`` cm tall covers, its top offset and one blank row under it included."""
+    return math.ceil((height / 2.54 * 72 + CHART_OFFSET_PT) / ROW_PT) + 1
+
+
+def _stack(heights: list[float]) -> tuple[list[int], int]:
+    """Charts stacked beside a table from its title row: each chart's row offset from the title row,
+    and the body rows the table's block needs for them (the taller title and header rows hold part of
+    the first chart)."""
+    if not heights:
+        return [], 0
+    body = math.ceil((heights[0] / 2.54 * 72 + CHART_OFFSET_PT - TITLE_PT - HEADER_PT) / ROW_PT) + 1
+    offsets = [0]
+    for height in heights[1:]:
+        offsets.append(2 + body)
+        body += _rows_for(height)
+    return offsets, body
+
+
+def _place(ws: Worksheet, chart: BarChart | LineChart, col: int, row: int) -> None:
+    """Anchor ``chart`` at column ``col``, row ``row`` (1-based), a little below the row's top edge:
+    LibreOffice rounds positions, and a chart flush with a page's first row may draw its top border
+    on the page before."""
+    chart.anchor = OneCellAnchor(_from=AnchorMarker(col=col - 1, row=row - 1, rowOff=pixels_to_EMU(CHART_OFFSET_PT * 4 / 3)),
+                                 ext=XDRPositiveSize2D(cm_to_EMU(chart.width), cm_to_EMU(chart.height)))
+    ws.add_chart(chart)
 
 
 def _points(width: float) -> float:
@@ -225,6 +253,7 @@ def _chart(ws: Worksheet, table: Table, spec: Chart, row: int, target: float | N
         chart.grouping, chart.overlap = "stacked", 100
     if spec.kind == "bar":
         chart.x_axis.scaling.orientation = "maxMin"  # the first row on top, as in the table
+        chart.y_axis.crosses = "max"  # ... and the values along the bottom
     chart.title = _chart_title(table, spec, lang)
     chart.width, chart.height = size
     chart.display_blanks = "gap"  # a month without data is a gap, not a drop to 0
