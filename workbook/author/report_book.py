@@ -37,6 +37,7 @@ ROW_PT, TITLE_PT, HEADER_PT = 16, 22, 30  # row heights in points: body, table t
 PAGE_PT = style.PAGE_HEIGHT_PT * 0.92  # what a page holds; the rest absorbs renderers' rounding
 CHART_HEIGHT, MAX_CHART_HEIGHT = 6.2, 12  # cm
 CHART_OFFSET_PT = 3  # a chart's top below its anchor row's top edge
+WIDE_CHART = (22, 7.5)  # cm: a chart below its table, alone on its rows
 CHART_WIDTH, CHART_MIN_WIDTH = 12.5, 9  # cm: beside the table when at least the minimum fits
 GAP_COLUMN = 2  # width of the empty column between a sheet's tables and its charts
 EXCEL_FORMATS = {"int": "0", "percent": "0.0%", "minutes": "0.0", "hours": "0.00", "decimal": "0.00",
@@ -124,14 +125,14 @@ def _sheet(ws: Worksheet, report: Report, tables: list[Table], pages: Pages) -> 
     ws.column_dimensions[get_column_letter(chart_col - 1)].width = GAP_COLUMN
     room = (style.PAGE_WIDTH_PT * 0.95 - sum(map(_points, [*widths, GAP_COLUMN]))) / 72 * 2.54
     beside = room >= CHART_MIN_WIDTH
-    width = min(CHART_WIDTH, room) if beside else CHART_WIDTH
+    width = min(CHART_WIDTH, room) if beside else WIDE_CHART[0]  # a chart alone below takes the page's width
     ws.cell(row=1, column=1, value=TITLES["report"](lang).format(month=report.month)).font = font(lang, bold=True, size=14)
     pages.advance([TITLE_PT, ROW_PT])
     placed = {}
     for table in tables:
         target = report.compliance_target if any(c.percent for c in table.charts) else None
         charts = [c for c in table.charts if table.rows]  # a chart over no rows would be empty
-        heights = [_chart_height(table, spec) for spec in charts]
+        heights = [_chart_height(table, spec, beside) for spec in charts]
         per_page = int((PAGE_PT - TITLE_PT - HEADER_PT) // ROW_PT)
         chunks = [table.rows[i:i + per_page] for i in range(0, len(table.rows), per_page)] or [[]]
         for i, rows in enumerate(chunks):
@@ -154,11 +155,12 @@ def _sheet(ws: Worksheet, report: Report, tables: list[Table], pages: Pages) -> 
     return placed
 
 
-def _chart_height(table: Table, spec: Chart) -> float:
+def _chart_height(table: Table, spec: Chart, beside: bool) -> float:
     """cm: horizontal bars get room for every category's label (LibreOffice hides labels that crowd)."""
+    least = CHART_HEIGHT if beside else WIDE_CHART[1]
     if spec.kind != "bar":
-        return CHART_HEIGHT
-    return min(MAX_CHART_HEIGHT, max(CHART_HEIGHT, 2.8 + 0.55 * len(table.rows)))
+        return least
+    return min(MAX_CHART_HEIGHT, max(least, 2.8 + 0.7 * len(table.rows)))
 
 
 def _rows_for(height: float) -> int:
