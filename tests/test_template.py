@@ -328,3 +328,17 @@ def test_libreoffice_evaluates_the_overdue_rule(books, tmp_path):
     wb.save(typed)
     computed = read_book(convert(typed, "xlsx", tmp_path / "out")).sheet("tickets")
     assert [computed.value(i, probe - 1) for i in range(1, len(cases) + 1)] == [want for _, want in cases]
+
+
+@LANGS
+def test_compliance_target_is_a_setting(books, lang):
+    """达标目标 / Compliance target: a percentage in Settings; the dashboard's and report's target line."""
+    book = read_book(books[lang])
+    sheet = book.sheet("settings")
+    r = next(i for i, row in enumerate(sheet.rows) if row and row[0] == settings.PARAMS["compliance_target"](lang))
+    assert sheet.rows[r][1] == "95%"
+    sheet.rows[r][1] = "90%"
+    assert settings.read_settings(book).compliance_target == pytest.approx(0.9)
+    sheet.rows[r][1] = "150%"
+    with pytest.raises(settings.InputError, match=rf"{sheet.name}!B{r + 1}"):
+        settings.read_settings(book)
