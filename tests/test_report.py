@@ -166,7 +166,7 @@ def test_overview_and_trend(report):
         "reopens": 1, "satisfaction": 21 / 5, "reviews_due": 5})
     trend = report.table("trend").rows
     assert [row[0] for row in trend] == [f"2023-{m:02d}" for m in range(6, 13)] + [f"2024-{m:02d}" for m in range(1, 6)]
-    assert all(row[1:] == [0, 0, 0, None, None, None] for row in trend[:10])
+    assert all(row[1:] == [None] * 6 for row in trend[:10])  # months before any ticket: blank, not 0
     # April (cut 05-01 00:00): T11, T13, T14 reported; T13 met, T14 assigned a day late; T11 open, paused.
     # MTTR business: T13 Tue 10:00 → Wed 10:00 = 390 + 60; T14 Mon 09:00 → Wed 10:00 = 450 + 450 + 60.
     assert trend[10] == pytest.approx(["2024-04", 3, 2, 1, 1 / 2, (450 + 960) / 2 / 60, (5 + 2) / 2])
@@ -270,6 +270,8 @@ def test_charts_reference_their_table_ranges(book):
             last = row + 1 + len(table.rows)  # the title is on `row`, the header below it
             for chart in table.charts:
                 cols = [_letter(keys.index(k)) for k in chart.series]
+                if chart.percent and report.compliance_target is not None:
+                    cols.append(_letter(len(keys)))  # the target line, from the 目标 column after the table
                 expected.add(tuple((f"{sheet}!{c}{row + 1}", f"{sheet}!A{row + 2}:A{last}", f"{sheet}!{c}{row + 2}:{c}{last}")
                                    for c in cols))
     found = chart_refs(path)

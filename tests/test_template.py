@@ -14,7 +14,8 @@ from libreoffice import convert, needs_libreoffice
 from workbook.core import dashboard
 from workbook.core import schema
 from workbook.core import settings
-from workbook.core.dashboard import DashboardRow
+from workbook.core.dashboard import DashboardRow, Deadline
+from workbook.author.style import FONT_NAMES, text_width
 from workbook.xlsx.reader import read_book
 from workbook.author.template import DATA_ROWS, DATETIME_FORMAT, build_template
 
@@ -71,7 +72,8 @@ def test_tickets_table_view_and_formats(books, lang):
     assert ws.freeze_panes == "B2"
     for i, column in enumerate(schema.TICKET_COLUMNS, start=1):
         dim = ws.column_dimensions[get_column_letter(i)]
-        assert dim.width == column.width
+        # at least the schema's width, and the header on at most two lines in either language
+        assert dim.width >= column.width and dim.width >= text_width(column.header(lang)) / 2, column.key
         if column.kind is schema.Kind.DATETIME:
             assert dim.number_format == DATETIME_FORMAT, column.key
         assert (ws.cell(row=1, column=i).comment is not None) == column.computed, column.key
@@ -149,12 +151,26 @@ def test_dashboard_labels_and_charts(books, lang):
     ws = load_workbook(books[lang])[schema.SHEETS["dashboard"](lang)]
     for (r, c), text in dashboard.static_cells(lang).items():
         assert ws.cell(row=r + 1, column=c + 1).value == text
-    assert len(ws._charts) == 3
-    grid = dashboard.LAYOUT["grid"]
-    first_series = ws._charts[0].series[0]
+    assert len(ws._charts) == 4
     sheet = f"'{schema.SHEETS['dashboard'](lang)}'"
-    assert first_series.val.numRef.f == f"{sheet}!$B${grid.first_row + 1}:$B${grid.first_row + 4}"
-    assert first_series.tx.strRef.f == f"{sheet}!B{grid.header_row + 1}"
+    compliance, backlog, workload, grid = ws._charts
+    block = dashboard.LAYOUT["compliance"]
+    assert compliance.series[0].val.numRef.f == f"{sheet}!$K${block.first_row + 1}:$K${block.last_row + 1}"
+    target = compliance._charts[1].series[0]  # the target line, from the 目标 column
+    assert target.val.numRef.f == f"{sheet}!$L${block.first_row + 1}:$L${block.last_row + 1}"
+    assert target.spPr.ln.prstDash == "dash"
+    assert grid.series[0].val.numRef.f == f"{sheet}!$B${dashboard.LAYOUT['grid'].first_row + 1}:" \
+                                          f"$B${dashboard.LAYOUT['grid'].first_row + 4}"
+    for chart in (backlog, workload, grid):  # counts: whole numbers, every category labelled
+        assert chart.y_axis.number_format.formatCode == "0" and chart.y_axis.majorUnit == 1
+        assert chart.x_axis.tickLblSkip == 1
+    assert backlog.dataLabels.showVal and workload.dataLabels.showVal
+    # the key figures in the row colours' red and amber
+    overdue, at_risk = (ws.cell(row=r + 1, column=c + 1) for r, c in
+                        (dashboard.KPI_CELLS["overdue"], dashboard.KPI_CELLS["at_risk"]))
+    assert overdue.fill.start_color.rgb.endswith("FFC7CE") and overdue.font.color.rgb.endswith("9C0006")
+    assert at_risk.fill.start_color.rgb.endswith("FFEB9C")
+    assert overdue.font.name == FONT_NAMES[lang] and overdue.font.b
 
 
 # -- dashboard figures ------------------------------------------------------------------------------
@@ -162,36 +178,44 @@ def test_dashboard_labels_and_charts(books, lang):
 NOW = datetime(2024, 5, 20, 15, 0)
 
 
-def row(number, priority, status, module, assignee, reported, sla_state, due=None, closed=None, resolved=None):
-    return DashboardRow(number, priority, status, module, assignee, reported, closed, resolved, sla_state, due)
+def row(number, priority, status, module, assignee, reported, sla_state, due=None, closed=None, resolved=None,
+        deadlines=(), assigned=None, satisfaction=None):
+    return DashboardRow(number, priority, status, module, assignee, reported, closed, resolved, sla_state, due,
+                        tuple(deadlines), assigned, satisfaction)
 
 
 TICKETS = [
-    row("20240520-001", "P1", "new", "M1", None, datetime(2024, 5, 20, 9), "overdue", datetime(2024, 5, 20, 9, 15)),
+    row("20240520-001", "P1", "new", "M1", None, datetime(2024, 5, 20, 9), "overdue", datetime(2024, 5, 20, 9, 15),
+        deadlines=[Deadline("response", datetime(2024, 5, 20, 9, 15)),
+                   Deadline("resolution", datetime(2024, 5, 20, 16), at_risk=True)]),
     row("20240520-002", "P1", "in_progress", "M2", "张三", datetime(2024, 5, 20, 10), "at_risk",
-        datetime(2024, 5, 20, 16)),
+        datetime(2024, 5, 20, 16), deadlines=[Deadline("resolution", datetime(2024, 5, 20, 16, 30), at_risk=True),
+                                              Deadline("update", datetime(2024, 5, 20, 17))]),
     row("20240519-001", "P2", "waiting", "M3", "张三", datetime(2024, 5, 19, 10), "overdue",
-        datetime(2024, 5, 19, 18)),
+        datetime(2024, 5, 19, 18), deadlines=[Deadline("update", datetime(2024, 5, 19, 18))]),
     row("20240518-001", "P3", "assigned", "M4", "李四", datetime(2024, 5, 18, 10), "on_track",
-        datetime(2024, 5, 22, 10)),
+        datetime(2024, 5, 22, 10), deadlines=[Deadline("resolution", datetime(2024, 5, 22, 10))]),
     row("20240515-001", "P4", "in_progress", "M5", "李四", datetime(2024, 5, 15, 10), "overdue"),  # late response
     row(None, None, "new", "M6", "王五", datetime(2024, 5, 20, 14), "on_track"),  # unreadable priority
     row("20240510-001", "P2", "closed", "M7", "李四", datetime(2024, 5, 10, 9), "met",
-        closed=datetime(2024, 5, 20, 11), resolved=datetime(2024, 5, 10, 15)),
+        closed=datetime(2024, 5, 20, 11), resolved=datetime(2024, 5, 10, 15), assigned=datetime(2024, 5, 10, 9, 30),
+        satisfaction=4),
     row("20240430-001", "P1", "resolved", "M8", "张三", datetime(2024, 4, 30, 9), "met_late",
-        resolved=datetime(2024, 5, 2, 9)),
+        resolved=datetime(2024, 5, 2, 9), assigned=datetime(2024, 4, 30, 10), satisfaction=2),
     row("20240425-001", "P2", "closed", "M9", "王五", datetime(2024, 4, 25, 9), "met",
-        closed=datetime(2024, 5, 1, 9), resolved=datetime(2024, 4, 28, 9)),  # resolved in April
+        closed=datetime(2024, 5, 1, 9), resolved=datetime(2024, 4, 28, 9), assigned=datetime(2024, 4, 25, 9, 20),
+        satisfaction=5),  # resolved in April
 ]
 
 
 def block_rows(cells, name, first_col, end_col):
     block = dashboard.LAYOUT[name]
-    return [[cells[(r, c)] for c in range(first_col, end_col)] for r in range(block.first_row, block.last_row + 1)]
+    return [[cells[(r, block.col + c)] for c in range(first_col, end_col)]
+            for r in range(block.first_row, block.last_row + 1)]
 
 
 def test_figures_by_hand():
-    cells = dashboard.figures(TICKETS, NOW, "zh")
+    cells = dashboard.figures(TICKETS, NOW, "zh", target=0.9)
     assert cells[dashboard.UPDATED_CELL] == NOW
     #  new assigned in_progress waiting total
     assert block_rows(cells, "grid", 1, 6) == [
@@ -201,20 +225,42 @@ def test_figures_by_hand():
         [0, 0, 1, 0, 1],  # P4
         [1, 1, 2, 1, 5],  # the unreadable priority counts only as open below
     ]
-    kpi = dashboard.LAYOUT["kpi"].first_row
     # overdue, at risk, new today, closed today, open
-    assert [cells[(kpi + i, 1)] for i in range(5)] == [3, 1, 3, 1, 6]
-    # done this month, met, rate: P1..P4 and total
-    assert block_rows(cells, "compliance", 1, 4) == [
-        [1, 0, 0.0], [1, 1, 1.0], [0, 0, None], [0, 0, None], [2, 1, 0.5]]
-    assert block_rows(cells, "overdue", 0, 4) == [
-        ["20240519-001", "M3", "张三", datetime(2024, 5, 19, 18)],
-        ["20240520-001", "M1", None, datetime(2024, 5, 20, 9, 15)],
-        ["20240515-001", "M5", "李四", None],
-        [None] * 4, [None] * 4,
-    ]
+    assert [cells[dashboard.KPI_CELLS[k]] for k in dashboard.KPIS] == [3, 1, 3, 1, 6]
+    # done this month, met, rate, target: P1..P4 and total
+    assert block_rows(cells, "compliance", 1, 5) == [
+        [1, 0, 0.0, 0.9], [1, 1, 1.0, 0.9], [0, 0, None, 0.9], [0, 0, None, 0.9], [2, 1, 0.5, 0.9]]
+    # about to breach: deadlines ahead past 预警阈值, soonest first, with the time left at 15:00
+    assert block_rows(cells, "breach_soon", 0, 4)[:3] == [
+        ["20240520-001", "解决", "1小时", None],
+        ["20240520-002", "解决", "1小时30分", "张三"],
+        [None] * 4]
+    # overdue: deadlines passed and pending, longest first, with how long ago; the late response of
+    # 20240515-001 is done already (no pending deadline), so it is not in the list
+    assert block_rows(cells, "overdue", 0, 4)[:3] == [
+        ["20240519-001", "进展", "21小时", "张三"],
+        ["20240520-001", "响应", "5小时45分", None],
+        [None] * 4]
+    # this month (May: 20240510-001 and 20240430-001 done) against April (20240425-001)
+    done, mtta, mttr, compliance, satisfaction = block_rows(cells, "months", 1, 4)
+    assert done == [2, 1, 1]
+    assert mtta == [45.0, 20.0, 25.0]  # medians of 30 and 60 min; 20 min
+    assert mttr == [(6 + 48) / 2, 72.0, (27 - 72) / 1]  # 6 h and 48 h; 72 h
+    assert compliance == [0.5, 1.0, -0.5]
+    assert satisfaction == [3.0, 5.0, -2.0]
+    # backlog by age at 15:00 on 5-20 (<1 d, 1–3 d, 3–7 d, 7–30 d, >30 d): reported 5-20 09/10/14,
+    # 5-19 10:00, 5-18 10:00, 5-15 10:00
+    assert [r[0] for r in block_rows(cells, "backlog", 1, 2)] == [3, 2, 1, 0, 0]
     assert block_rows(cells, "workload", 0, 2)[:5] == [
         ["张三", 2], ["李四", 2], ["王五", 1], ["（未分派）", 1], [None, None]]
+
+
+def test_durations_read_as_a_wall_screen_shows_them():
+    from datetime import timedelta
+    assert dashboard.duration(timedelta(days=2, hours=3, minutes=5), "zh") == "2天3小时"
+    assert dashboard.duration(timedelta(minutes=59), "en") == "59 min"
+    assert dashboard.duration(timedelta(hours=1), "en") == "1 h"
+    assert dashboard.duration(timedelta(0), "zh") == "0分"
 
 
 def test_figures_never_overwrite_labels():
@@ -226,8 +272,9 @@ def test_figures_never_overwrite_labels():
 def test_figures_of_no_tickets():
     cells = dashboard.figures([], NOW, "en")
     compliance = dashboard.LAYOUT["compliance"]
-    assert cells[(compliance.last_row, 3)] is None
-    assert all(v is None for (r, c), v in cells.items() if r >= dashboard.LAYOUT["overdue"].first_row)
+    assert cells[(compliance.last_row, compliance.col + 3)] is None
+    for name in ("breach_soon", "overdue", "workload"):
+        assert all(v is None for row in block_rows(cells, name, 0, 2) for v in row)
 
 
 # -- LibreOffice as a second reader -----------------------------------------------------------------
@@ -281,3 +328,17 @@ def test_libreoffice_evaluates_the_overdue_rule(books, tmp_path):
     wb.save(typed)
     computed = read_book(convert(typed, "xlsx", tmp_path / "out")).sheet("tickets")
     assert [computed.value(i, probe - 1) for i in range(1, len(cases) + 1)] == [want for _, want in cases]
+
+
+@LANGS
+def test_compliance_target_is_a_setting(books, lang):
+    """达标目标 / Compliance target: a percentage in Settings; the dashboard's and report's target line."""
+    book = read_book(books[lang])
+    sheet = book.sheet("settings")
+    r = next(i for i, row in enumerate(sheet.rows) if row and row[0] == settings.PARAMS["compliance_target"](lang))
+    assert sheet.rows[r][1] == "95%"
+    sheet.rows[r][1] = "90%"
+    assert settings.read_settings(book).compliance_target == pytest.approx(0.9)
+    sheet.rows[r][1] = "150%"
+    with pytest.raises(settings.InputError, match=rf"{sheet.name}!B{r + 1}"):
+        settings.read_settings(book)

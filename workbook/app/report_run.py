@@ -23,5 +23,15 @@ def make_report(path: Path, month: str | None = None, now: datetime | None = Non
     reviews = read_reviews(tracker.reviews_table)
     needs = find_needs(loaded.tickets, reviews, tracker.settings, tracker.lang)
     report = build_report(loaded.frame, reviews, needs, tracker.settings, calendar, month, now, tracker.lang)
-    report.sources = [str(path), *map(str, loaded.archives)]
+    report.sources = [_relative(source, Path(path).resolve().parent) for source in (path, *loaded.archives)]
+    report.compliance_target = tracker.settings.compliance_target
     return report
+
+
+def _relative(path: Path, folder: Path) -> str:
+    """A file as named from the tracker's folder: a report sent on shows no one's home folders."""
+    path = Path(path).resolve()
+    try:
+        return path.relative_to(folder).as_posix()
+    except ValueError:
+        return path.name  # an archive folder elsewhere: its file name says which month it is

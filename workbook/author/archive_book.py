@@ -16,17 +16,20 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.comments import Comment
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
 from ..core import schema
 from ..core.archive import STATUS_HEADERS, SUMMARY_HEADERS, SUMMARY_SHEET, ArchiveRows, Extra, summary_rows
 from ..core.book import Value
+from . import style
 from .purpose import mark
-from .template import DATE_FORMAT, DATETIME_FORMAT, HEADER_FILL, TITLE
+from .style import HEADER_FILL, font
+from .template import DATE_FORMAT, DATETIME_FORMAT, TITLE
 
-BOLD, TITLE_FONT = Font(bold=True), Font(bold=True, size=14)
 CENTRED = Alignment(horizontal="center", vertical="center", wrap_text=True)
+WIDTH_SAMPLE = 500  # rows looked at for column widths: enough to see the typical value, fast on big months
+MAX_WIDTH = 40  # a description column would otherwise push every other column off the page
 
 
 def write_archive(path: Path, month: str, lang: str, tickets: ArchiveRows, log: ArchiveRows) -> None:
@@ -35,33 +38,39 @@ def write_archive(path: Path, month: str, lang: str, tickets: ArchiveRows, log: 
     openpyxl's write-only mode streams the rows: twice as fast as building the sheets in memory.
     """
     wb = Workbook(write_only=True)
-    _table(wb.create_sheet(schema.SHEETS["tickets"](lang)), tickets, schema.TICKET_COLUMNS, "B2")
-    _table(wb.create_sheet(schema.SHEETS["log"](lang)), log, schema.LOG_COLUMNS, "A2")
-    _summary(wb.create_sheet(SUMMARY_SHEET(lang)), summary_rows(tickets, month, lang), lang)
-    wb.properties.title = f"{TITLE(lang)} {month}"
+    style.use_font(wb, lang)
+    title = f"{TITLE(lang)} {month}"
+    _table(wb.create_sheet(schema.SHEETS["tickets"](lang)), tickets, schema.TICKET_COLUMNS, "B2", lang, title)
+    _table(wb.create_sheet(schema.SHEETS["log"](lang)), log, schema.LOG_COLUMNS, "A2", lang, title)
+    _summary(wb.create_sheet(SUMMARY_SHEET(lang)), summary_rows(tickets, month, lang), lang, title)
+    wb.properties.title = title
     mark(wb, "archive")
     wb.save(path)
 
 
-def _table(ws, rows: ArchiveRows, columns: tuple[schema.Column, ...], freeze: str) -> None:
-    """A header row, then the rows; column widths, a frozen header and an autofilter over all of it."""
+def _table(ws, rows: ArchiveRows, columns: tuple[schema.Column, ...], freeze: str, lang: str, title: str) -> None:
+    """A header row, then the rows; column widths, a frozen header and an autofilter over all of it;
+    printed one page wide with the header row on every page."""
     kinds = []
     for i, header in enumerate(rows.headers, start=1):
         column = next((c for c in columns if c.label.matches(header)), None)
-        ws.column_dimensions[get_column_letter(i)].width = column.width if column else 14
+        # Long texts (descriptions, summaries) wrap in Excel's view; a width fits the typical value.
+        values = [row[i - 1] for row in rows.rows[:WIDTH_SAMPLE] if i - 1 < len(row)]
+        ws.column_dimensions[get_column_letter(i)].width = style.fit_width(header, values, 8, MAX_WIDTH)
         kinds.append(column.kind if column else None)
     ws.freeze_panes = freeze
     ws.auto_filter.ref = f"A1:{get_column_letter(max(len(rows.headers), 1))}{len(rows.rows) + 1}"
-    ws.append([_header(ws, h) for h in rows.headers])
+    style.print_setup(ws, lang, title)
+    ws.append([_header(ws, h, lang) for h in rows.headers])
     for row in rows.rows:
         extras = getattr(row, "extras", {})
         ws.append([_cell(ws, value, kind, extras.get(header))
                    for value, kind, header in zip(row, kinds, rows.headers)])
 
 
-def _header(ws, text: str) -> WriteOnlyCell:
+def _header(ws, text: str, lang: str) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, text)
-    cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, CENTRED
+    cell.font, cell.fill, cell.alignment = font(lang, bold=True), HEADER_FILL, CENTRED
     return cell
 
 
@@ -105,14 +114,15 @@ def _plain_cell(ws, value: Value, kind: schema.Kind | None) -> Value | WriteOnly
     return value
 
 
-def _summary(ws, rows: list[list[Value]], lang: str) -> None:
+def _summary(ws, rows: list[list[Value]], lang: str, title: str) -> None:
     headers = [[h(lang) for h in labels] for labels in (SUMMARY_HEADERS, STATUS_HEADERS)]
-    for letter, width in zip("ABCD", (18, 10, 10, 10)):
-        ws.column_dimensions[letter].width = width
+    for c, letter in enumerate("ABCD"):
+        ws.column_dimensions[letter].width = style.fit_width("", [row[c] for row in rows[1:] if len(row) > c], 10)
+    style.print_setup(ws, lang, title, None)
     for r, row in enumerate(rows):
         if r == 0:
-            title = WriteOnlyCell(ws, row[0])
-            title.font = TITLE_FONT
-            ws.append([title])
+            heading = WriteOnlyCell(ws, row[0])
+            heading.font = font(lang, bold=True, size=14)
+            ws.append([heading])
         else:
-            ws.append([_header(ws, v) for v in row] if row in headers else row)
+            ws.append([_header(ws, v, lang) for v in row] if row in headers else row)

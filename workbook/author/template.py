@@ -11,22 +11,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.comments import Comment
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..core import dashboard
-
-from ..core import schema
+from ..core import dashboard, schema, settings
 from ..xlsx.made_by import category
-
-from ..core import settings
 from ..core.schema import Kind, Label
+from . import style
+from .style import HEADER_FILL, font
 
 DATA_ROWS = 5000  # last row that validations and row colours cover; the file engine extends them
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -64,21 +63,14 @@ SETTINGS_LISTS = {
 PENDING = (("response_due", "first_response_at"), ("assignment_due", "assigned_at"),
            ("next_update_due", None), ("resolution_due", "resolved_at"))
 
-WHITE_BOLD = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
 COMPUTED_FILL = PatternFill("solid", start_color="808080", end_color="808080")
-ROW_COLOURS = {  # SLA state -> (fill, font colour), Excel's own light fills with dark text
-    "overdue": ("FFC7CE", "9C0006"),
-    "at_risk": ("FFEB9C", "9C5700"),
-    "met": ("C6EFCE", "006100"),
-    "met_late": ("E7E6E6", "595959"),
-}
 
 
 def build_template(path: str | Path, lang: str = "zh") -> None:
     """Write a new, empty tracker workbook to ``path`` with headers in ``lang`` ("zh" or "en")."""
     wb = Workbook()
     wb.remove(wb.active)
+    style.use_font(wb, lang)
     sheets = {key: wb.create_sheet(label(lang)) for key, label in schema.SHEETS.items()}
     _tickets_sheet(sheets["tickets"], lang)
     _log_sheet(sheets["log"], lang)
@@ -86,10 +78,10 @@ def build_template(path: str | Path, lang: str = "zh") -> None:
         _plain_sheet(sheets[key], key, lang)
     _settings_sheet(sheets["settings"], lang)
     _dashboard_sheet(sheets["dashboard"], lang)
-    for ws in wb.worksheets:
-        ws.page_setup.orientation = "landscape"
-    for key in ("log", "reviews", "faq", "dashboard", "settings", "archive_index"):
-        _fit_to_width(sheets[key])
+    for key, ws in sheets.items():
+        # The Settings sheet has no header row; the dashboard fits one page, for a wall screen.
+        style.print_setup(ws, lang, TITLE(lang), None if key in ("settings", "dashboard") else "1:1",
+                          "page" if key == "dashboard" else "width")
     wb.active = 0
     wb.properties.title = TITLE(lang)
     wb.properties.creator = "track-xls"
@@ -109,9 +101,9 @@ def _header(ws: Worksheet, columns: tuple[schema.Column, ...], lang: str) -> Non
     for i, column in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=i, value=column.header(lang))
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.font = Font(bold=True)
+        cell.font = font(lang, bold=True)
         dim = ws.column_dimensions[get_column_letter(i)]
-        dim.width = column.width
+        dim.width = style.fit_width(column.header(lang), [], least=column.width)
         if column.kind is Kind.DATETIME:
             dim.number_format = DATETIME_FORMAT
         elif column.kind is Kind.DATE:
@@ -123,11 +115,6 @@ def _header(ws: Worksheet, columns: tuple[schema.Column, ...], lang: str) -> Non
 def _fill_header(ws: Worksheet, count: int) -> None:
     for i in range(1, count + 1):
         ws.cell(row=1, column=i).fill = HEADER_FILL
-
-
-def _fit_to_width(ws: Worksheet) -> None:
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0  # 0: as many pages down as needed
 
 
 def _rows(letter: str) -> str:
@@ -172,7 +159,7 @@ def _tickets_sheet(ws: Worksheet, lang: str) -> None:
     for i, column in enumerate(columns, start=1):
         if column.computed:
             cell = ws.cell(row=1, column=i)
-            cell.fill, cell.font = COMPUTED_FILL, WHITE_BOLD
+            cell.fill, cell.font = COMPUTED_FILL, font(lang, bold=True, color="FFFFFF")
             cell.comment = Comment(COMPUTED_NOTE(lang), "track-xls", width=220, height=60)
     last = letters[columns[-1].key]
     # One empty data row: a table needs a body, and typed rows below it join the table in Excel.
@@ -181,7 +168,6 @@ def _tickets_sheet(ws: Worksheet, lang: str) -> None:
     ws.add_table(table)
     _ticket_validations(ws, letters, lang)
     _row_colours(ws, letters, lang)
-    ws.print_title_rows = "1:1"  # 35 columns print across pages: repeat the header on each
 
 
 def _ticket_validations(ws: Worksheet, letters: dict[str, str], lang: str) -> None:
@@ -229,9 +215,9 @@ def _row_colours(ws: Worksheet, letters: dict[str, str], lang: str) -> None:
         "met_late": state("met_late"),
     }
     for code, formula in formulas.items():
-        fill, font = ROW_COLOURS[code]
+        fill, text = style.STATE_COLOURS[code]
         ws.conditional_formatting.add(area, FormulaRule(
-            formula=[formula], stopIfTrue=True, font=Font(color=font),
+            formula=[formula], stopIfTrue=True, font=font(lang, color=text),
             fill=PatternFill("solid", start_color=fill, end_color=fill)))
 
 
@@ -265,91 +251,172 @@ def _settings_sheet(ws: Worksheet, lang: str) -> None:
     for r, row in enumerate(rows, start=1):
         key = schema.code_of(settings.SECTIONS, row[0]) if row else None
         if key is not None:
-            ws.cell(row=r, column=1).font = Font(bold=True, size=12)
+            ws.cell(row=r, column=1).font = font(lang, bold=True, size=12)
             for c in range(1, len(settings.SECTION_HEADERS[key]) + 1):
                 ws.cell(row=r + 1, column=c).fill = HEADER_FILL
-                ws.cell(row=r + 1, column=c).font = Font(bold=True)
+                ws.cell(row=r + 1, column=c).font = font(lang, bold=True)
     # The note sits beside the first section title: read_settings skips that row past column A.
     note = ws.cell(row=1, column=2, value=SETTINGS_NOTE(lang))
-    note.font = Font(italic=True, color="7F7F7F")
+    note.font = font(lang, italic=True, color="7F7F7F")
     for i in range(len(settings.LISTS)):
         cell = ws.cell(row=1, column=settings.LIST_FIRST_COL + 1 + i)
-        cell.fill, cell.font = HEADER_FILL, Font(bold=True)
-        ws.column_dimensions[get_column_letter(settings.LIST_FIRST_COL + 1 + i)].width = 16
-    for letter, width in zip("ABCDE", (28, 14, 10, 12, 12)):
-        ws.column_dimensions[letter].width = width
+        cell.fill, cell.font = HEADER_FILL, font(lang, bold=True)
+        values = [row[settings.LIST_FIRST_COL + i] for row in rows if len(row) > settings.LIST_FIRST_COL + i]
+        ws.column_dimensions[get_column_letter(settings.LIST_FIRST_COL + 1 + i)].width = style.fit_width("", values, 12)
+    for c, letter in enumerate("ABCDE"):
+        # Column A also holds the section titles; the note in B1 may run over the empty cells right of it.
+        values = [row[c] for row in rows[1:] if len(row) > c and row[c] is not None]
+        ws.column_dimensions[letter].width = style.fit_width("", values, 10, 40)
 
 
-# -- Dashboard --------------------------------------------------------------------------------------
+# -- Dashboard ---------------------------------------------------------------------------------------
+
+KPI_COLOURS = {"overdue": style.STATE_COLOURS["overdue"], "at_risk": style.STATE_COLOURS["at_risk"]}
+# The charts sit in a 2 x 2 grid from column N, each over a fixed block of cells (a two-cell anchor),
+# so they keep their places beside the tables whatever font widths the application uses.
+CHART_COLS, CHART_ROWS = 7, 20  # cells one chart covers
+CHART_COL_WIDTH = 9
+DASHBOARD_ROW_PT = 21
+DASHBOARD_WIDTHS = (18, 17, 12, 12, 12, 10, 3, 16, 12, 12, 12, 12, 3)  # A..M; B also holds the update time
+THIN = Side(style="thin", color="BFBFBF")
+
 
 def _dashboard_sheet(ws: Worksheet, lang: str) -> None:
     ws.sheet_view.showGridLines = False
+    ws.sheet_view.zoomScale = 90
     for (r, c), text in dashboard.static_cells(lang).items():
-        ws.cell(row=r + 1, column=c + 1, value=text)
+        ws.cell(row=r + 1, column=c + 1, value=text).font = font(lang)
     for (r, c), number_format in dashboard.number_formats().items():
         ws.cell(row=r + 1, column=c + 1).number_format = number_format
     title_row, title_col = dashboard.TITLE_CELL
-    ws.cell(row=title_row + 1, column=title_col + 1).font = Font(bold=True, size=16)
+    ws.cell(row=title_row + 1, column=title_col + 1).font = font(lang, bold=True, size=18)
+    ws.cell(row=dashboard.UPDATED_CELL[0] + 1, column=1).font = font(lang, color="595959")
+    ws.cell(row=dashboard.UPDATED_CELL[0] + 1, column=2).font = font(lang, color="595959")
+    ws.cell(row=dashboard.UPDATED_CELL[0] + 1, column=2).alignment = Alignment(horizontal="left")
+    for r in range(1, dashboard.LAST_ROW + 2):  # roomy rows: read from across the room, and 16:9 in shape
+        ws.row_dimensions[r].height = DASHBOARD_ROW_PT
+    ws.row_dimensions[title_row + 1].height = 30
+    _kpi_tiles(ws, lang)
     for block in dashboard.LAYOUT.values():
-        ws.cell(row=block.row + 1, column=1).font = Font(bold=True, size=12)
-        for c in range(1, len(block.headers) + 1):
-            cell = ws.cell(row=block.header_row + 1, column=c)
-            cell.fill, cell.font = HEADER_FILL, Font(bold=True)
-    for letter, width in zip("ABCDEF", (24, 18, 14, 17, 14, 12)):  # B and D hold date-times
-        ws.column_dimensions[letter].width = width
-    _open_chart(ws, lang)
-    _compliance_chart(ws, lang)
-    _workload_chart(ws, lang)
+        ws.cell(row=block.row + 1, column=block.col + 1).font = font(lang, bold=True, size=12)
+        for c in range(len(block.headers)):
+            cell = ws.cell(row=block.header_row + 1, column=block.col + c + 1)
+            cell.fill, cell.font = HEADER_FILL, font(lang, bold=True)
+            cell.alignment = Alignment(horizontal="left" if c == 0 else "center", vertical="center")
+        for r in range(block.first_row, block.last_row + 1):
+            for c in range(len(block.headers)):
+                ws.cell(row=r + 1, column=block.col + c + 1).border = Border(bottom=THIN)
+    _list_colours(ws, lang)
+    for i, width in enumerate(DASHBOARD_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    for i in range(dashboard.CHART_COL, dashboard.CHART_COL + 2 * CHART_COLS + 1):
+        gap = i == dashboard.CHART_COL + CHART_COLS
+        ws.column_dimensions[get_column_letter(i + 1)].width = 2 if gap else CHART_COL_WIDTH
+    charts = (_compliance_chart(ws, lang), _backlog_chart(ws, lang), _workload_chart(ws, lang), _open_chart(ws, lang))
+    for i, chart in enumerate(charts):
+        col = dashboard.CHART_COL + (i % 2) * (CHART_COLS + 1)
+        row = dashboard.KPI_ROW + (i // 2) * (CHART_ROWS + 1)
+        chart.anchor = TwoCellAnchor(_from=AnchorMarker(col=col, row=row),
+                                     to=AnchorMarker(col=col + CHART_COLS, row=row + CHART_ROWS))
+        ws.add_chart(chart)
 
 
-def _chart(kind: str, block: dashboard.Block, lang: str) -> BarChart:
+def _kpi_tiles(ws: Worksheet, lang: str) -> None:
+    """Big numbers under their labels; overdue in red, at risk in amber, the row colours' tones."""
+    for key, (r, c) in dashboard.KPI_CELLS.items():
+        fill, text = KPI_COLOURS.get(key, ("DDEBF7", "1F3864"))
+        label, value = ws.cell(row=r, column=c + 1), ws.cell(row=r + 1, column=c + 1)
+        for cell in (label, value):
+            cell.fill = PatternFill("solid", start_color=fill, end_color=fill)
+            cell.alignment = Alignment(horizontal="center", vertical="center")
+        label.font = font(lang, bold=True, color=text)
+        value.font = font(lang, bold=True, size=26, color=text)
+    ws.row_dimensions[dashboard.KPI_ROW + 2].height = 44
+
+
+def _list_colours(ws: Worksheet, lang: str) -> None:
+    """The overdue list's text red and the about-to-breach list's amber, as the rows of Tickets."""
+    for key, state in (("overdue", "overdue"), ("breach_soon", "at_risk")):
+        block = dashboard.LAYOUT[key]
+        for r in range(block.first_row, block.last_row + 1):
+            for c in range(len(block.headers)):
+                ws.cell(row=r + 1, column=block.col + c + 1).font = font(lang, color=style.STATE_COLOURS[state][1])
+
+
+def _bar(kind: str, block: dashboard.Block, lang: str, title: str | None = None) -> BarChart:
     chart = BarChart()
     chart.type = kind
-    chart.title = block.title(lang)
-    chart.width, chart.height = 16, 7
-    # openpyxl 3.1 marks axes deleted unless told otherwise, and Excel then draws none.
-    chart.x_axis.delete = False
+    chart.title = title or block.title(lang)
+    chart.gapWidth = 60
+    style.chart_text(chart, lang)
+    style.every_category(chart.x_axis)
     chart.y_axis.delete = False
+    style.light_gridlines(chart.y_axis)
     return chart
 
 
-def _anchor(ws: Worksheet, chart: BarChart, block: dashboard.Block) -> None:
-    ws.add_chart(chart, f"{get_column_letter(dashboard.CHART_COL + 1)}{block.row + 1}")
+def _ref(ws: Worksheet, block: dashboard.Block, col: int, header: bool = False) -> Reference:
+    """Column ``col`` of the block's body (0-based within the block), with its header when asked."""
+    return Reference(ws, min_col=block.col + col + 1, min_row=(block.header_row if header else block.first_row) + 1,
+                     max_row=block.last_row + 1)
 
 
-def _open_chart(ws: Worksheet, lang: str) -> None:
+def _compliance_chart(ws: Worksheet, lang: str) -> BarChart:
+    """This month's compliance per priority against the target line (达标目标 in Settings)."""
+    block = dashboard.LAYOUT["compliance"]
+    chart = _bar("col", block, lang)
+    chart.add_data(_ref(ws, block, 3, header=True), titles_from_data=True)
+    chart.set_categories(_ref(ws, block, 0))
+    style.colour(chart.series[0], style.STRONG["met"])
+    style.value_labels(chart, "0%")
+    style.percent_axis(chart.y_axis)
+    target = LineChart()
+    target.add_data(_ref(ws, block, 4, header=True), titles_from_data=True)
+    style.dashed(target.series[0], style.TARGET)
+    chart += target
+    chart.legend.position = "b"
+    return chart
+
+
+def _backlog_chart(ws: Worksheet, lang: str) -> BarChart:
+    block = dashboard.LAYOUT["backlog"]
+    chart = _bar("col", block, lang)
+    chart.add_data(_ref(ws, block, 1), titles_from_data=False)
+    chart.set_categories(_ref(ws, block, 0))
+    style.colour(chart.series[0], style.BLUE)
+    style.value_labels(chart)
+    style.count_axis(chart.y_axis)
+    chart.legend = None
+    return chart
+
+
+def _workload_chart(ws: Worksheet, lang: str) -> BarChart:
+    block = dashboard.LAYOUT["workload"]
+    chart = _bar("bar", block, lang)
+    chart.add_data(_ref(ws, block, 1), titles_from_data=False)
+    chart.set_categories(_ref(ws, block, 0))
+    chart.x_axis.scaling.orientation = "maxMin"  # busiest on top
+    chart.y_axis.crosses = "max"  # ... and the counts along the bottom
+    style.colour(chart.series[0], style.BLUE)
+    style.value_labels(chart)
+    style.count_axis(chart.y_axis)
+    chart.legend = None
+    return chart
+
+
+def _open_chart(ws: Worksheet, lang: str) -> BarChart:
     """Open tickets per priority, stacked by status (the grid without its total row and column)."""
     block = dashboard.LAYOUT["grid"]
-    chart = _chart("col", block, lang)
+    chart = _bar("col", block, lang)
     chart.grouping, chart.overlap = "stacked", 100
     statuses = len(dashboard.OPEN_STATUSES)
-    priorities = len(schema.PRIORITIES)
     data = Reference(ws, min_col=2, max_col=1 + statuses, min_row=block.header_row + 1,
-                     max_row=block.first_row + priorities)
+                     max_row=block.first_row + len(schema.PRIORITIES))
     chart.add_data(data, titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=block.first_row + 1, max_row=block.first_row + priorities))
-    _anchor(ws, chart, block)
-
-
-def _compliance_chart(ws: Worksheet, lang: str) -> None:
-    block = dashboard.LAYOUT["compliance"]
-    chart = _chart("col", block, lang)
-    rows = len(schema.PRIORITIES) + 1  # P1..P4 and the total
-    chart.add_data(Reference(ws, min_col=4, min_row=block.header_row + 1, max_row=block.first_row + rows),
-                   titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=block.first_row + 1, max_row=block.first_row + rows))
-    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 1
-    chart.y_axis.number_format = "0%"
-    chart.legend = None
-    _anchor(ws, chart, block)
-
-
-def _workload_chart(ws: Worksheet, lang: str) -> None:
-    block = dashboard.LAYOUT["workload"]
-    chart = _chart("bar", block, lang)
-    chart.add_data(Reference(ws, min_col=2, min_row=block.header_row + 1, max_row=block.last_row + 1),
-                   titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=block.first_row + 1, max_row=block.last_row + 1))
-    chart.x_axis.scaling.orientation = "maxMin"  # busiest on top
-    chart.legend = None
-    _anchor(ws, chart, block)
+    chart.set_categories(Reference(ws, min_col=1, min_row=block.first_row + 1,
+                                   max_row=block.first_row + len(schema.PRIORITIES)))
+    for series, rgb in zip(chart.series, style.STATUS_BLUES):
+        style.colour(series, rgb)
+    style.count_axis(chart.y_axis)
+    chart.legend.position = "b"
+    return chart

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from . import alerts, archive, export, importing, lifecycle, macro, report, tracker
+from . import alerts, archive, export, importing, lifecycle, macro, report, snapshot, tracker
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,5 +22,5 @@ def main():
 
 
 for command in (tracker.init, tracker.refresh, tracker.check, tracker.demo, importing.import_, macro.macro,
-                *lifecycle.COMMANDS, alerts.alert, archive.archive, report.report, report.review, export.export):
+                *lifecycle.COMMANDS, alerts.alert, archive.archive, report.report, report.review, export.export, snapshot.snapshot):
     main.add_command(command)

@@ -115,3 +115,5 @@ class DeliveryError(TrackError):
 
 class ChannelDown(DeliveryError):
     """The mail server or robot could not be reached at all: the rest of the run's messages on it fail too."""
+class ToolMissing(TrackError):
+    """A program the command runs (LibreOffice for pictures) is not installed."""

@@ -15,7 +15,7 @@ from .archive_index import restore_index
 from .calendar import BusinessCalendar
 from .changeset import ChangeSet
 from .dashboard import TITLE as DASHBOARD_TITLE
-from .dashboard import TITLE_CELL, DashboardRow, figures
+from .dashboard import TITLE_CELL, DashboardRow, Deadline, figures
 from .limits import check_limits
 from .log import History, log_row, status_change_text
 from .messages import say
@@ -88,7 +88,7 @@ def plan_refresh(tracker: Tracker, now: datetime, lang: str | None = None) -> Re
     for ticket in tracker.tickets:
         sla = evaluate(ticket_times(ticket, tracker.histories.get(ticket.number)), tracker.settings, calendar, now)
         _write_computed(tracker, result.changes, ticket, sla, ticket.number in flagged)
-        rows.append(dashboard_row(ticket, sla))
+        rows.append(dashboard_row(ticket, sla, tracker.settings.warn_ratio))
         if not ticket.done:
             result.states[sla.state] = result.states.get(sla.state, 0) + 1
     _write_dashboard(tracker, result.changes, rows, now)
@@ -114,17 +114,20 @@ def ticket_times(ticket: Ticket, history: History | None) -> TicketTimes:
     )
 
 
-def dashboard_row(ticket: Ticket, sla: SlaResult) -> DashboardRow:
-    pending = [due for due, done_key in ((sla.response_due, "first_response_at"),
-                                         (sla.assignment_due, "assigned_at"),
-                                         (sla.next_update_due, None),
-                                         (sla.resolution_due, "resolved_at"))
+def dashboard_row(ticket: Ticket, sla: SlaResult, warn_ratio: float = 1.0) -> DashboardRow:
+    """``warn_ratio``: 预警阈值; a pending deadline whose target is used that far is about to breach."""
+    pending = [Deadline(metric, due, sla.used.get(metric, 0) >= warn_ratio)
+               for metric, due, done_key in (("response", sla.response_due, "first_response_at"),
+                                             ("assignment", sla.assignment_due, "assigned_at"),
+                                             ("update", sla.next_update_due, None),
+                                             ("resolution", sla.resolution_due, "resolved_at"))
                if due is not None and not ticket.done and (done_key is None or ticket.time(done_key) is None)]
     return DashboardRow(
         number=ticket.number or None, priority=ticket.priority, status=ticket.status,
         module=ticket.text("module") or None, assignee=ticket.text("assignee") or None,
         reported_at=ticket.reported_at, closed_at=ticket.time("closed_at"), resolved_at=ticket.time("resolved_at"),
-        sla_state=sla.state, due=min(pending, default=None),
+        sla_state=sla.state, due=min((d.due for d in pending), default=None), deadlines=tuple(pending),
+        assigned_at=ticket.time("assigned_at"), satisfaction=ticket.satisfaction,
     )
 
 
@@ -133,7 +136,7 @@ def _write_dashboard(tracker: Tracker, changes: ChangeSet, rows: list[DashboardR
     # Only the dashboard init made: a team's own sheet that happens to be called 看板 is theirs.
     if sheet is None or not DASHBOARD_TITLE.matches(sheet.value(*TITLE_CELL)):
         return
-    for (r, c), value in figures(rows, now, tracker.lang).items():
+    for (r, c), value in figures(rows, now, tracker.lang, tracker.settings.compliance_target).items():
         changes.set(sheet.name, r, c, value)
 
 

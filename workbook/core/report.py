@@ -267,6 +267,8 @@ def _reviews_tables(todo: list[list[object]], lang: str) -> list[ReportTable]:
 def _trend(months: list[Month], lang: str) -> ReportTable:
     keys = ("month", "reported", "resolved", "open", "compliance", "mttr", "satisfaction")
     columns = [ReportColumn(k, h(k, lang), _FORMATS[k]) for k in keys]
-    rows = [[s[k] for k in keys] for s in map(_summary, months)]
+    # A month without a ticket (before the tracker was used) is blank, not 0: a chart leaves a gap.
+    rows = [[s[k] if k == "month" or s["reported"] or s["resolved"] or s["open"] else None for k in keys]
+            for s in map(_summary, months)]
     charts = [Chart("line", ("reported", "resolved", "open")), Chart("line", ("compliance",), percent=True)]
     return ReportTable("trend", "trend", TITLES["trend"](lang).format(count=len(months)), columns, rows, charts)

@@ -133,7 +133,8 @@ class Report:
     now: datetime
     cut: datetime  # the end of the month, or now when earlier
     tables: list[ReportTable]
-    sources: list[str] = field(default_factory=list)  # the files read
+    sources: list[str] = field(default_factory=list)  # the files read, named relative to the tracker's folder
+    compliance_target: float | None = None  # 达标目标: the target line on compliance charts
 
     def table(self, key: str) -> ReportTable:
         return next(t for t in self.tables if t.key == key)

@@ -58,6 +58,7 @@ DAY_TYPES = {"holiday": Label("放假", "holiday"), "workday": Label("调休上�
 PARAMS = {
     "timezone": Label("时区", "Time zone"),
     "warn_ratio": Label("预警阈值", "Warning threshold"),
+    "compliance_target": Label("达标目标", "Compliance target"),
     "statutory": Label("法定节假日", "Statutory holidays"),
     "archive_dir": Label("归档目录", "Archive folder"),
     "retention_months": Label("归档保留月数", "Archive retention (months)"),
@@ -130,6 +131,7 @@ DEFAULT_SPANS = ((time(9, 0), time(12, 0)), (time(13, 30), time(18, 0)))
 DEFAULT_PARAMS = {
     "timezone": "Asia/Shanghai",
     "warn_ratio": 0.75,
+    "compliance_target": 0.95,
     "statutory": "CN",
     "archive_dir": "archive",
     "retention_months": 12,
@@ -156,6 +158,7 @@ class Settings:
     statutory: str = "CN"
     timezone: str = "Asia/Shanghai"
     warn_ratio: float = 0.75
+    compliance_target: float = 0.95  # the share of tickets meeting their SLA the team aims at
     archive_dir: str = "archive"
     retention_months: int = 12
     backups_kept: int = 5
@@ -229,7 +232,7 @@ def _target_cells(t: tuple, lang: str) -> list[Value]:
 def _param_cell(key: str, value: object, lang: str) -> Value:
     if key == "statutory":
         return STATUTORY[str(value)](lang)
-    if key == "warn_ratio":
+    if key in ("warn_ratio", "compliance_target"):
         return f"{round(float(value) * 100)}%"
     return value  # type: ignore[return-value]
 
@@ -378,6 +381,11 @@ def _read_param(sheet: SheetData, r: int, key: str, value: Value) -> object:
         ratio = _read_ratio(value)
         if ratio is None or not 0 < ratio < 1:
             raise InputError("setting_ratio", *where, value=value)
+        return ratio
+    if key == "compliance_target":
+        ratio = _read_ratio(value)
+        if ratio is None or not 0 < ratio <= 1:
+            raise InputError("setting_target_ratio", *where, value=value)
         return ratio
     if key == "statutory":
         code = schema.code_of(STATUTORY, value)

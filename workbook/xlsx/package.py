@@ -305,6 +305,8 @@ def patch_workbook(data: bytes, names: dict[str, list[SpanFn]]) -> bytes | None:
         calc.set("fullCalcOnLoad", "1")  # cached results of the user's formulas are stale now
         changed = True
     for name in root.iter(f"{{{ns}}}definedName"):
+        if name.get("name") == "_xlnm.Print_Titles":
+            continue  # the header rows a printout repeats stay the header rows, however the data grows
         text = name.text or ""
         for sheet, fns in names.items():
             for fn in fns:
