@@ -207,10 +207,10 @@ def test_csv_into_a_new_tracker_then_refresh_and_check(tmp_path, encoding, sep):
     assert result.exit_code == 0, result.output
     assert "可导入 2 行" in result.output and "备注" in result.output  # the unused column is named
     rows = ticket_rows(target)
-    assert [r[0] for r in rows] == ["20240520-003", None] and rows[0][8] == "卡纸"
+    assert [r[0] for r in rows] == ["20240520-003", "20240520-004"] and rows[0][8] == "卡纸"  # kept, then continued
     refresh = CliRunner().invoke(main, ["refresh", str(target), "--now", "2024-05-21 10:00"])
     assert refresh.exit_code == 0, refresh.output
-    assert [r[0] for r in ticket_rows(target)] == ["20240520-003", "20240520-004"]  # kept, then continued
+    assert [r[0] for r in ticket_rows(target)] == ["20240520-003", "20240520-004"]
 
 
 def test_any_rejected_row_means_nothing_is_written(tmp_path):

@@ -114,8 +114,8 @@ def test_row_colours(books, lang):
     ws = load_workbook(books[lang])[schema.SHEETS["tickets"](lang)]
     (area, rules), = [(str(cf.sqref), cf.rules) for cf in ws.conditional_formatting]
     assert area == f"A2:{get_column_letter(len(schema.TICKET_COLUMNS))}{DATA_ROWS}"
-    assert [r.priority for r in rules] == [1, 2, 3, 4] and all(r.stopIfTrue for r in rules)
-    red, amber, green, grey = (r.formula[0] for r in rules)
+    assert [r.priority for r in rules] == [1, 2, 3, 4, 5] and all(r.stopIfTrue for r in rules)
+    red, amber, green, grey, violet = (r.formula[0] for r in rules)
     state = f"${letter('sla_state')}2"
     assert f'{state}="{schema.SLA_STATES["overdue"](lang)}"' in red
     assert f'${letter("status")}2<>"{schema.STATUSES["closed"](lang)}"' in red
@@ -125,6 +125,8 @@ def test_row_colours(books, lang):
     assert f'{state}="{schema.SLA_STATES["at_risk"](lang)}"' in amber
     assert green == f'{state}="{schema.SLA_STATES["met"](lang)}"'
     assert grey == f'{state}="{schema.SLA_STATES["met_late"](lang)}"'
+    assert violet == f'{state}="{schema.SLA_STATES["needs_fix"](lang)}"'
+    assert rules[4].dxf.fill.fgColor.rgb.endswith("E4DFEC")
     assert rules[0].dxf.fill.fgColor.rgb.endswith("FFC7CE")
 
 

@@ -71,6 +71,7 @@ ROW_COLOURS = {  # SLA state -> (fill, font colour), Excel's own light fills wit
     "at_risk": ("FFEB9C", "9C5700"),
     "met": ("C6EFCE", "006100"),
     "met_late": ("E7E6E6", "595959"),
+    "needs_fix": ("E4DFEC", "5B2C6F"),  # violet: a row to fix (待补全), unlike any SLA colour
 }
 
 
@@ -225,6 +226,7 @@ def _row_colours(ws: Worksheet, letters: dict[str, str], lang: str) -> None:
         "at_risk": f"AND({_not_done(col, lang)},{state('at_risk')})",
         "met": state("met"),
         "met_late": state("met_late"),
+        "needs_fix": state("needs_fix"),
     }
     for code, formula in formulas.items():
         fill, font = ROW_COLOURS[code]

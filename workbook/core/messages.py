@@ -97,8 +97,6 @@ CATALOG: dict[str, Label] = {
     "import_not_written": Label("有无法导入的行，未写入任何内容；修正源表后重新导入，或加 --skip-rejected 只导入其余行",
                                 "some rows were rejected, so nothing was written; fix them in the source and import "
                                 "again, or pass --skip-rejected to take the rest"),
-    "import_next": Label("下一步：track-xls refresh {path}（编号并计算 SLA）",
-                         "next: track-xls refresh {path} (numbers the tickets and computes the SLA columns)"),
     # demo
     "demo_tracker": Label("工单跟踪表：{path}（{count} 个工单，已刷新）", "tracker: {path} ({count} tickets, refreshed)"),
     "demo_archived": Label("归档 {month}：{count} 个已关闭工单 → {file}", "archived {month}: {count} closed tickets -> {file}"),
@@ -108,12 +106,13 @@ CATALOG: dict[str, Label] = {
     "overdue": Label("超时 {count} 个", "overdue: {count}"),
     "at_risk": Label("预警 {count} 个", "at risk: {count}"),
     "logged": Label("记录状态变更 {count} 条", "status changes logged: {count}"),
-    "warnings": Label("另有 {count} 个问题，运行 track-xls check 查看", "{count} other problem(s): run track-xls check"),
+    "needs_fix": Label("待补全 {count} 个（SLA状态列标出，原因见「待修正问题」列）",
+                       "needs fix: {count} (marked in SLA State, reasons in the Problems column)"),
+    "row_problems": Label("{count} 个单元格有问题（其余各行照常计算）：",
+                          "{count} cell problem(s) (every other row was computed):"),
     "written": Label("已写入 {path}（{cells} 个单元格）", "wrote {path} ({cells} cells)"),
     "dry_run": Label("预演：以下更改不会写入", "dry run: these changes are not written"),
     "no_changes": Label("没有需要更改的内容", "nothing to change"),
-    "refresh_blocked": Label("发现 {count} 个必须先修正的问题，未写入任何内容：",
-                             "{count} problem(s) must be fixed first; nothing was written:"),
     "check_ok": Label("未发现问题（{count} 个工单）", "no problems found ({count} tickets)"),
     "check_found": Label("{errors} 个错误，{warnings} 个提醒", "{errors} error(s), {warnings} warning(s)"),
     # lifecycle steps (workbook.core.lifecycle): refusals name the ticket and the rule
