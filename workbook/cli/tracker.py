@@ -65,6 +65,8 @@ def refresh(path: Path, now: datetime | None, dry_run: bool, lang: str | None):
     lang = lang or tracker.lang
     if dry_run:
         click.echo(say("dry_run", lang))
+        for fix in result.fixes:
+            click.echo(f"  {say('fixed_one', lang)} {fix.line()}")
         for line in result.changes.describe(tracker.book):
             click.echo(f"  {line}")
     for line in result.summary(lang):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from .calendar import BusinessCalendar
+from .normalize import choice_lists
 from .settings import local_now
 from .tracker import Engine, Tracker, load_tracker
 from .validation import Finding, check_tickets
@@ -16,7 +17,8 @@ def run_check(engine: Engine, now: datetime | None = None,
     notes are calendar warnings."""
     tracker = load_tracker(engine.read())
     now = now or local_now(tracker.settings)
-    findings = check_tickets(tracker.tickets_table, tracker.tickets, now, lang or tracker.lang, tracker.reserved)
+    findings = check_tickets(tracker.tickets_table, tracker.tickets, now, lang or tracker.lang, tracker.reserved,
+                             choice_lists(tracker))
     years = sorted({t.reported_at.year for t in tracker.tickets if t.reported_at} | {now.year})
     notes = BusinessCalendar.from_settings(tracker.settings).warnings(years)
     return tracker, findings, notes

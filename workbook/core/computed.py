@@ -24,6 +24,7 @@ from .changeset import ChangeSet
 from .dashboard import TITLE as DASHBOARD_TITLE
 from .dashboard import TITLE_CELL, DashboardRow, figures
 from .log import History
+from .normalize import choice_lists
 from .reviews import read_reviews, review_flags
 from .sla import SlaResult, TicketTimes, evaluate
 from .tickets import Ticket
@@ -116,9 +117,10 @@ def _pending_due(ticket: Ticket, sla: SlaResult | None) -> datetime | None:
 def plan_current(tracker: Tracker, now: datetime, lang: str | None = None) -> Current:
     """The computed columns of every ticket and the dashboard at ``now``, as the edits that change
     them; findings are told in ``lang`` (default: the workbook's), cells in the workbook's language."""
-    own = check_tickets(tracker.tickets_table, tracker.tickets, now, tracker.lang, tracker.reserved)
+    lists = choice_lists(tracker)
+    own = check_tickets(tracker.tickets_table, tracker.tickets, now, tracker.lang, tracker.reserved, lists)
     told = own if (lang or tracker.lang) == tracker.lang else \
-        check_tickets(tracker.tickets_table, tracker.tickets, now, lang, tracker.reserved)
+        check_tickets(tracker.tickets_table, tracker.tickets, now, lang, tracker.reserved, lists)
     result = Current(ChangeSet(), told)
     table = tracker.tickets_table
     computed = computed_columns(tracker, tracker.tickets, now, own)

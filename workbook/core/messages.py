@@ -25,6 +25,8 @@ CATALOG: dict[str, Label] = {
                                          "satisfaction given without a Reporter Confirmation"),
     "lead_department": Label("指定了供应商接口人的跨部门工单必须填写「主责部门」",
                              "a ticket with a vendor contact must name the Lead Department"),
+    "choice": Label("「{header}」不在列表中：{value!r}（可选：{allowed}；或先加到「设置」表的列表里）",
+                    "'{header}' is not in its list: {value!r} (allowed: {allowed}; or add it to the Settings list)"),
     "calendar": Label("{text}", "{text}"),
     # files
     "exists": Label("{path} 已存在；如需覆盖请加 --force", "{path} exists; pass --force to overwrite it"),
@@ -108,6 +110,8 @@ CATALOG: dict[str, Label] = {
     "logged": Label("记录状态变更 {count} 条", "status changes logged: {count}"),
     "needs_fix": Label("待补全 {count} 个（SLA状态列标出，原因见「待修正问题」列）",
                        "needs fix: {count} (marked in SLA State, reasons in the Problems column)"),
+    "fixed": Label("规范写法 {count} 处（如“高”→P2、文本日期→日期）", "values made right: {count} (e.g. 'high' -> P2, text dates -> dates)"),
+    "fixed_one": Label("规范写法", "made right"),
     "row_problems": Label("{count} 个单元格有问题（其余各行照常计算）：",
                           "{count} cell problem(s) (every other row was computed):"),
     "written": Label("已写入 {path}（{cells} 个单元格）", "wrote {path} ({cells} cells)"),

@@ -2,8 +2,8 @@
 columns and the dashboard.
 
 :func:`plan_refresh` is pure and leaves the tracker it is given as it was: tracker values and an
-explicit ``now`` in, a :class:`Refresh` out (the change set plus what to tell the user). A problem
-in a row never stops it: the row gets what can be computed, is marked (see
+explicit ``now`` in, a :class:`Refresh` out (the change set plus what to tell the user). Values typed
+another way are made right first (:mod:`workbook.core.normalize`). A problem in a row never stops it: the row gets what can be computed, is marked (see
 :mod:`workbook.core.computed`) and listed. :func:`run_refresh` reads through an engine, plans, and
 applies unless it is a dry run; the CLI and the Excel button both call it.
 """
@@ -19,6 +19,7 @@ from .changeset import ChangeSet
 from .computed import plan_current
 from .log import History, log_row, status_change_text
 from .messages import say
+from .normalize import Fix, plan_fixes
 from .numbering import assign_numbers
 from .settings import local_now
 from .tracker import Engine, Tracker, load_tracker
@@ -33,6 +34,7 @@ UNCERTAIN_NUMBER = frozenset({"number_format", "duplicate_number"})
 class Refresh:
     changes: ChangeSet
     findings: list[Finding]
+    fixes: list[Fix] = field(default_factory=list)  # values made right in their cells
     numbered: list[str] = field(default_factory=list)
     logged: int = 0
     states: dict[str, int] = field(default_factory=dict)  # SLA state code -> count among open tickets
@@ -46,6 +48,8 @@ class Refresh:
         lines.append(say("at_risk", lang, count=self.states.get("at_risk", 0)))
         if self.logged:
             lines.append(say("logged", lang, count=self.logged))
+        if self.fixes:
+            lines.append(say("fixed", lang, count=len(self.fixes)))
         if self.states.get("needs_fix"):
             lines.append(say("needs_fix", lang, count=self.states["needs_fix"]))
         if self.findings:
@@ -69,7 +73,10 @@ def run_refresh(engine: Engine, now: datetime | None = None, dry_run: bool = Fal
 def plan_refresh(tracker: Tracker, now: datetime, lang: str | None = None) -> Refresh:
     """The refresh of ``tracker`` at ``now``; values are written in the workbook's language,
     findings are told in ``lang`` (default: the workbook's)."""
-    result = Refresh(ChangeSet(), [])
+    result = Refresh(ChangeSet(), [], plan_fixes(tracker))
+    table = tracker.tickets_table
+    for fix in result.fixes:
+        result.changes.set(table.name, fix.row, table.columns[fix.key], fix.new)
     _number_new_tickets(tracker, result)
     _stamp_done_times(tracker, result, now)
     # Computed on the tracker as these edits leave it, so new numbers and stamps count.

@@ -69,11 +69,13 @@ class _Collector:
 
 
 def check_tickets(table: Table, tickets: list[Ticket], now: datetime, lang: str,
-                  reserved: Iterable[str] = ()) -> list[Finding]:
-    """Every problem in the Tickets rows, in row order."""
+                  reserved: Iterable[str] = (), lists: dict[str, dict[str, str | None]] | None = None) -> list[Finding]:
+    """Every problem in the Tickets rows, in row order; ``lists`` (see
+    :func:`workbook.core.normalize.choice_lists`) are the spellings each list column accepts."""
     out = _Collector(table, lang)
     for ticket in tickets:
         _check_values(out, ticket, now)
+        _check_choices(out, ticket, lists or {})
         _check_process(out, ticket)
     _check_numbers(out, tickets, set(reserved))
     return [finding for _, finding in sorted(out.found, key=lambda item: item[0])]
@@ -100,6 +102,14 @@ def _check_values(out: _Collector, t: Ticket, now: datetime) -> None:
         out.add(t, "status", "status", value=t.raw.get("status"), allowed=allowed)
     if (t.satisfaction is None or not 1 <= t.satisfaction <= 5) and t.text("satisfaction"):
         out.add(t, "satisfaction", "satisfaction", value=t.raw.get("satisfaction"))
+
+
+def _check_choices(out: _Collector, t: Ticket, lists: dict[str, dict[str, str | None]]) -> None:
+    for key, spellings in lists.items():
+        value = t.text(key)
+        if value and spellings.get(schema.fold(value)) is None:
+            allowed = "/".join(dict.fromkeys(e for e in spellings.values() if e))
+            out.add(t, key, "choice", header=out.header(key), value=value, allowed=allowed)
 
 
 def _check_process(out: _Collector, t: Ticket) -> None:
