@@ -98,7 +98,7 @@ def test_english_tracker_reads_and_writes_english(tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["refresh", "missing.xlsx"], "no such file"),
     (["init", "t.txt"], ".xlsx"),
-    (["refresh", "t.xlsx", "--now", "tomorrow"], "YYYY-MM-DD HH:MM"),
+    (["refresh", "t.xlsx", "--now", "tomorrow"], "2024-05-20 14:30"),
 ])
 def test_mistakes_get_one_clear_line(tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)

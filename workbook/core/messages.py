@@ -100,9 +100,28 @@ CATALOG: dict[str, Label] = {
                                 "some rows were rejected, so nothing was written; fix them in the source and import "
                                 "again, or pass --skip-rejected to take the rest"),
     # demo
+    "demo_folder": Label("演示文件已写入 {folder}：", "demo files written to {folder}:"),
+    "demo_open_first": Label("先打开 {path}：「看板」表看全局，「工单」表逐行处理；再试 track-xls new / assign / refresh。",
+                             "open {path} first: the Dashboard sheet for the overview, the Tickets sheet row by row; "
+                             "then try track-xls new / assign / refresh."),
     "demo_tracker": Label("工单跟踪表：{path}（{count} 个工单，已刷新）", "tracker: {path} ({count} tickets, refreshed)"),
     "demo_archived": Label("归档 {month}：{count} 个已关闭工单 → {file}", "archived {month}: {count} closed tickets -> {file}"),
     "demo_report": Label("{month} 月度报告：{path}", "report for {month}: {path}"),
+    # usage errors (workbook.cli.console): click's, told in the user's language
+    "usage_usage": Label("用法：", "Usage:"),
+    "usage_help": Label("运行 '{command} -h' 查看用法。", "Try '{command} -h' for help."),
+    "usage_error": Label("用法错误：{detail}", "Error: {detail}"),
+    "usage_missing": Label("缺少 {name}", "missing {name}"),
+    "usage_no_option": Label("没有选项 {name}", "no such option: {name}"),
+    "usage_did_you_mean": Label("（是否想用 {names}？）", " (did you mean {names}?)"),
+    "usage_no_command": Label("没有命令 {name!r}", "no such command {name!r}"),
+    "usage_choice": Label("{name} 应为以下之一：{allowed}", "{name} must be one of: {allowed}"),
+    "usage_bad_value": Label("{name} 的值无效", "invalid value for {name}"),
+    "usage_extra": Label("多余的参数：{args}", "unexpected extra argument(s): {args}"),
+    "usage_word": Label("无法识别 {value!r}；可用：{allowed}", "{value!r} is not known; use one of: {allowed}"),
+    "usage_time": Label("{value!r} 不是时间（例如 2024-05-20 14:30 或 2024/5/20 9:30）",
+                        "{value!r} is not a time (e.g. 2024-05-20 14:30 or 2024/5/20 9:30)"),
+    "usage_aborted": Label("已取消", "Aborted"),
     # summaries
     "numbered": Label("新编号 {count} 个：{numbers}", "numbered {count}: {numbers}"),
     "overdue": Label("超时 {count} 个", "overdue: {count}"),
