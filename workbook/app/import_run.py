@@ -145,8 +145,9 @@ def _taken(tracker: Tracker) -> dict[str, str]:
     table = tracker.tickets_table
     out = {number: schema.SHEETS["archive_index"](tracker.lang) for number in tracker.reserved}
     for ticket in tracker.tickets:
-        if ticket.number:
-            out.setdefault(ticket.number, f"{table.name}!{table.cell(ticket.row, 'ticket_no')}")
+        for key in ("ticket_no", "legacy_no"):  # a legacy number imported before is taken too
+            if ticket.text(key):
+                out.setdefault(ticket.text(key), f"{table.name}!{table.cell(ticket.row, key)}")
     return out
 
 

@@ -100,6 +100,7 @@ def ticket_times(ticket: Ticket, history: History | None) -> TicketTimes:
         updates=tuple(sorted(updates)),
         pauses=history.pauses(),
         done=ticket.done,
+        known_from=ticket.time("imported_at"),
     )
 
 

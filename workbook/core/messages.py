@@ -87,7 +87,6 @@ CATALOG: dict[str, Label] = {
     "import_source_row": Label("源表第 {row} 行", "source row {row}"),
     "import_too_long": Label("「{header}」有 {length} 个字符，超过 Excel 单元格上限 {limit}",
                              "'{header}' holds {length} characters, over Excel's {limit}-character cell limit"),
-    "import_drop_numbers": Label("；如要重新编号，请在 --map 中写「源列名 = -」", "; to renumber, map that column to - in --map"),
     "import_already": Label("该工单已在跟踪表中（{other}，报修时间、报修人、描述均相同）",
                             "already in the tracker at {other} (same reported time, reporter and description)"),
     "import_created": Label("已新建跟踪表 {path}", "created tracker {path}"),

@@ -128,6 +128,8 @@ def _stamp_done_times(tracker: Tracker, result: Refresh, now: datetime) -> None:
         if ticket.status is None:
             continue
         last = None if ticket.number in uncertain else tracker.histories.get(ticket.number, History()).last_status()
+        if last is None and ticket.time("imported_at"):
+            continue  # imported done without its times: when it was done is not known, not "now"
         for key, statuses in stamps.items():
             if key not in table.columns:
                 continue

@@ -199,6 +199,10 @@ TICKET_COLUMNS: tuple[Column, ...] = (
     _col("breached", "超时项", "Breached", width=14, computed=True),
     _col("review_needed", "需复盘", "Review Needed", Kind.CODE, 8, computed=True),
     _col("problems", "待修正问题", "Problems", width=30, computed=True),
+    # Imported tickets: the source's own number, and when they came in (the SLA does not judge a
+    # deadline that had passed by then when the source does not say when it was met).
+    _col("legacy_no", "原编号", "Legacy No", width=12),
+    _col("imported_at", "导入时间", "Imported At", Kind.DATETIME, 17),
 )
 
 LOG_COLUMNS: tuple[Column, ...] = (
