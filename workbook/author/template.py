@@ -21,6 +21,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core import dashboard
+from ..core.cells import MAX_ROWS
 
 from ..core import schema
 
@@ -130,12 +131,15 @@ def _fit_to_width(ws: Worksheet) -> None:
 
 
 def _rows(letter: str) -> str:
-    return f"{letter}2:{letter}{DATA_ROWS}"
+    """A validation's cells: the whole column below the header, so rows typed below any end are checked."""
+    return f"{letter}2:{letter}{MAX_ROWS}"
 
 
 def _validation(ws: Worksheet, letter: str, lang: str, message: str, strict: bool = True,
                 **rule: object) -> None:
-    dv = DataValidation(allow_blank=True, showErrorMessage=True, errorTitle=ERROR_TITLE(lang),
+    # An open list (departments, people) only offers its entries: a name not in it yet is fine,
+    # so Excel does not question every new colleague while the list is short or empty.
+    dv = DataValidation(allow_blank=True, showErrorMessage=strict, errorTitle=ERROR_TITLE(lang),
                         error=ERRORS[message](lang), errorStyle="stop" if strict else "warning", **rule)
     dv.add(_rows(letter))
     ws.add_data_validation(dv)
@@ -191,7 +195,7 @@ def _ticket_validations(ws: Worksheet, letters: dict[str, str], lang: str) -> No
     source = quote_sheetname(schema.SHEETS["settings"](lang))
     for column, (key, strict) in SETTINGS_LISTS.items():
         _validation(ws, letters[column], lang, "list" if strict else "open_list", strict, type="list",
-                    formula1=f"{source}!{settings.list_range(key)}")
+                    formula1=settings.list_formula(key, source))
     _validation(ws, letters["satisfaction"], lang, "satisfaction", type="whole", operator="between",
                 formula1="1", formula2="5")
     _date_validations(ws, schema.TICKET_COLUMNS, lang)
