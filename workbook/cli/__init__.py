@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from . import archive, importing, lifecycle, macro, report, tracker
+from . import archive, backups, importing, lifecycle, macro, report, tracker
 from .console import Main
 
 
@@ -24,5 +24,6 @@ def main():
 
 
 for command in (tracker.init, tracker.refresh, tracker.check, tracker.demo, importing.import_, macro.macro,
-                *lifecycle.COMMANDS, archive.archive, report.report, report.review):
+                *lifecycle.COMMANDS, archive.archive, report.report, report.review, backups.backups,
+                backups.restore):
     main.add_command(command)

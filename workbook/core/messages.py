@@ -121,6 +121,16 @@ CATALOG: dict[str, Label] = {
     "usage_time": Label("{value!r} 不是时间（例如 2024-05-20 14:30 或 2024/5/20 9:30）",
                         "{value!r} is not a time (e.g. 2024-05-20 14:30 or 2024/5/20 9:30)"),
     "usage_aborted": Label("已取消", "Aborted"),
+    # backups (workbook.app.backups)
+    "backups_none": Label("{path} 还没有备份（每次写入前的版本会保存在 .track-xls-backups/）",
+                          "{path} has no backups yet (each write keeps the previous version in .track-xls-backups/)"),
+    "backups_header": Label("{count} 个备份，最新的在前（{folder}）：", "{count} backup(s), newest first ({folder}):"),
+    "backups_hint": Label("恢复：track-xls restore {path} <编号>", "to restore: track-xls restore {path} <number>"),
+    "backup_unknown": Label("没有备份 {which!r}（见 track-xls backups；备份在 {folder}）",
+                            "no backup {which!r} (see track-xls backups; backups are in {folder})"),
+    "restored": Label("已用备份 {backup} 恢复 {path}", "restored {path} from {backup}"),
+    "restored_kept": Label("恢复前的文件已保存为备份 {backup}（可用它再恢复回来）",
+                           "the file as it was is kept as backup {backup} (restore it to undo)"),
     # summaries
     "numbered": Label("新编号 {count} 个：{numbers}", "numbered {count}: {numbers}"),
     "overdue": Label("超时 {count} 个", "overdue: {count}"),

@@ -45,21 +45,40 @@ def check_openable(path: str | Path) -> None:
 
 @contextmanager
 def advisory_lock(path: str | Path, wait: float = LOCK_WAIT) -> Iterator[None]:
-    """Hold ``.name.lock`` beside the file, so two track-xls commands on it run one after the other."""
+    """Hold ``.name.lock`` beside the file, so two track-xls commands on it run one after the other.
+
+    The lock file is removed when the holder is done (whether its command worked or failed); a
+    waiter that then gets the lock on the removed file sees it is gone and takes a fresh one.
+    """
     path = Path(path)
+    lock = path.with_name(f".{path.name}.lock")
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise FileProblem(f"{path}: {both('cannot_lock', reason=exc.strerror)}") from exc
+        if _try_lock(fd) and _same_file(fd, lock):
+            break
+        os.close(fd)
+        if time.monotonic() > deadline:
+            raise LockedError(both("busy", name=path.name, seconds=f"{wait:.0f}"))
+        time.sleep(0.05)
     try:
-        fd = os.open(path.with_name(f".{path.name}.lock"), os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise FileProblem(f"{path}: {both('cannot_lock', reason=exc.strerror)}") from exc
-    try:
-        deadline = time.monotonic() + wait
-        while not _try_lock(fd):
-            if time.monotonic() > deadline:
-                raise LockedError(both("busy", name=path.name, seconds=f"{wait:.0f}"))
-            time.sleep(0.05)
         yield
     finally:
+        try:
+            lock.unlink()  # still held: nobody can take this file's lock in between
+        except OSError:
+            pass  # Windows keeps an open file: it stays, harmless, and is reused next time
         os.close(fd)  # closing releases the lock
+
+
+def _same_file(fd: int, lock: Path) -> bool:
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(lock))
+    except OSError:
+        return False
 
 
 def _try_lock(fd: int) -> bool:
