@@ -349,8 +349,9 @@ def test_lock_is_reentrant_across_read_and_apply(tracker):
     with engine.locked():
         engine.read()
         engine.apply(refresh_like())
+        assert (tracker.parent / ".tracker.xlsx.lock").exists()  # held from the read to the write
     assert values(tracker)[4][COL["sla_state"]] == "超时"
-    assert (tracker.parent / ".tracker.xlsx.lock").exists()
+    assert not (tracker.parent / ".tracker.xlsx.lock").exists()  # and gone once the command is done
 
 
 # -- a second opinion ----------------------------------------------------------------------------------

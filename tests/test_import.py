@@ -173,14 +173,17 @@ def test_every_bad_row_is_rejected_with_its_reason():
     assert "报修时间" in got[12]
 
 
+def rows_of(path: Path) -> list[dict]:
+    return [r for _, r in find_table(read_book(path), "tickets").records()]
+
+
 def test_a_legacy_number_is_kept_in_its_own_column_and_the_ticket_gets_a_new_number(tmp_path):
     source = write_csv(tmp_path / "old.csv", [OLD_HEADERS, ["A-001", *OLD_ROW[1:]],
                                               ["A-002", "2024/5/20 15:00", "李娜", "ERP", "慢", "低", "已解决", "周工"]])
     target = tmp_path / "工单跟踪.xlsx"
     result = invoke(source, target)
     assert result.exit_code == 0, result.output
-    table = find_table(read_book(target), "tickets")
-    got = [r for _, r in table.records()]
+    got = rows_of(target)
     assert [(r["ticket_no"], r["legacy_no"]) for r in got] == [("20240520-001", "A-001"), ("20240520-002", "A-002")]
     assert all(r["imported_at"] == datetime(2024, 5, 21, 10, 0) for r in got)
     # resolved in the source without a time: no time made up, and nothing judged that is not known
@@ -188,6 +191,8 @@ def test_a_legacy_number_is_kept_in_its_own_column_and_the_ticket_gets_a_new_num
     # the P1 is still open: its response deadline (14:45) passed before the import without a
     # recorded response, so it is not judged; its resolution (18:30) is overdue, which is known
     assert "响应" not in (got[0]["breached"] or "") and "解决" in got[0]["breached"]
+    later = CliRunner().invoke(main, ["refresh", str(target), "--now", "2024-05-22 09:00"])
+    assert later.exit_code == 0 and rows_of(target)[1]["resolved_at"] is None  # not made up later either
     again = invoke(source, target)  # the same source twice: nothing doubled
     assert again.exit_code == 1 and "A-001" in again.output
 

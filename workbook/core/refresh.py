@@ -120,7 +120,9 @@ def _number_new_tickets(tracker: Tracker, result: Refresh) -> None:
 def _stamp_done_times(tracker: Tracker, result: Refresh, now: datetime) -> None:
     """A status set to 已解决/已关闭 by hand gets its time stamped, as a ticketing system would; one
     set back from it (a reopen: the Log's last status was done) gets the time cleared, as
-    ``track-xls reopen`` does (see workbook/lifecycle.py)."""
+    ``track-xls reopen`` does (see workbook/lifecycle.py). Only a status changed since the Log's last
+    one is stamped: a done ticket whose time was never known (imported without it) or is unreadable
+    text stays as it is, for ``check`` to report."""
     table = tracker.tickets_table
     stamps = {"resolved_at": ("resolved", "closed"), "closed_at": ("closed",)}
     uncertain = _uncertain_numbers(tracker)
@@ -130,10 +132,11 @@ def _stamp_done_times(tracker: Tracker, result: Refresh, now: datetime) -> None:
         last = None if ticket.number in uncertain else tracker.histories.get(ticket.number, History()).last_status()
         if last is None and ticket.time("imported_at"):
             continue  # imported done without its times: when it was done is not known, not "now"
+        changed = ticket.status != (last or "new")
         for key, statuses in stamps.items():
             if key not in table.columns:
                 continue
-            if ticket.status in statuses and ticket.time(key) is None:
+            if ticket.status in statuses and changed and not ticket.text(key):
                 value = now
             elif ticket.status not in statuses and ticket.time(key) and last in statuses:
                 value = None
