@@ -79,11 +79,9 @@ def plan_refresh(tracker: Tracker, now: datetime, lang: str | None = None) -> Re
         result.changes.set(table.name, fix.row, table.columns[fix.key], fix.new)
     _number_new_tickets(tracker, result)
     _stamp_done_times(tracker, result, now)
-    # Computed on the tracker as these edits leave it, so new numbers and stamps count.
+    _log_status_changes(tracker, result, now)
+    # Computed on the tracker as these edits leave it, so new numbers, stamps and Log rows count.
     after = load_tracker(result.changes.applied_to(tracker.book)) if result.changes else tracker
-    _log_status_changes(after, result, now)
-    if result.logged:
-        after = load_tracker(result.changes.applied_to(tracker.book))
     current = plan_current(after, now, lang)
     result.findings, result.states = current.findings, current.states
     result.changes = result.changes.then(current.changes).only_changes(tracker.book)
@@ -152,14 +150,17 @@ def _log_status_changes(tracker: Tracker, result: Refresh, now: datetime) -> Non
         return
     row = log.end_row
     uncertain = _uncertain_numbers(tracker)
+    table = tracker.tickets_table
+    numbers = result.changes.cells.get(table.name, {})
     for ticket in tracker.tickets:
-        if not ticket.number or ticket.number in uncertain or ticket.status is None:
+        number = ticket.number or numbers.get((ticket.row, table.columns["ticket_no"]))  # numbered just now
+        if not number or number in uncertain or ticket.status is None:
             continue
-        last = tracker.histories.get(ticket.number, History()).last_status() or "new"
+        last = tracker.histories.get(number, History()).last_status() or "new"
         if ticket.status == last:
             continue
         message = status_change_text(last, ticket.status, log.lang)
-        for col, value in log_row(log, ticket.number, now, AUTHOR, "status_change", message).items():
+        for col, value in log_row(log, number, now, AUTHOR, "status_change", message).items():
             result.changes.set(log.name, row, col, value)
         row += 1
         result.logged += 1
