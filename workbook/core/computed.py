@@ -158,8 +158,9 @@ def _write_dashboard(tracker: Tracker, changes: ChangeSet, rows: list[DashboardR
         changes.set(sheet.name, r, c, value)
 
 
-def keep_current(tracker: Tracker, changes: ChangeSet, now: datetime) -> ChangeSet:
-    """``changes`` plus the computed columns and dashboard of the workbook they leave, in the
-    coordinates of the workbook as it is (rows ``changes`` removes taken into account)."""
-    after = load_tracker(changes.applied_to(tracker.book))
+def keep_current(tracker: Tracker, changes: ChangeSet, now: datetime, after: Tracker | None = None) -> ChangeSet:
+    """``changes`` plus the computed columns and dashboard of the workbook they leave (``after``,
+    when the caller has it already), in the coordinates of the workbook as it is (rows ``changes``
+    removes taken into account)."""
+    after = after or load_tracker(changes.applied_to(tracker.book))
     return changes.then(plan_current(after, now).changes).only_changes(tracker.book)

@@ -148,7 +148,7 @@ class _Step:
         if broken:
             raise InputError(say("step_rejected", self.lang, number=self.number,
                                  problems="; ".join(f.line() for f in broken)))
-        return keep_current(self.tracker, self.changes, self.now)
+        return keep_current(self.tracker, self.changes, self.now, after)
 
 
 # -- the steps ------------------------------------------------------------------------------------------
