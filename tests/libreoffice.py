@@ -18,8 +18,9 @@ TIMEOUT = 120  # seconds; a first start builds the profile and can take a while
 needs_libreoffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 
 
-def convert(path: str | Path, fmt: str, outdir: str | Path) -> Path:
-    """Convert ``path`` to ``fmt`` ("xlsx", "pdf", ...) in ``outdir``; the converted file's path."""
+def convert(path: str | Path, fmt: str, outdir: str | Path, expect: str | None = "") -> Path:
+    """Convert ``path`` to ``fmt`` ("xlsx", "pdf", ...) in ``outdir``; the converted file's path
+    (``expect=None``: the caller finds the files, e.g. one CSV per sheet)."""
     path, outdir = Path(path), Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     profile = Path("/tmp") / f"lo-{uuid.uuid4().hex}"
@@ -31,7 +32,19 @@ def convert(path: str | Path, fmt: str, outdir: str | Path) -> Path:
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     out = outdir / f"{path.stem}.{fmt.split(':')[0]}"
-    if result.returncode != 0 or not out.exists():
+    if result.returncode != 0 or (expect is not None and not out.exists()):
         raise RuntimeError(f"soffice could not convert {path} to {fmt} (exit {result.returncode}): "
                            f"{result.stdout}{result.stderr}")
     return out
+
+
+def sheet_as_csv(path: str | Path, sheet: int, outdir: str | Path) -> Path:
+    """LibreOffice's own rendering of the ``sheet``-th sheet (1-based) as UTF-8 CSV, cells as shown."""
+    path = Path(path)
+    # Filter options: comma, quote, UTF-8, from line 1, -, -, quote text, save as shown, ..., sheet.
+    options = f"44,34,76,1,,0,false,true,false,false,false,{sheet}"
+    convert(path, f"csv:Text - txt - csv (StarCalc):{options}", outdir, expect=None)
+    found = sorted(Path(outdir).glob(f"{path.stem}-*.csv"))
+    if len(found) != 1:
+        raise RuntimeError(f"soffice wrote {found} for sheet {sheet} of {path}")
+    return found[0]

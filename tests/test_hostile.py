@@ -50,6 +50,8 @@ def column(path: Path, header: str) -> list:
 @pytest.mark.parametrize("command", ["refresh", "check"])
 @pytest.mark.parametrize("build", hostile.BROKEN.values(), ids=hostile.BROKEN.keys())
 def test_broken_file_is_refused_clearly_and_left_alone(tmp_path, build, command):
+    if build is hostile.duplicate_numbers and command == "refresh":
+        pytest.skip("a number used twice is a row problem: refresh marks both rows (test_duplicate_numbers_...)")
     path = build(tmp_path)
     before = fingerprint(tmp_path)
     result = run(command, str(path))
@@ -81,9 +83,15 @@ def test_messages_say_what_the_file_really_is(tmp_path):
         assert words in run("check", str(build(tmp_path)), "--lang", "en").output, build.__name__
 
 
-def test_duplicate_numbers_name_both_cells(tmp_path):
-    result = run("check", str(hostile.duplicate_numbers(tmp_path)))
-    assert "工单!A3" in result.output and "A2" in result.output
+def test_duplicate_numbers_name_both_cells_and_refresh_marks_both_rows(tmp_path):
+    path = hostile.duplicate_numbers(tmp_path)
+    result = run("check", str(path))
+    assert "工单!A3" in result.output and "工单!A2" in result.output
+    numbers = column(path, "工单编号")
+    result = run("refresh", str(path))
+    assert result.exit_code == 0 and "工单!A3: [duplicate_number]" in result.output, result.output
+    assert column(path, "工单编号") == numbers  # neither renumbered
+    assert column(path, "SLA状态")[:2] == ["待补全", "待补全"]
 
 
 def test_a_tracker_open_in_excel_is_not_written_behind_its_back(tmp_path):
@@ -130,10 +138,10 @@ def test_emoji_cjk_formula_text_and_a_full_cell_survive(tmp_path):
     assert run("check", str(path)).exit_code == 0
 
 
-def test_dates_typed_as_text_count_and_stay_text(tmp_path):
+def test_dates_typed_as_text_count_and_become_dates(tmp_path):
     path = refreshed(hostile.dates_as_text(tmp_path))
     assert column(path, "响应截止") == [RESPONSE_DUE] * 3
-    assert column(path, "报修时间") == ["2024/5/20 14:30", "2024年5月20日 14:30", "45432.6041666667"]
+    assert column(path, "报修时间") == [datetime(2024, 5, 20, 14, 30)] * 3
 
 
 def test_formula_in_an_input_cell_is_read_through_its_saved_result_and_kept(tmp_path):
@@ -147,9 +155,12 @@ def test_formula_without_a_saved_result_is_an_empty_cell_named_by_check(tmp_path
     path = hostile.formula_inputs(tmp_path, cached=False)
     before = fingerprint(tmp_path)
     assert "工单!B2" in run("check", str(path)).output
-    result = run("refresh", str(path))
-    assert result.exit_code == 1 and "工单!B2" in result.output
     assert fingerprint(tmp_path) == before
+    result = run("refresh", str(path))  # the row is marked, the formula kept for Excel to compute
+    assert result.exit_code == 0 and "工单!B2" in result.output
+    assert column(path, "SLA状态") == ["待补全"]
+    with zipfile.ZipFile(path) as z:
+        assert b"<f>" in z.read(hostile.SHEET1)
 
 
 def test_protected_sheet_is_refreshed_and_stays_protected(tmp_path):

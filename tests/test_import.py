@@ -12,6 +12,7 @@ import xlsxwriter
 from click.testing import CliRunner
 
 from workbook.cli import main
+from workbook.core.book import find_table
 from workbook.core.errors import InputError
 from workbook.app.import_source import read_map_file
 from workbook.core.importer import convert_rows, find_mapping, normalise, require_columns
@@ -142,8 +143,8 @@ def test_status_from_times_when_the_source_has_none():
             ["2024-05-20 09:00", "P3", None, "2024-05-20 11:00"], ["2024-05-20 09:00", "P3", None, None, "2024-05-20 12:00"]]
     got = [values for _, values in convert(rows).tickets]
     assert [v["status"] for v in got] == ["新建", "已分派", "已解决", "已关闭"]
-    # a done ticket gets its other done time from the one it has, not from the refresh clock
-    assert got[3]["resolved_at"] == got[3]["closed_at"] == datetime(2024, 5, 20, 12)
+    # no time is made up: a done time the source lacks stays empty (not the import's clock)
+    assert got[3]["resolved_at"] is None and got[3]["closed_at"] == datetime(2024, 5, 20, 12)
 
 
 def test_text_stays_text_and_codes_follow_the_tracker():
@@ -169,8 +170,32 @@ def test_every_bad_row_is_rejected_with_its_reason():
     got = reasons(rows)
     assert sorted(got) == [3, 4, 5, 6, 7, 8, 9, 10, 12]
     assert "昨天下午" in got[3] and "优先级" in got[4] and "很急" in got[5] and "搁置" in got[6]
-    assert "未来" in got[7] and "IT-0008" in got[8] and "源表第 2 行" in got[9] and "32767" in got[10]
+    assert "未来" in got[7] and "源表第 2 行" in got[8] and "源表第 2 行" in got[9] and "32767" in got[10]
     assert "报修时间" in got[12]
+
+
+def rows_of(path: Path) -> list[dict]:
+    return [r for _, r in find_table(read_book(path), "tickets").records()]
+
+
+def test_a_legacy_number_is_kept_in_its_own_column_and_the_ticket_gets_a_new_number(tmp_path):
+    source = write_csv(tmp_path / "old.csv", [OLD_HEADERS, ["A-001", *OLD_ROW[1:]],
+                                              ["A-002", "2024/5/20 15:00", "李娜", "ERP", "慢", "低", "已解决", "周工"]])
+    target = tmp_path / "工单跟踪.xlsx"
+    result = invoke(source, target)
+    assert result.exit_code == 0, result.output
+    got = rows_of(target)
+    assert [(r["ticket_no"], r["legacy_no"]) for r in got] == [("20240520-001", "A-001"), ("20240520-002", "A-002")]
+    assert all(r["imported_at"] == datetime(2024, 5, 21, 10, 0) for r in got)
+    # resolved in the source without a time: no time made up, and nothing judged that is not known
+    assert got[1]["resolved_at"] is None and got[1]["sla_state"] == "达标"
+    # the P1 is still open: its response deadline (14:45) passed before the import without a
+    # recorded response, so it is not judged; its resolution (18:30) is overdue, which is known
+    assert "响应" not in (got[0]["breached"] or "") and "解决" in got[0]["breached"]
+    later = CliRunner().invoke(main, ["refresh", str(target), "--now", "2024-05-22 09:00"])
+    assert later.exit_code == 0 and rows_of(target)[1]["resolved_at"] is None  # not made up later either
+    again = invoke(source, target)  # the same source twice: nothing doubled
+    assert again.exit_code == 1 and "A-001" in again.output
 
 
 def test_numbers_and_tickets_already_in_the_tracker_are_rejected():
@@ -208,10 +233,10 @@ def test_csv_into_a_new_tracker_then_refresh_and_check(tmp_path, encoding, sep):
     assert result.exit_code == 0, result.output
     assert "可导入 2 行" in result.output and "备注" in result.output  # the unused column is named
     rows = ticket_rows(target)
-    assert [r[0] for r in rows] == ["20240520-003", None] and rows[0][8] == "卡纸"
+    assert [r[0] for r in rows] == ["20240520-003", "20240520-004"] and rows[0][8] == "卡纸"  # kept, then continued
     refresh = CliRunner().invoke(main, ["refresh", str(target), "--now", "2024-05-21 10:00"])
     assert refresh.exit_code == 0, refresh.output
-    assert [r[0] for r in ticket_rows(target)] == ["20240520-003", "20240520-004"]  # kept, then continued
+    assert [r[0] for r in ticket_rows(target)] == ["20240520-003", "20240520-004"]
 
 
 def test_any_rejected_row_means_nothing_is_written(tmp_path):

@@ -74,7 +74,8 @@ def test_a_p2_ticket_from_new_to_close(book):
     assert t.times == {
         "reported_at": datetime(2024, 5, 21, 16, 30), "first_response_at": datetime(2024, 5, 22, 9, 30),
         "assigned_at": datetime(2024, 5, 21, 16, 38), "last_update_at": datetime(2024, 5, 22, 17, 0),
-        "resolved_at": datetime(2024, 5, 23, 10, 0), "closed_at": datetime(2024, 5, 23, 11, 30)}
+        "resolved_at": datetime(2024, 5, 23, 10, 0), "closed_at": datetime(2024, 5, 23, 11, 30),
+        "imported_at": None}
     assert (t.text("confirmation"), t.satisfaction) == ("张伟：已测试，可以正常下单", 5)
     # Response 24 h wall: Wed 16:30. Assignment 10 working min: Tue 16:40.
     # Resolution 480 working min + the pause Wed 10:00-14:00 (120 + 30 = 150): 630 from Tue 16:30 =

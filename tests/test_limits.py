@@ -15,7 +15,9 @@ from openpyxl import load_workbook
 from workbook.author.template import build_template
 from workbook.cli import main
 from workbook.core import schema
+from workbook.core.book import find_table
 from workbook.core.cells import MAX_TEXT
+from workbook.core.parse import text
 from workbook.core.tracker import load_tracker
 from workbook.xlsx.reader import read_book
 
@@ -58,13 +60,15 @@ def written_by_another_tool(path, marker: str, text: str) -> None:
 
 @pytest.mark.parametrize("typed_value, shown", [(datetime(1900, 1, 5, 9, 0), "1900-01-05"),
                                                 ("1800-01-01 09:00", "1800-01-01")])
-def test_a_time_before_1990_is_named_at_its_cell_and_blocks_refresh(tmp_path, typed_value, shown):
+def test_a_time_before_1990_is_named_at_its_cell_and_marks_its_row(tmp_path, typed_value, shown):
     path = typed(tmp_path / "t.xlsx", [{**BASE, "reported_at": typed_value}])
     check = run("check", path, "--now", NOW)
     assert check.exit_code == 1 and "工单!B2: [date_range]" in check.output and shown in check.output
     refresh = run("refresh", path, "--now", NOW)
-    assert refresh.exit_code == 1 and "工单!B2" in refresh.output and "Traceback" not in refresh.output
+    # A row-level problem: the rest is written, the row is marked 待补全 and named at the typed cell.
+    assert refresh.exit_code == 0 and "工单!B2" in refresh.output and "Traceback" not in refresh.output
     assert "看板" not in refresh.output and "!AC" not in refresh.output  # never a computed cell
+    assert "待补全" in {text(v) for _, r in find_table(read_book(path), "tickets").records() for v in r.values()}
 
 
 def test_an_sla_target_that_overflows_is_named_at_its_settings_cell(tmp_path):

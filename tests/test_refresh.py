@@ -1,5 +1,6 @@
 """The refresh plan on in-memory trackers: numbers, computed columns, status-change log rows."""
 
+from copy import deepcopy
 from datetime import datetime
 
 from workbook.core.book import find_table
@@ -87,10 +88,23 @@ def test_done_status_gets_its_time_stamped():
     assert row["sla_state"] == "达标"
 
 
-def test_blocking_findings_stop_the_plan():
-    _, result = plan([P1 | {"priority": "P9"}])
-    assert result.blocked and not result.changes
-    assert "K2" in result.summary("zh")[1]
+def test_a_bad_row_is_marked_and_the_others_computed():
+    book, result = plan([P1 | {"priority": "P9"}, P1])
+    bad, good = written(book, result, "tickets", 1), written(book, result, "tickets", 2)
+    assert result.numbered == ["20240520-001", "20240520-002"]  # its report time still gives it a number
+    assert bad["sla_state"] == "待补全" and "response_due" not in bad  # no target without a priority
+    assert bad["problems"].startswith("K2 ")
+    assert good["sla_state"] == "超时" and "problems" not in good
+    assert result.states == {"needs_fix": 1, "overdue": 1}
+    assert any("工单!K2: [priority]" in line for line in result.summary("zh"))
+
+
+def test_plan_leaves_its_tracker_as_it_was():
+    book = make_book([P1, P1 | {"status": "已解决", "ticket_no": "20240520-007"}])
+    tracker = load_tracker(book)
+    before = (deepcopy(tracker.tickets), deepcopy(tracker.histories), deepcopy(book))
+    plan_refresh(tracker, datetime(2024, 5, 20, 14, 50))
+    assert (tracker.tickets, tracker.histories, book) == before
 
 
 def test_second_plan_over_the_result_changes_nothing():

@@ -46,9 +46,10 @@ def test_numbers_malformed_duplicate_and_archived():
     rows = [GOOD, GOOD | {"ticket_no": "20240520-001"}, GOOD | {"ticket_no": "2024-5-20"},
             GOOD | {"ticket_no": "20240519-004"}]
     found = findings(*rows, archived=["20240519-004"])
-    assert rules(found) == [("A3", "duplicate_number"), ("A4", "number_format"), ("A5", "duplicate_number")]
-    assert "A2" in found[0].message
-    assert all(f.blocking for f in found)
+    assert rules(found) == [("A2", "duplicate_number"), ("A3", "duplicate_number"), ("A4", "number_format"),
+                            ("A5", "duplicate_number")]
+    assert "A3" in found[0].message and "A2" in found[1].message  # both rows, each naming the other
+    assert all(f.incomplete for f in found)
 
 
 def test_process_rules():
@@ -56,11 +57,11 @@ def test_process_rules():
     assert rules(findings(closed)) == [("N2", "lead_department"), ("S2", "closed_without_resolution"),
                                        ("V2", "backup_required"), ("X2", "rating_without_confirmation"),
                                        ("Z2", "closed_without_summary")]
-    assert not any(f.blocking for f in findings(closed))
+    assert not any(f.incomplete for f in findings(closed))
 
 
 def test_missing_required_fields():
     row = {"reported_at": datetime(2024, 5, 20, 9, 0), "priority": "P3"}
     found = findings(row)
     assert [f.cell for f in found if f.rule == "required"] == ["C2", "G2", "I2", "L2"]
-    assert [f.blocking for f in found] == [False, False, False, True]  # status is needed to compute anything
+    assert [f.incomplete for f in found] == [False, False, False, True]  # status is needed to compute anything

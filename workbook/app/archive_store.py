@@ -42,6 +42,7 @@ from .archives import archive_rows, verify_archive, with_extras
 from .tracker_file import TrackerFile
 from ..core.book import find_table
 from ..core.changeset import ChangeSet
+from ..core.computed import keep_current
 from ..core.errors import FileProblem, TrackError
 from ..xlsx.file_engine import FileEngine
 from ..core.messages import say
@@ -303,7 +304,8 @@ def _commit(folder: Folder, journal: dict, engine: FileEngine, changes: ChangeSe
     if changes is None:
         tracker = load_tracker(engine.read())
         entries = [(n, e["month"], e["index_file"]) for e in journal["months"] for n in e["numbers"]]
-        changes = tracker_changes(tracker, entries, find_table(tracker.book, "archive_index"))
+        changes = keep_current(tracker, tracker_changes(tracker, entries, find_table(tracker.book, "archive_index")),
+                               local_now(tracker.settings))
     try:
         engine.apply(changes)
     except TrackError as exc:  # the archives are in place: only a rerun can finish, never undo

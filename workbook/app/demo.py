@@ -56,7 +56,8 @@ def make_demo(directory: Path, lang: str, count: int, now: datetime | None = Non
 
     now = now or local_now(defaults())
     path, refreshed = make_demo_tracker(directory, lang, count, now)
-    lines = [say("demo_tracker", lang, path=path, count=count), *("  " + line for line in refreshed.summary(lang))]
+    lines = [say("demo_folder", lang, folder=path.parent.resolve()),
+             say("demo_tracker", lang, path=path, count=count), *("  " + line for line in refreshed.summary(lang))]
     _, archived = run_archive(path, all_before=f"{now:%Y-%m}", now=now)
     for month in archived.plan.months:
         lines.append(say("demo_archived", lang, month=month.month, count=len(month.numbers),
@@ -66,6 +67,7 @@ def make_demo(directory: Path, lang: str, count: int, now: datetime | None = Non
     target = default_path(path, last_month, lang)
     write_report(report, target)
     lines.append(say("demo_report", lang, month=last_month, path=target))
+    lines.append(say("demo_open_first", lang, path=path.resolve()))
     return lines
 
 

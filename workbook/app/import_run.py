@@ -2,8 +2,8 @@
 
 All or nothing by default: when any row is rejected nothing is written, so fixing the source and
 importing again cannot double the rows that went in the first time. ``--skip-rejected`` takes
-the rest and lists the rejected rows. Numbers are kept; rows without one are numbered by the next
-``refresh``, which also computes every SLA column (import writes input columns only).
+the rest and lists the rejected rows. The same write refreshes the tracker: the new rows are
+numbered and every computed column and the dashboard are current.
 
 A tracker that does not exist yet is made from the template in a temp file beside it and appears
 under its name only once the tickets are in.
@@ -29,6 +29,7 @@ from .import_source import read_source, read_map_file
 from ..core.importer import Converted, Mapping, convert_rows, find_mapping, fingerprint, require_columns
 from ..core.messages import say
 from ..core.parse import text
+from ..core.refresh import refreshed
 from ..core.settings import local_now
 from ..author.template import build_template
 from ..core.tracker import Tracker, load_tracker
@@ -66,7 +67,6 @@ class ImportResult:
             out.append(say("import_created", lang, path=self.tracker_path))
         if self.written:
             out.append(say("written", lang, path=self.tracker_path, cells=len(self.changes)))
-            out.append(say("import_next", lang, path=self.tracker_path))
         return out
 
 
@@ -130,7 +130,7 @@ def _into(engine: FileEngine, path: Path, rows, mapping: Mapping, now: datetime 
         now = now or local_now(tracker.settings)
         converted = convert_rows(rows, mapping, tracker.lang, now, _taken(tracker), _existing(tracker))
         result = ImportResult(path, tracker.lang, rows[mapping.header_row], mapping, converted)
-        result.changes = _append(tracker, converted)
+        result.changes = refreshed(tracker, _append(tracker, converted), now)
         result.no_column = [text(result.headers[c]) for k, c in mapping.columns.items()
                             if k not in tracker.tickets_table.columns]
         go = result.changes and (skip_rejected or not converted.rejected)
@@ -145,8 +145,9 @@ def _taken(tracker: Tracker) -> dict[str, str]:
     table = tracker.tickets_table
     out = {number: schema.SHEETS["archive_index"](tracker.lang) for number in tracker.reserved}
     for ticket in tracker.tickets:
-        if ticket.number:
-            out.setdefault(ticket.number, f"{table.name}!{table.cell(ticket.row, 'ticket_no')}")
+        for key in ("ticket_no", "legacy_no"):  # a legacy number imported before is taken too
+            if ticket.text(key):
+                out.setdefault(ticket.text(key), f"{table.name}!{table.cell(ticket.row, key)}")
     return out
 
 

@@ -26,7 +26,7 @@ from ..core.calendar import BusinessCalendar
 from ..core.log import History
 from ..core.parse import frozen_breaches
 from ..xlsx.reader import read_book
-from ..core.refresh import ticket_times
+from ..core.computed import ticket_times
 from ..core.settings import Settings
 from ..core.sla import evaluate
 from .archive_layout import archive_files

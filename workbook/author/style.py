@@ -31,6 +31,7 @@ STATE_COLOURS = {
     "at_risk": ("FFEB9C", "9C5700"),
     "met": ("C6EFCE", "006100"),
     "met_late": ("E7E6E6", "595959"),
+    "needs_fix": ("E4DFEC", "5B2C6F"),  # violet: a row to fix (待补全), unlike any SLA colour
 }
 STRONG = {"overdue": "E0524F", "at_risk": "F2B134", "met": "5BAA5E", "met_late": "A5A5A5"}
 BLUE, TARGET = "4A7EBB", "9C0006"  # counts; the target line, in the overdue text colour

@@ -22,6 +22,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core import dashboard, schema, settings
+from ..core.cells import MAX_ROWS
 from ..xlsx.made_by import category
 from ..core.schema import Kind, Label
 from . import style
@@ -118,12 +119,15 @@ def _fill_header(ws: Worksheet, count: int) -> None:
 
 
 def _rows(letter: str) -> str:
-    return f"{letter}2:{letter}{DATA_ROWS}"
+    """A validation's cells: the whole column below the header, so rows typed below any end are checked."""
+    return f"{letter}2:{letter}{MAX_ROWS}"
 
 
 def _validation(ws: Worksheet, letter: str, lang: str, message: str, strict: bool = True,
                 **rule: object) -> None:
-    dv = DataValidation(allow_blank=True, showErrorMessage=True, errorTitle=ERROR_TITLE(lang),
+    # An open list (departments, people) only offers its entries: a name not in it yet is fine,
+    # so Excel does not question every new colleague while the list is short or empty.
+    dv = DataValidation(allow_blank=True, showErrorMessage=strict, errorTitle=ERROR_TITLE(lang),
                         error=ERRORS[message](lang), errorStyle="stop" if strict else "warning", **rule)
     dv.add(_rows(letter))
     ws.add_data_validation(dv)
@@ -178,7 +182,7 @@ def _ticket_validations(ws: Worksheet, letters: dict[str, str], lang: str) -> No
     source = quote_sheetname(schema.SHEETS["settings"](lang))
     for column, (key, strict) in SETTINGS_LISTS.items():
         _validation(ws, letters[column], lang, "list" if strict else "open_list", strict, type="list",
-                    formula1=f"{source}!{settings.list_range(key)}")
+                    formula1=settings.list_formula(key, source))
     _validation(ws, letters["satisfaction"], lang, "satisfaction", type="whole", operator="between",
                 formula1="1", formula2="5")
     _date_validations(ws, schema.TICKET_COLUMNS, lang)
@@ -213,6 +217,7 @@ def _row_colours(ws: Worksheet, letters: dict[str, str], lang: str) -> None:
         "at_risk": f"AND({_not_done(col, lang)},{state('at_risk')})",
         "met": state("met"),
         "met_late": state("met_late"),
+        "needs_fix": state("needs_fix"),
     }
     for code, formula in formulas.items():
         fill, text = style.STATE_COLOURS[code]

@@ -19,8 +19,8 @@ from ..core.lifecycle import (FREE_KINDS, find_ticket, plan_assign, plan_close, 
                         plan_reopen, plan_resolve, plan_status, run_step)
 from ..core.messages import say
 from ..core.notify import KINDS as NOTICE_KINDS
-from ..core.parse import parse_datetime
 from ..core.tracker import Tracker
+from .console import Priority, When, Words
 from .options import dry_run_option, lang_option, now_option, path_argument, reports_errors
 
 
@@ -34,15 +34,6 @@ def author_option(f):
 
 def text_argument(f):
     return click.argument("text", nargs=-1, required=True)(f)
-
-
-def _parse_reported(ctx, param, value):
-    if value is None:
-        return None
-    when = parse_datetime(value)
-    if when is None:
-        raise click.BadParameter(f'{value!r}: expected "YYYY-MM-DD HH:MM"')
-    return when
 
 
 def _field_option(key: str, prompt: bool = False, **kw):
@@ -91,8 +82,8 @@ def _status_after(tracker: Tracker, changes: ChangeSet, number: str, lang: str) 
 @_field_option("category")
 @_field_option("description", prompt=True)
 @_field_option("impact")
-@_field_option("priority", prompt=True, metavar="P1-P4")
-@click.option("--reported", "reported_at", callback=_parse_reported, metavar='"YYYY-MM-DD HH:MM"',
+@_field_option("priority", prompt=True, metavar="P1-P4", type=Priority())
+@click.option("--reported", "reported_at", type=When(), metavar='"YYYY-MM-DD HH:MM"',
               help="Reported at (default: now) / 报修时间，默认为现在。")
 @author_option
 @now_option
@@ -147,7 +138,7 @@ def assign(path, ticket, assignee, lead_department, vendor_contact, author, now,
 @click.command("log")
 @path_argument
 @ticket_argument
-@click.option("--kind", type=click.Choice(FREE_KINDS), required=True,
+@click.option("--kind", type=Words(FREE_KINDS, schema.LOG_KINDS), required=True,
               help="排查 investigation · 进展同步 update · 通知 notification · 验证 verification.")
 @text_argument
 @author_option
@@ -169,7 +160,7 @@ def log_command(path, ticket, kind, text, author, now, dry_run, lang):
 @click.command()
 @path_argument
 @ticket_argument
-@click.argument("status", type=click.Choice(["waiting", "in-progress"]))
+@click.argument("status", type=Words(("waiting", "in_progress"), schema.STATUSES))
 @click.option("--reason", default="", help="Why (kept in the Log) / 原因，记入日志。")
 @author_option
 @now_option
@@ -183,9 +174,8 @@ def status(path, ticket, status, reason, author, now, dry_run, lang):
 
     Example: track-xls status 工单跟踪.xlsx 20240520-003 waiting --reason 等待用户提供日志
     """
-    code = status.replace("-", "_")
     _step(path, ticket, now, dry_run, lang, lambda tracker, at: plan_status(
-        tracker, ticket, at, code, reason=reason, author=author, lang=lang))
+        tracker, ticket, at, status, reason=reason, author=author, lang=lang))
 
 
 @click.command()

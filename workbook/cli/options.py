@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import errno
 import sys
-from datetime import datetime
 from functools import wraps
 from pathlib import Path
 
 import click
 
-
 from ..core.errors import OpenInApp, TrackError
 from ..core.messages import CATALOG, say
+from .console import When
 
 # -- shared options, written once --------------------------------------------------------------------
 
 def now_option(f):
-    return click.option("--now", "now", metavar='"YYYY-MM-DD HH:MM"', callback=_parse_now,
+    return click.option("--now", "now", metavar='"YYYY-MM-DD HH:MM"', type=When(),
                         help="Pretend it is this time (local time of the workbook) / 以此时间为“现在”.")(f)
 
 
@@ -37,15 +36,6 @@ def format_option(f):
 
 def path_argument(f):
     return click.argument("path", type=click.Path(path_type=Path))(f)
-
-
-def _parse_now(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return datetime.strptime(value.strip(), "%Y-%m-%d %H:%M")
-    except ValueError:
-        raise click.BadParameter(f'{value!r}: expected "YYYY-MM-DD HH:MM"') from None
 
 
 def reports_errors(f):

@@ -46,8 +46,11 @@ def init(path: Path, lang: str, force: bool, macro: bool):
 @reports_errors
 def refresh(path: Path, now: datetime | None, dry_run: bool, lang: str | None):
     """Number new tickets, compute SLA deadlines and states, log status changes, update the dashboard.
+    A row with a problem is marked 待补全 and listed; the other rows are computed all the same.
+    Exit 0 when written, 1 when nothing could be (a missing sheet or column).
 
-    编号新工单、计算 SLA 截止时间与状态、记录状态变更、更新看板。
+    编号新工单、计算 SLA 截止时间与状态、记录状态变更、更新看板。有问题的行标为“待补全”并列出，
+    其余各行照常计算。写入成功退出码为 0；无法写入（缺少工作表或列）为 1。
 
     Example: track-xls refresh 工单跟踪.xlsx --now "2024-05-20 14:30"
     """
@@ -59,12 +62,12 @@ def refresh(path: Path, now: datetime | None, dry_run: bool, lang: str | None):
     lang = lang or tracker.lang
     if dry_run:
         click.echo(say("dry_run", lang))
+        for fix in result.fixes:
+            click.echo(f"  {say('fixed_one', lang)} {fix.line()}")
         for line in result.changes.describe(tracker.book):
             click.echo(f"  {line}")
     for line in result.summary(lang):
         click.echo(line)
-    if result.blocked:
-        sys.exit(1)
     if not dry_run:
         click.echo(say("written", lang, path=path, cells=len(result.changes)) if result.changes
                    else say("no_changes", lang))

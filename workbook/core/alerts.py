@@ -25,11 +25,12 @@ from . import schema
 from .calendar import BusinessCalendar
 from .changeset import ChangeSet
 from .channels import Channels
+from .computed import pending, ticket_times
 from .errors import InputError
 from .log import log_row
 from .messages import say
 from .parse import text
-from .refresh import AUTHOR, dashboard_row, ticket_times
+from .refresh import AUTHOR
 from .sla import SlaResult, evaluate
 from .tickets import Ticket
 from .tracker import Tracker
@@ -175,7 +176,7 @@ def render_digest(tracker: Tracker, now: datetime, templates: dict[str, str], so
         counts["open"] += 1
         if sla.state in ("at_risk", "overdue"):
             counts[sla.state] += 1
-            due = dashboard_row(ticket, sla).due
+            due = min((d.due for d in pending(ticket, sla)), default=None)
             lines.append((sla.state != "overdue", due or now, templates["digest_line"].format(
                 number=ticket.number, priority=ticket.priority, state=schema.SLA_STATES[sla.state](lang),
                 assignee=ticket.text("assignee") or "—", module=ticket.text("module"), due=_when(due),

@@ -22,9 +22,10 @@ from .changeset import ChangeSet
 from .errors import InputError
 from .limits import check_text, unstorable
 from .parse import parse_priority, text
-from .refresh import plan_refresh
+from .computed import computed_columns, keep_current
+from .validation import check_tickets
 from .schema import Label
-from .tracker import Tracker, load_tracker
+from .tracker import Tracker
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 FILE_STEM = Label("工单归档", "tickets-archive")
@@ -124,7 +125,7 @@ def plan_archive(tracker: Tracker, wanted: Callable[[str], bool], now: datetime,
     chosen, skipped = _select(tracker, wanted)
     if not chosen:
         return ArchivePlan([], ChangeSet(), skipped)
-    frozen = _frozen_sla(tracker, now)
+    frozen = _frozen_sla(tracker, [t for moving in chosen.values() for t in moving], now)
     tickets_layout = layout(tracker.tickets_table, tracker.lang)
     log_layout = layout(tracker.log_table, tracker.lang)
     months = []
@@ -137,7 +138,8 @@ def plan_archive(tracker: Tracker, wanted: Callable[[str], bool], now: datetime,
         months.append(MonthPlan(month, index_file(month), numbers, ArchiveRows(_names(tickets_layout), rows),
                                 ArchiveRows(_names(log_layout), log_rows), ([t.row for t in moving], log_sources)))
     entries = [(n, m.month, m.file) for m in months for n in m.numbers]
-    return ArchivePlan(months, tracker_changes(tracker, entries, _index_table(tracker)), skipped)
+    changes = keep_current(tracker, tracker_changes(tracker, entries, _index_table(tracker)), now)
+    return ArchivePlan(months, changes, skipped)
 
 
 def _select(tracker: Tracker, wanted: Callable[[str], bool]) -> tuple[dict[str, list], list[tuple[str, dict]]]:
@@ -180,21 +182,13 @@ def _unstorable(tracker: Tracker) -> dict[str, dict]:
     return out
 
 
-def _frozen_sla(tracker: Tracker, now: datetime) -> dict[int, dict[int, Value]]:
-    """Ticket row -> {column: value} of its computed columns as evaluated now.
-
-    Refresh plans on its own copy of the tracker (it numbers and stamps tickets in place). When
-    refresh is blocked by bad rows elsewhere, the values the last refresh wrote are kept.
-    """
-    result = plan_refresh(load_tracker(tracker.book), now)
-    if result.blocked:
-        return {}
+def _frozen_sla(tracker: Tracker, tickets: list, now: datetime) -> dict[int, dict[int, Value]]:
+    """Ticket row -> {column: value} of the computed columns of ``tickets`` as evaluated now."""
     table = tracker.tickets_table
-    computed = {table.columns[k] for k in schema.COMPUTED_KEYS if k in table.columns}
+    findings = check_tickets(table, tracker.tickets, now, tracker.lang, tracker.reserved)
     out: dict[int, dict[int, Value]] = {}
-    for (r, c), value in result.changes.cells.get(table.name, {}).items():
-        if c in computed:
-            out.setdefault(r, {})[c] = value
+    for row, computed in computed_columns(tracker, tickets, now, findings).items():
+        out[row] = {table.columns[k]: v for k, v in computed.values.items() if k in table.columns}
     return out
 
 

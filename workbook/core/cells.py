@@ -48,13 +48,24 @@ def parse_a1(ref: str) -> tuple[int, int]:
 
 
 def to_serial(value: datetime | date) -> float:
-    """A date or datetime to an Excel serial number, rounded to the second."""
+    """A date or datetime (to the second) as the Excel serial number every reader shows at that second.
+
+    A serial is a fraction of a day, rarely exact in binary: the nearest double may fall a hair
+    short, and LibreOffice truncates when it shows a time (19:21:59.99 shows as 19:21). So the
+    serial is the nearest double at or above the exact value; Excel and calamine round to the
+    second and show the same.
+    """
     if not isinstance(value, datetime):
         value = datetime.combine(value, time())
     elif value.tzinfo is not None:
         value = value.replace(tzinfo=None)
     delta = value - EXCEL_EPOCH
-    return round(delta.days + delta.seconds / 86400, 8)
+    seconds = delta.days * 86400 + delta.seconds
+    serial = seconds / 86400  # correctly rounded: the nearest double, either side
+    numerator, denominator = serial.as_integer_ratio()
+    if numerator * 86400 < seconds * denominator:  # exact comparison, in integers
+        serial = math.nextafter(serial, math.inf)
+    return serial
 
 
 def from_serial(serial: float) -> datetime:

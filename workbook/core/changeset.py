@@ -62,6 +62,21 @@ class ChangeSet:
                 totals[name] = {r - sum(1 for x in removed if x < r) for r in footer if r not in removed}
         return BookData(sheets, book.source, book.archived, totals)
 
+    def then(self, later: "ChangeSet") -> "ChangeSet":
+        """This change set followed by ``later``, planned on the book this one leaves: ``later``'s
+        rows are moved back over the rows this one removes; its edits win."""
+        out = ChangeSet({name: dict(edits) for name, edits in self.cells.items()},
+                        {name: set(rows) for name, rows in self.removed_rows.items()})
+        for name, edits in later.cells.items():
+            removed = sorted(self.removed_rows.get(name, ()))
+            for (r, c), value in edits.items():
+                out.set(name, _before_removal(r, removed), c, value)
+        for name, rows in later.removed_rows.items():
+            removed = sorted(self.removed_rows.get(name, ()))
+            for r in rows:
+                out.remove_row(name, _before_removal(r, removed))
+        return out
+
     def edits(self) -> Iterator[tuple[str, int, int, Value]]:
         for name, edits in self.cells.items():
             for (r, c), value in sorted(edits.items()):
@@ -84,6 +99,16 @@ class ChangeSet:
             for r in sorted(rows):
                 lines.append(f"{name}!{r + 1}:{r + 1}: remove row")
         return lines
+
+
+def _before_removal(row: int, removed: list[int]) -> int:
+    """The row that becomes ``row`` once the sorted ``removed`` rows are gone."""
+    for gone in removed:
+        if gone <= row:
+            row += 1
+        else:
+            break
+    return row
 
 
 def same_value(old: Value, new: Value) -> bool:

@@ -7,6 +7,7 @@ from datetime import datetime
 from .archive_index import index_notes
 from .calendar import BusinessCalendar
 from .limits import check_limits
+from .normalize import choice_lists
 from .settings import local_now
 from .tracker import Engine, Tracker, load_tracker
 from .validation import Finding, check_tickets
@@ -18,7 +19,8 @@ def run_check(engine: Engine, now: datetime | None = None,
     notes are calendar warnings."""
     tracker = load_tracker(engine.read())
     now = now or local_now(tracker.settings)
-    findings = check_tickets(tracker.tickets_table, tracker.tickets, now, lang or tracker.lang, tracker.reserved)
+    findings = check_tickets(tracker.tickets_table, tracker.tickets, now, lang or tracker.lang, tracker.reserved,
+                             choice_lists(tracker))
     findings += check_limits(tracker, lang or tracker.lang)
     years = sorted({t.reported_at.year for t in tracker.tickets if t.reported_at} | {now.year})
     notes = BusinessCalendar.from_settings(tracker.settings).warnings(years, lang or tracker.lang) + index_notes(tracker, lang or tracker.lang)

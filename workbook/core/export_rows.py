@@ -34,7 +34,7 @@ from .book import Table, Value
 from .calendar import BusinessCalendar, clock_for
 from .log import History, read_histories
 from .parse import frozen_breaches, parse_datetime, parse_int, parse_priority, parse_status, text
-from .refresh import ticket_times
+from .computed import ticket_times
 from .settings import Settings
 from .sla import clock_pauses, completions, evaluate, target_minutes
 from .tickets import Ticket, ticket_from_record

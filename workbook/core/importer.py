@@ -6,10 +6,14 @@ finds the header row and says which source column feeds which ticket column: a `
 first, then the schema's own zh/en headers, then :data:`HEADER_ALIASES`. :func:`convert_rows` turns
 each row into tracker values or a :class:`Rejected` with the reason; nothing is dropped silently.
 
-A row is rejected exactly when it would stop ``refresh`` (no deadline or number can be computed
-from it: unreadable or future times, priority or status, bad or duplicate numbers) or cannot be
-stored (text over Excel's cell limit). Other problems (an empty module, a closed ticket without a
-summary) are taken and left to ``check``, as for a row typed by hand.
+A row is rejected when no deadline can be computed from it (unreadable or future times, priority
+or status), when it is already in the tracker (its number, or its report time, reporter and
+description), or when it cannot be stored (text over Excel's cell limit). Other problems (an empty
+module, a closed ticket without a summary) are taken and left to ``check``, as for a row typed by
+hand. A source number that is not one of ours (A-001) is kept in 原编号 / Legacy No and the ticket
+gets a new number. Every row records its 导入时间 / Imported At; no other time is made up: a
+done ticket whose source has no done time keeps it empty (see :mod:`workbook.core.sla` for what
+is then not judged).
 """
 
 from __future__ import annotations
@@ -241,7 +245,10 @@ def _values(record: dict[str, Value], lang: str, now: datetime) -> dict[str, Val
         raise _Reject(say("required", lang, header=TICKET_KEYS["reported_at"].label(lang)))
     values["priority"] = _priority(record.get("priority"), lang)
     values["status"] = _status(record.get("status"), values, lang)
-    _fill_done_times(values, parse_status(values["status"]))
+    values["imported_at"] = now
+    number = values.get("ticket_no")
+    if number and not is_well_formed(number):
+        values["ticket_no"], values["legacy_no"] = None, number
     return values
 
 
@@ -284,17 +291,6 @@ def _status(raw: Value, values: dict[str, Value], lang: str) -> str:
     return schema.STATUSES[code](lang)
 
 
-def _fill_done_times(values: dict[str, Value], status: str | None) -> None:
-    """A done ticket with only one of its two done times has the other at the same moment.
-
-    Otherwise refresh would stamp the missing one with the refresh time, months after the fact.
-    """
-    if status == "closed" and values.get("closed_at") is None:
-        values["closed_at"] = values.get("resolved_at")
-    if status in schema.DONE_STATUSES and values.get("resolved_at") is None:
-        values["resolved_at"] = values.get("closed_at")
-
-
 def _value(key: str, raw: Value, lang: str) -> Value:
     if isinstance(raw, (datetime, date)):
         return f"{raw:%Y-%m-%d %H:%M}" if isinstance(raw, datetime) else f"{raw:%Y-%m-%d}"
@@ -326,9 +322,7 @@ def _number(raw: Value) -> str:
 def _claim(values: dict[str, Value], lang: str, where: str, taken: dict[str, str],
            existing: dict[tuple, str]) -> None:
     """Reject a number or a ticket already there; otherwise record this row as their place."""
-    number = values.get("ticket_no")
-    if number and not is_well_formed(number):
-        raise _Reject(say("number_format", lang, value=number) + say("import_drop_numbers", lang))
+    number = values.get("ticket_no") or values.get("legacy_no")
     if number in taken:
         raise _Reject(say("duplicate_number", lang, value=number, other=taken[number]))
     key = fingerprint(values)

@@ -3,8 +3,9 @@
     new → assign → (log, status waiting ⇄ in progress)* → resolve → confirm → close
 
 Each ``plan_*`` takes a :class:`Tracker` and an explicit ``now`` and returns a :class:`ChangeSet`:
-the ticket row's cells, the Log rows that are the step's evidence, and the ticket's computed SLA
-columns as refresh computes them with the step applied. Every status a step changes gets a
+the ticket row's cells, the Log rows that are the step's evidence, and every ticket's computed
+columns and the dashboard as refresh computes them with the step applied
+(:func:`workbook.core.computed.keep_current`), so the one write leaves the workbook current. Every status a step changes gets a
 状态变更 Log row, so pauses and reopens are read from the Log exactly as refresh reads them. A
 step out of order raises :class:`InputError` naming the ticket, the cell and the rule; nothing is
 planned then.
@@ -21,7 +22,6 @@ stopped. A ticket resolved late stays late: a pause after a deadline does not un
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
 from . import schema
@@ -32,7 +32,8 @@ from .log import History, log_row, status_change_text
 from .messages import say
 from .numbering import assign_numbers
 from .parse import parse_priority
-from .refresh import AUTHOR, plan_refresh
+from .computed import keep_current
+from .refresh import AUTHOR
 from .settings import local_now
 from .tickets import Ticket
 from .tracker import Engine, Tracker, load_tracker
@@ -66,7 +67,7 @@ class _Step:
         step = cls(tracker, ticket.row, ticket.number, now, author or ticket.text("assignee") or AUTHOR, lang)
         step.ticket = ticket
         findings = check_tickets(tracker.tickets_table, [ticket], now, tracker.lang)
-        blocking = [f.line() for f in findings if f.blocking]
+        blocking = [f.line() for f in findings if f.incomplete]
         if blocking:
             raise InputError("step_blocked", lang=step.lang, number=number, problems="; ".join(blocking))
         step.known = {(f.cell, f.rule) for f in findings}
@@ -138,21 +139,16 @@ class _Step:
     # -- finishing --------------------------------------------------------------------------------------
 
     def finish(self) -> ChangeSet:
-        """The step's cells plus the row's computed columns; refuses a step that breaks a check rule."""
+        """The step's cells plus the computed columns and dashboard it leaves; refuses a step that
+        breaks a check rule on its row."""
         after = load_tracker(self.changes.applied_to(self.tracker.book))
         ticket = next(t for t in after.tickets if t.row == self.row)
-        # Refresh over this one ticket: its deadlines and states, nothing about the other rows.
-        result = plan_refresh(replace(after, tickets=[ticket]), self.now)
-        broken = [f for f in result.findings if (f.cell, f.rule) not in self.known]
+        findings = check_tickets(after.tickets_table, [ticket], self.now, self.lang)
+        broken = [f for f in findings if (f.cell, f.rule) not in self.known]
         if broken:
             raise InputError("step_rejected", lang=self.lang, number=self.number,
                              problems="; ".join(f.line() for f in broken))
-        table = self.tracker.tickets_table
-        computed = {table.columns[k] for k in schema.COMPUTED_KEYS if k in table.columns}
-        for (r, c), value in result.changes.cells.get(table.name, {}).items():
-            if r == self.row and c in computed:
-                self.changes.set(table.name, r, c, value)
-        return self.changes.only_changes(self.tracker.book)
+        return keep_current(self.tracker, self.changes, self.now, after)
 
 
 # -- the steps ------------------------------------------------------------------------------------------

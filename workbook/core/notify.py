@@ -24,7 +24,7 @@ from .lifecycle import find_ticket
 from .log import History
 from .messages import say
 from .parse import parse_datetime, text
-from .refresh import ticket_times
+from .computed import ticket_times
 from .settings import Settings
 from .sla import evaluate, target_minutes
 from .tickets import Ticket

@@ -1,52 +1,48 @@
-"""Refresh: number new rows, compute the SLA columns, log status changes, update the dashboard.
+"""Refresh: number new rows, stamp done times, log status changes, then compute every ticket's
+columns and the dashboard.
 
-:func:`plan_refresh` is pure: tracker values and an explicit ``now`` in, a :class:`Refresh` out
-(the change set plus what to tell the user). :func:`run_refresh` reads through an engine, plans,
-and applies unless it is a dry run; the CLI and the Excel button both call it.
+:func:`plan_refresh` is pure and leaves the tracker it is given as it was: tracker values and an
+explicit ``now`` in, a :class:`Refresh` out (the change set plus what to tell the user). Values typed
+another way are made right first (:mod:`workbook.core.normalize`). A problem in a row never stops it: the row gets what can be computed, is marked (see
+:mod:`workbook.core.computed`) and listed. :func:`run_refresh` reads through an engine, plans, and
+applies unless it is a dry run; the CLI and the Excel button both call it.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from . import schema
 from .archive_index import restore_index
 from .calendar import BusinessCalendar
 from .changeset import ChangeSet
-from .dashboard import TITLE as DASHBOARD_TITLE
-from .dashboard import TITLE_CELL, DashboardRow, Deadline, figures
+from .computed import plan_current
 from .limits import check_limits
 from .log import History, log_row, status_change_text
 from .messages import say
+from .normalize import Fix, plan_fixes
 from .numbering import assign_numbers
-from .reviews import read_reviews, review_flags
-from .sla import SlaResult, TicketTimes, evaluate
-from .tickets import Ticket
 from .settings import local_now
 from .tracker import Engine, Tracker, load_tracker
-from .validation import Finding, check_tickets
+from .validation import EARLIEST, Finding
 
 AUTHOR = "track-xls"
+# Rows whose number is not theirs alone: never renumbered, never logged for (their Log is shared).
+UNCERTAIN_NUMBER = frozenset({"number_format", "duplicate_number"})
 
 
 @dataclass
 class Refresh:
     changes: ChangeSet
     findings: list[Finding]
+    fixes: list[Fix] = field(default_factory=list)  # values made right in their cells
     numbered: list[str] = field(default_factory=list)
     logged: int = 0
     states: dict[str, int] = field(default_factory=dict)  # SLA state code -> count among open tickets
     warnings: list[str] = field(default_factory=list)
 
-    @property
-    def blocked(self) -> bool:
-        return any(f.blocking for f in self.findings)
-
     def summary(self, lang: str) -> list[str]:
-        if self.blocked:
-            blocking = [f for f in self.findings if f.blocking]
-            return [say("refresh_blocked", lang, count=len(blocking)), *(f.line() for f in blocking)]
         lines = []
         if self.numbered:
             lines.append(say("numbered", lang, count=len(self.numbered), numbers=", ".join(self.numbered)))
@@ -54,8 +50,13 @@ class Refresh:
         lines.append(say("at_risk", lang, count=self.states.get("at_risk", 0)))
         if self.logged:
             lines.append(say("logged", lang, count=self.logged))
+        if self.fixes:
+            lines.append(say("fixed", lang, count=len(self.fixes)))
+        if self.states.get("needs_fix"):
+            lines.append(say("needs_fix", lang, count=self.states["needs_fix"]))
         if self.findings:
-            lines.append(say("warnings", lang, count=len(self.findings)))
+            lines.append(say("row_problems", lang, count=len(self.findings)))
+            lines += [f"  {f.line()}" for f in self.findings]
         return lines + self.warnings
 
 
@@ -66,7 +67,7 @@ def run_refresh(engine: Engine, now: datetime | None = None, dry_run: bool = Fal
     with engine.locked():
         tracker = load_tracker(engine.read())
         result = plan_refresh(tracker, now or local_now(tracker.settings), lang)
-        if result.changes and not result.blocked and not dry_run:
+        if result.changes and not dry_run:
             engine.apply(result.changes)
     return tracker, result
 
@@ -74,102 +75,77 @@ def run_refresh(engine: Engine, now: datetime | None = None, dry_run: bool = Fal
 def plan_refresh(tracker: Tracker, now: datetime, lang: str | None = None) -> Refresh:
     """The refresh of ``tracker`` at ``now``; values are written in the workbook's language,
     findings are told in ``lang`` (default: the workbook's)."""
-    findings = check_tickets(tracker.tickets_table, tracker.tickets, now, lang or tracker.lang, tracker.reserved)
-    findings += check_limits(tracker, lang or tracker.lang)
-    result = Refresh(ChangeSet(), findings)
-    if result.blocked:
-        return result
-    calendar = BusinessCalendar.from_settings(tracker.settings)
+    result = Refresh(ChangeSet(), [], plan_fixes(tracker))
+    table = tracker.tickets_table
+    for fix in result.fixes:
+        result.changes.set(table.name, fix.row, table.columns[fix.key], fix.new)
     _number_new_tickets(tracker, result)
     _stamp_done_times(tracker, result, now)
     _log_status_changes(tracker, result, now)
-    flagged = review_flags(tracker.tickets, read_reviews(tracker.reviews_table))
-    rows = []
-    for ticket in tracker.tickets:
-        sla = evaluate(ticket_times(ticket, tracker.histories.get(ticket.number)), tracker.settings, calendar, now)
-        _write_computed(tracker, result.changes, ticket, sla, ticket.number in flagged)
-        rows.append(dashboard_row(ticket, sla, tracker.settings.warn_ratio))
-        if not ticket.done:
-            result.states[sla.state] = result.states.get(sla.state, 0) + 1
-    _write_dashboard(tracker, result.changes, rows, now)
+    # Computed on the tracker as these edits leave it, so new numbers, stamps and Log rows count.
+    after = load_tracker(result.changes.applied_to(tracker.book)) if result.changes else tracker
+    current = plan_current(after, now, lang)
+    result.findings = current.findings + check_limits(tracker, lang or tracker.lang)
+    result.states = current.states
+    result.changes = result.changes.then(current.changes)
+    calendar = BusinessCalendar.from_settings(tracker.settings)
     years = {t.reported_at.year for t in tracker.tickets if t.reported_at} | {now.year}
-    result.warnings = calendar.warnings(sorted(years), lang or tracker.lang) + restore_index(tracker, result.changes, lang or tracker.lang)
+    result.warnings = calendar.warnings(sorted(years), lang or tracker.lang) + \
+        restore_index(tracker, result.changes, lang or tracker.lang)
     result.changes = result.changes.only_changes(tracker.book)
     return result
 
 
-def ticket_times(ticket: Ticket, history: History | None) -> TicketTimes:
-    history = history or History()
-    last_update = ticket.time("last_update_at")
-    updates = set(history.updates) | ({last_update} if last_update else set())
-    return TicketTimes(
-        priority=ticket.priority,
-        reported_at=ticket.reported_at,
-        first_response_at=ticket.time("first_response_at"),
-        assigned_at=ticket.time("assigned_at"),
-        resolved_at=ticket.time("resolved_at") or ticket.time("closed_at"),
-        updates=tuple(sorted(updates)),
-        pauses=history.pauses(),
-        done=ticket.done,
-    )
+def refreshed(tracker: Tracker, changes: ChangeSet, now: datetime) -> ChangeSet:
+    """``changes`` and the refresh of the workbook they leave, as one change set (for an import:
+    the new rows are numbered and computed in the same write)."""
+    after = load_tracker(changes.applied_to(tracker.book))
+    return changes.then(plan_refresh(after, now).changes).only_changes(tracker.book)
 
 
-def dashboard_row(ticket: Ticket, sla: SlaResult, warn_ratio: float = 1.0) -> DashboardRow:
-    """``warn_ratio``: 预警阈值; a pending deadline whose target is used that far is about to breach."""
-    pending = [Deadline(metric, due, sla.used.get(metric, 0) >= warn_ratio)
-               for metric, due, done_key in (("response", sla.response_due, "first_response_at"),
-                                             ("assignment", sla.assignment_due, "assigned_at"),
-                                             ("update", sla.next_update_due, None),
-                                             ("resolution", sla.resolution_due, "resolved_at"))
-               if due is not None and not ticket.done and (done_key is None or ticket.time(done_key) is None)]
-    return DashboardRow(
-        number=ticket.number or None, priority=ticket.priority, status=ticket.status,
-        module=ticket.text("module") or None, assignee=ticket.text("assignee") or None,
-        reported_at=ticket.reported_at, closed_at=ticket.time("closed_at"), resolved_at=ticket.time("resolved_at"),
-        sla_state=sla.state, due=min((d.due for d in pending), default=None), deadlines=tuple(pending),
-        assigned_at=ticket.time("assigned_at"), satisfaction=ticket.satisfaction,
-    )
-
-
-def _write_dashboard(tracker: Tracker, changes: ChangeSet, rows: list[DashboardRow], now: datetime) -> None:
-    sheet = tracker.book.sheet("dashboard")
-    # Only the dashboard init made: a team's own sheet that happens to be called 看板 is theirs.
-    if sheet is None or not DASHBOARD_TITLE.matches(sheet.value(*TITLE_CELL)):
-        return
-    for (r, c), value in figures(rows, now, tracker.lang, tracker.settings.compliance_target).items():
-        changes.set(sheet.name, r, c, value)
+def _uncertain_numbers(tracker: Tracker) -> set[str]:
+    """Numbers that are malformed or on more than one row (here or in the archive index)."""
+    counts = Counter(t.number for t in tracker.tickets if t.number)
+    return {n for n, k in counts.items() if k > 1 or n in tracker.reserved}
 
 
 def _number_new_tickets(tracker: Tracker, result: Refresh) -> None:
     table = tracker.tickets_table
-    new = [(t.row, t.reported_at) for t in tracker.tickets if not t.number]
+    # A row without a readable (or believable) report time has no day to be numbered in: it waits, marked.
+    new = [(t.row, t.reported_at) for t in tracker.tickets
+           if not t.number and t.reported_at and t.reported_at >= EARLIEST]
     numbers = assign_numbers(new, tracker.used)
-    by_row = {t.row: t for t in tracker.tickets}
     for row, number in sorted(numbers.items(), key=lambda item: item[1]):
         result.changes.set(table.name, row, table.columns["ticket_no"], number)
-        by_row[row].number = number
         result.numbered.append(number)
 
 
 def _stamp_done_times(tracker: Tracker, result: Refresh, now: datetime) -> None:
     """A status set to 已解决/已关闭 by hand gets its time stamped, as a ticketing system would; one
     set back from it (a reopen: the Log's last status was done) gets the time cleared, as
-    ``track-xls reopen`` does (see workbook/lifecycle.py)."""
+    ``track-xls reopen`` does (see workbook/lifecycle.py). Only a status changed since the Log's last
+    one is stamped: a done ticket whose time was never known (imported without it) or is unreadable
+    text stays as it is, for ``check`` to report."""
     table = tracker.tickets_table
     stamps = {"resolved_at": ("resolved", "closed"), "closed_at": ("closed",)}
+    uncertain = _uncertain_numbers(tracker)
     for ticket in tracker.tickets:
-        last = tracker.histories.get(ticket.number, History()).last_status()
+        if ticket.status is None:
+            continue
+        last = None if ticket.number in uncertain else tracker.histories.get(ticket.number, History()).last_status()
+        if last is None and ticket.time("imported_at"):
+            continue  # imported done without its times: when it was done is not known, not "now"
+        changed = ticket.status != (last or "new")
         for key, statuses in stamps.items():
             if key not in table.columns:
                 continue
-            if ticket.status in statuses and ticket.time(key) is None:
+            if ticket.status in statuses and changed and not ticket.text(key):
                 value = now
             elif ticket.status not in statuses and ticket.time(key) and last in statuses:
                 value = None
             else:
                 continue
             result.changes.set(table.name, ticket.row, table.columns[key], value)
-            ticket.times[key] = value
 
 
 def _log_status_changes(tracker: Tracker, result: Refresh, now: datetime) -> None:
@@ -178,30 +154,18 @@ def _log_status_changes(tracker: Tracker, result: Refresh, now: datetime) -> Non
     if log is None:
         return
     row = log.end_row
+    uncertain = _uncertain_numbers(tracker)
+    table = tracker.tickets_table
+    numbers = result.changes.cells.get(table.name, {})
     for ticket in tracker.tickets:
-        history = tracker.histories.setdefault(ticket.number, History())
-        last = history.last_status() or "new"
-        if ticket.status is None or ticket.status == last:
+        number = ticket.number or numbers.get((ticket.row, table.columns["ticket_no"]))  # numbered just now
+        if not number or number in uncertain or ticket.status is None:
+            continue
+        last = tracker.histories.get(number, History()).last_status() or "new"
+        if ticket.status == last:
             continue
         message = status_change_text(last, ticket.status, log.lang)
-        for col, value in log_row(log, ticket.number, now, AUTHOR, "status_change", message).items():
+        for col, value in log_row(log, number, now, AUTHOR, "status_change", message).items():
             result.changes.set(log.name, row, col, value)
-        history.status_changes.append((now, ticket.status))
         row += 1
         result.logged += 1
-
-
-def _write_computed(tracker: Tracker, changes: ChangeSet, ticket: Ticket, sla: SlaResult, review: bool) -> None:
-    table, lang = tracker.tickets_table, tracker.lang
-    values = {
-        "response_due": sla.response_due,
-        "assignment_due": sla.assignment_due,
-        "next_update_due": sla.next_update_due,
-        "resolution_due": sla.resolution_due,
-        "sla_state": schema.SLA_STATES[sla.state](lang),
-        "breached": schema.LIST_SEPARATOR(lang).join(schema.METRICS[m](lang) for m in sla.breached) or None,
-        "review_needed": schema.YES(lang) if review else None,  # see workbook/reviews.py
-    }
-    for key, value in values.items():
-        if key in table.columns:
-            changes.set(table.name, ticket.row, table.columns[key], value)

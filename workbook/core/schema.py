@@ -110,6 +110,7 @@ SLA_STATES = {
     "overdue": Label("超时", "Overdue"),
     "met": Label("达标", "Met"),
     "met_late": Label("超时完成", "Done Late"),
+    "needs_fix": Label("待补全", "Needs Fix"),  # the row lacks what the state is computed from
 }
 
 YES = Label("是", "Yes")
@@ -197,6 +198,11 @@ TICKET_COLUMNS: tuple[Column, ...] = (
     _col("sla_state", "SLA状态", "SLA State", Kind.CODE, 10, computed=True),
     _col("breached", "超时项", "Breached", width=14, computed=True),
     _col("review_needed", "需复盘", "Review Needed", Kind.CODE, 8, computed=True),
+    _col("problems", "待修正问题", "Problems", width=30, computed=True),
+    # Imported tickets: the source's own number, and when they came in (the SLA does not judge a
+    # deadline that had passed by then when the source does not say when it was met).
+    _col("legacy_no", "原编号", "Legacy No", width=12),
+    _col("imported_at", "导入时间", "Imported At", Kind.DATETIME, 17),
 )
 
 LOG_COLUMNS: tuple[Column, ...] = (

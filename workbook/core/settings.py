@@ -97,7 +97,8 @@ STATUTORY = {"CN": Label("中国", "CN"), "none": Label("无", "none")}
 
 # The drop-down lists, one per column from column H; their validations reference these cells.
 LIST_FIRST_COL = 7  # H
-LIST_ROWS = 60  # rows reserved under each list header for the validation range
+LIST_ROWS = 60  # rows under each list header the template formats
+LIST_LIMIT = 1000  # entries a list may grow to; its drop-down follows it
 LISTS = {
     "channel": (schema.column("tickets", "channel").label, schema.CHANNELS),
     "category": (schema.column("tickets", "category").label, schema.CATEGORIES),
@@ -219,9 +220,16 @@ def template_rows(lang: str) -> list[list[Value]]:
 
 
 def list_range(key: str) -> str:
-    """The absolute A1 range of a drop-down list's values (below its header)."""
+    """The absolute A1 range a drop-down list may fill (below its header, up to LIST_LIMIT entries)."""
     col = LIST_FIRST_COL + list(LISTS).index(key)
-    return f"${a1(1, col)[:-1]}$2:${a1(1, col)[:-1]}${LIST_ROWS + 1}"
+    return f"${a1(1, col)[:-1]}$2:${a1(1, col)[:-1]}${LIST_LIMIT + 1}"
+
+
+def list_formula(key: str, sheet: str) -> str:
+    """A drop-down's source that grows with its list: the filled entries from the top, however many
+    (``sheet`` quoted as a formula needs it). A list with no entry yet offers one empty line."""
+    first = list_range(key).split(":")[0]
+    return f"OFFSET({sheet}!{first},0,0,MAX(1,COUNTA({sheet}!{list_range(key)})),1)"
 
 
 def _target_cells(t: tuple, lang: str) -> list[Value]:
@@ -416,5 +424,5 @@ def _read_ratio(value: Value) -> float | None:
 
 def _read_list(sheet: SheetData, index: int) -> tuple[str, ...]:
     col = LIST_FIRST_COL + index
-    values = (sheet.value(r, col) for r in range(1, LIST_ROWS + 1))
+    values = (sheet.value(r, col) for r in range(1, LIST_LIMIT + 1))
     return tuple(str(v).strip() for v in values if v not in (None, ""))

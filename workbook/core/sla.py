@@ -16,6 +16,9 @@ Rules SPEC leaves open, decided here:
   resolution) are not anchors.
 - A metric breaches when it completed after its deadline, or, still running, when now is past it.
   Completing exactly at the deadline is met.
+- An imported ticket (``known_from``: its import time) is not judged on a one-off target whose
+  deadline had passed by the import when the row does not record that target's own time: what
+  happened before is not known. Its update clock starts at the import at the earliest.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ class TicketTimes:
     updates: tuple[datetime, ...] = ()  # progress updates (Log 进展同步 rows and 最近进展时间), any order
     pauses: tuple[Pause, ...] = ()  # 等待报修人 intervals; end None = still waiting
     done: bool = False  # status 已解决 or 已关闭
+    known_from: datetime | None = None  # an imported ticket's import time
 
 
 @dataclass(frozen=True)
@@ -78,10 +82,18 @@ def evaluate(t: TicketTimes, settings: Settings, calendar: BusinessCalendar, now
 
     completed = completions(t)
     pauses = clock_pauses(t)
+
+    def unknown(recorded: datetime | None) -> datetime | None:
+        return t.known_from if recorded is None else None
+
+    assigned = completed["assignment"]
     outcomes = {
-        "response": _once(clocked("response"), t.reported_at, completed["response"], t.done, now),
-        "assignment": _once(clocked("assignment"), t.reported_at, completed["assignment"], t.done, now),
-        "update": _recurring(clocked("update"), t, completed["assignment"], pauses, now),
+        "response": _once(clocked("response"), t.reported_at, completed["response"], t.done, now,
+                          unknown_before=unknown(t.first_response_at)),
+        "assignment": _once(clocked("assignment"), t.reported_at, assigned, t.done, now,
+                            unknown_before=unknown(t.assigned_at)),
+        "update": _recurring(clocked("update"), t, assigned and max(assigned, t.known_from or assigned), pauses, now),
+        # Resolution needs no such rule: open means not resolved, done without a time is not judged.
         "resolution": _once(clocked("resolution"), t.reported_at, completed["resolution"], t.done, now, pauses),
     }
     breached = tuple(m for m in schema.METRICS if outcomes[m].breached)
@@ -111,14 +123,17 @@ def clock_pauses(t: TicketTimes) -> list[Pause]:
 
 
 def _once(clocked: tuple[Clock, float] | None, start: datetime, completed: datetime | None, done: bool,
-          now: datetime, pauses: Sequence[Pause] = ()) -> _Outcome:
-    """A one-off target from ``start``, met when ``completed`` is not after the deadline."""
+          now: datetime, pauses: Sequence[Pause] = (), unknown_before: datetime | None = None) -> _Outcome:
+    """A one-off target from ``start``, met when ``completed`` is not after the deadline; not judged
+    when the deadline came before ``unknown_before``."""
     if clocked is None:
         return _Outcome()
     clock, minutes = clocked
     due = _deadline(clock, minutes, start, pauses)
     if due is None:
         return _Outcome()
+    if unknown_before is not None and due <= unknown_before:
+        return _Outcome(due)
     if completed is not None:
         return _Outcome(due, completed > due)
     if done:

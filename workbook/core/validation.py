@@ -1,13 +1,14 @@
 """Rules a tracker's rows must follow, as findings that name sheet, cell, rule and reason.
 
-Two severities: an *error* breaks the process (``check`` exits 1); a *blocking* error also stops
-``refresh``, because no deadline or number can be computed from the row (unreadable times,
-priority or status, bad or duplicate numbers).
+One rule list for ``check`` and ``refresh``: ``check`` lists every finding and exits 1; ``refresh``
+lists the same findings and still computes every row. A finding is *incomplete* when the row's SLA
+state cannot be known from it (unreadable or missing report time, priority or status, a future
+time, a number malformed or used twice): refresh marks that row 待补全 / Needs Fix instead.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Iterable
 
@@ -18,10 +19,10 @@ from .messages import say
 from .numbering import is_well_formed
 from .tickets import TIME_KEYS, Ticket
 
-BLOCKING_RULES = frozenset({"date", "future_date", "date_range", "priority", "status", "number_format",
-                            "duplicate_number"})
-# Required for any computation; other required fields are errors but do not stop refresh.
-BLOCKING_REQUIRED = frozenset({"reported_at", "priority", "status"})
+INCOMPLETE_RULES = frozenset({"date", "future_date", "date_range", "priority", "status", "number_format",
+                              "duplicate_number"})
+# Without these no SLA state can be told; other required fields are findings all the same.
+INCOMPLETE_REQUIRED = frozenset({"reported_at", "priority", "status"})
 REQUIRED_KEYS = tuple(c.key for c in schema.TICKET_COLUMNS if c.required)
 # Clocks drift and people round: a time up to this far ahead of now is not "in the future".
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -43,23 +44,28 @@ class Finding:
     cell: str
     rule: str
     message: str
-    blocking: bool = False
+    row: int = field(default=-1, compare=False)  # 0-based sheet row
+    key: str = field(default="", compare=False)  # the column's schema key
+
+    @property
+    def incomplete(self) -> bool:
+        return self.rule in INCOMPLETE_RULES or (self.rule == "required" and self.key in INCOMPLETE_REQUIRED)
 
     def line(self) -> str:
         return f"{self.sheet}!{self.cell}: [{self.rule}] {self.message}"
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {"sheet": self.sheet, "cell": self.cell, "rule": self.rule, "message": self.message}
 
 
 class _Collector:
     def __init__(self, table: Table, lang: str):
         self.table, self.lang, self.found = table, lang, []
 
-    def add(self, ticket: Ticket, key: str, rule: str, blocking: bool = False, **values) -> None:
+    def add(self, ticket: Ticket, key: str, rule: str, **values) -> None:
         column = self.table.columns.get(key, 0)
         finding = Finding(self.table.name, a1(ticket.row, column), rule, say(rule, self.lang, **values),
-                          blocking or rule in BLOCKING_RULES)
+                          ticket.row, key)
         self.found.append(((ticket.row, column), finding))
 
     def header(self, key: str) -> str:
@@ -67,11 +73,13 @@ class _Collector:
 
 
 def check_tickets(table: Table, tickets: list[Ticket], now: datetime, lang: str,
-                  reserved: Iterable[str] = ()) -> list[Finding]:
-    """Every problem in the Tickets rows, in row order."""
+                  reserved: Iterable[str] = (), lists: dict[str, dict[str, str | None]] | None = None) -> list[Finding]:
+    """Every problem in the Tickets rows, in row order; ``lists`` (see
+    :func:`workbook.core.normalize.choice_lists`) are the spellings each list column accepts."""
     out = _Collector(table, lang)
     for ticket in tickets:
         _check_values(out, ticket, now)
+        _check_choices(out, ticket, lists or {})
         _check_process(out, ticket)
     _check_numbers(out, tickets, set(reserved))
     return [finding for _, finding in sorted(out.found, key=lambda item: item[0])]
@@ -82,7 +90,7 @@ def _check_values(out: _Collector, t: Ticket, now: datetime) -> None:
     # runs on every row at every refresh.
     for key in REQUIRED_KEYS:
         if not t.text(key):
-            out.add(t, key, "required", key in BLOCKING_REQUIRED, header=out.header(key))
+            out.add(t, key, "required", header=out.header(key))
     latest = now + FUTURE_TOLERANCE
     for key in TIME_KEYS:
         value = t.times.get(key)
@@ -101,6 +109,14 @@ def _check_values(out: _Collector, t: Ticket, now: datetime) -> None:
         out.add(t, "status", "status", value=t.raw.get("status"), allowed=allowed)
     if (t.satisfaction is None or not 1 <= t.satisfaction <= 5) and t.text("satisfaction"):
         out.add(t, "satisfaction", "satisfaction", value=t.raw.get("satisfaction"))
+
+
+def _check_choices(out: _Collector, t: Ticket, lists: dict[str, dict[str, str | None]]) -> None:
+    for key, spellings in lists.items():
+        value = t.text(key)
+        if value and spellings.get(schema.fold(value)) is None:
+            allowed = "/".join(dict.fromkeys(e for e in spellings.values() if e))
+            out.add(t, key, "choice", header=out.header(key), value=value, allowed=allowed)
 
 
 def _check_process(out: _Collector, t: Ticket) -> None:
@@ -123,16 +139,19 @@ def _check_process(out: _Collector, t: Ticket) -> None:
 
 
 def _check_numbers(out: _Collector, tickets: list[Ticket], reserved: set[str]) -> None:
-    seen: dict[str, Ticket] = {}
+    """Malformed numbers, and every row of a number used twice (neither can be told apart)."""
+    rows: dict[str, list[Ticket]] = {}
+    for t in tickets:
+        if t.number:
+            rows.setdefault(t.number, []).append(t)
+    column = out.table.columns["ticket_no"]
     for t in tickets:
         if not t.number:
             continue
         if not is_well_formed(t.number):
             out.add(t, "ticket_no", "number_format", value=t.number)
-        elif t.number in seen:
-            other = seen[t.number]
-            out.add(t, "ticket_no", "duplicate_number", value=t.number,
-                    other=a1(other.row, out.table.columns["ticket_no"]))
+        elif len(rows[t.number]) > 1:
+            others = ", ".join(a1(o.row, column) for o in rows[t.number] if o is not t)
+            out.add(t, "ticket_no", "duplicate_number", value=t.number, other=others)
         elif t.number in reserved:
             out.add(t, "ticket_no", "duplicate_number", value=t.number, other=schema.SHEETS["archive_index"](out.lang))
-        seen.setdefault(t.number, t)

@@ -72,10 +72,7 @@ def press(book, action: str, now: datetime | None = None) -> list[str]:
 def _refresh(engine: LiveEngine, now: datetime | None) -> list[str]:
     tracker, result = run_refresh(engine, now)
     lines = result.summary(tracker.lang)
-    if result.changes and not result.blocked:
-        lines.append(say("button_unsaved", tracker.lang))
-    elif not result.blocked:
-        lines.append(say("no_changes", tracker.lang))
+    lines.append(say("button_unsaved" if result.changes else "no_changes", tracker.lang))
     return lines
 
 

@@ -82,6 +82,8 @@ class FileEngine:
             finally:
                 self._lock_depth -= 1
             return
+        if not self.path.is_file():
+            check_openable(self.path)  # says what is wrong, before a lock file appears beside nothing
         with advisory_lock(self.path):
             self._lock_depth = 1
             try:

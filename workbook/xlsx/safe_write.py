@@ -70,18 +70,30 @@ def check_openable(path: str | Path) -> None:
 def advisory_lock(path: str | Path, wait: float = LOCK_WAIT) -> Iterator[None]:
     """Hold ``.name.lock`` beside the (real) file, so two track-xls commands on it run one after the
     other, whoever runs them: the lock file is made writable by all, and one that is not is taken
-    read-only (a lock needs no write access)."""
+    read-only (a lock needs no write access).
+
+    The lock file is removed when the holder is done (whether its command worked or failed); a
+    waiter that then gets the lock on the removed file sees it is gone and takes a fresh one.
+    """
     path = Path(path)
     real = real_file(path)
-    fd = _open_lock(real.with_name(f".{real.name}.lock"), path)
+    lock = real.with_name(f".{real.name}.lock")
+    deadline = time.monotonic() + wait
+    while True:
+        fd = _open_lock(lock, path)
+        if _try_lock(fd) and _same_file(fd, lock):
+            break
+        os.close(fd)
+        if time.monotonic() > deadline:
+            raise Busy(path.name, wait)
+        time.sleep(0.05)
     try:
-        deadline = time.monotonic() + wait
-        while not _try_lock(fd):
-            if time.monotonic() > deadline:
-                raise Busy(path.name, wait)
-            time.sleep(0.05)
         yield
     finally:
+        try:
+            lock.unlink()  # still held: nobody can take this file's lock in between
+        except OSError:
+            pass  # Windows keeps an open file: it stays, harmless, and is reused next time
         os.close(fd)  # closing releases the lock
 
 
@@ -105,6 +117,13 @@ def _open_lock(lock: Path, path: Path) -> int:
         except OSError as exc:
             raise NotWritable("cannot_lock", where=path, reason=exc.strerror) from exc
     raise NotWritable("cannot_lock", where=path, reason=os.strerror(13))
+
+
+def _same_file(fd: int, lock: Path) -> bool:
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(lock))
+    except OSError:
+        return False
 
 
 def _try_lock(fd: int) -> bool:
