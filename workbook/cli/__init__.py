@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import click
 
+from .. import __version__
 from . import archive, importing, lifecycle, macro, report, tracker
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="track-xls")
+@click.version_option(__version__, prog_name="track-xls")  # not importlib.metadata: 0.1 s at start-up
 def main():
     """track-xls: a support-ticket tracker that lives in an ordinary Excel workbook.
 

@@ -12,14 +12,15 @@ from pathlib import Path
 
 import click
 
+from typing import TYPE_CHECKING
+
 from ..core import schema
-from ..core.changeset import ChangeSet
-from ..core.lifecycle import (FREE_KINDS, find_ticket, plan_assign, plan_close, plan_confirm, plan_log, plan_new,
-                        plan_reopen, plan_resolve, plan_status, run_step)
 from ..core.messages import say
-from ..core.parse import parse_datetime
-from ..core.tracker import Tracker
 from .options import dry_run_option, lang_option, now_option, path_argument, reports_errors
+
+if TYPE_CHECKING:
+    from ..core.changeset import ChangeSet
+    from ..core.tracker import Tracker
 
 
 def ticket_argument(f):
@@ -35,6 +36,8 @@ def text_argument(f):
 
 
 def _parse_reported(ctx, param, value):
+    from ..core.parse import parse_datetime
+
     if value is None:
         return None
     when = parse_datetime(value)
@@ -53,6 +56,7 @@ def _field_option(key: str, prompt: bool = False, **kw):
 
 def _step(path: Path, ticket: str, now: datetime | None, dry_run: bool, lang: str | None, plan) -> None:
     """Run ``plan(tracker, now)`` through the file engine and say what happened."""
+    from ..core.lifecycle import run_step
     from ..xlsx.file_engine import FileEngine
 
     tracker, changes = run_step(FileEngine(path), plan, now, dry_run)
@@ -71,6 +75,8 @@ def _report(path: Path, tracker: Tracker, changes: ChangeSet, dry_run: bool, lan
 
 
 def _status_after(tracker: Tracker, changes: ChangeSet, number: str, lang: str) -> str:
+    from ..core.lifecycle import find_ticket
+
     ticket = find_ticket(tracker, number, lang)
     table = tracker.tickets_table
     status = ticket.status
@@ -104,6 +110,7 @@ def new_command(path: Path, author: str | None, now: datetime | None, dry_run: b
 
     Example: track-xls new 工单跟踪.xlsx --reporter 张伟 --module 销售模块V3.2 --description 无法下单 --priority P1
     """
+    from ..core.lifecycle import plan_new, run_step
     from ..xlsx.file_engine import FileEngine
 
     numbers = []
@@ -137,6 +144,8 @@ def assign(path, ticket, assignee, lead_department, vendor_contact, author, now,
 
     Example: track-xls assign 工单跟踪.xlsx 20240520-003 --to 周工
     """
+    from ..core.lifecycle import plan_assign
+
     _step(path, ticket, now, dry_run, lang, lambda tracker, at: plan_assign(
         tracker, ticket, at, assignee, lead_department=lead_department, vendor_contact=vendor_contact,
         author=author, lang=lang))
@@ -145,7 +154,7 @@ def assign(path, ticket, assignee, lead_department, vendor_contact, author, now,
 @click.command("log")
 @path_argument
 @ticket_argument
-@click.option("--kind", type=click.Choice(FREE_KINDS), required=True,
+@click.option("--kind", type=click.Choice(schema.FREE_KINDS), required=True,
               help="排查 investigation · 进展同步 update · 通知 notification · 验证 verification.")
 @text_argument
 @author_option
@@ -160,6 +169,8 @@ def log_command(path, ticket, kind, text, author, now, dry_run, lang):
 
     Example: track-xls log 工单跟踪.xlsx 20240520-003 --kind update 已定位到数据库锁，正在处理
     """
+    from ..core.lifecycle import plan_log
+
     _step(path, ticket, now, dry_run, lang, lambda tracker, at: plan_log(
         tracker, ticket, at, kind, " ".join(text), author=author, lang=lang))
 
@@ -182,6 +193,8 @@ def status(path, ticket, status, reason, author, now, dry_run, lang):
     Example: track-xls status 工单跟踪.xlsx 20240520-003 waiting --reason 等待用户提供日志
     """
     code = status.replace("-", "_")
+    from ..core.lifecycle import plan_status
+
     _step(path, ticket, now, dry_run, lang, lambda tracker, at: plan_status(
         tracker, ticket, at, code, reason=reason, author=author, lang=lang))
 
@@ -202,6 +215,8 @@ def reopen(path, ticket, reason, author, now, dry_run, lang):
 
     Example: track-xls reopen 工单跟踪.xlsx 20240520-003 --reason 用户反馈问题复现
     """
+    from ..core.lifecycle import plan_reopen
+
     _step(path, ticket, now, dry_run, lang, lambda tracker, at: plan_reopen(
         tracker, ticket, at, reason, author=author, lang=lang))
 
@@ -225,6 +240,8 @@ def resolve(path, ticket, summary, workaround, long_term_fix, backup_done, autho
 
     Example: track-xls resolve 工单跟踪.xlsx 20240520-003 --summary "索引损坏，重建后恢复" --backup-done
     """
+    from ..core.lifecycle import plan_resolve
+
     _step(path, ticket, now, dry_run, lang, lambda tracker, at: plan_resolve(
         tracker, ticket, at, summary, workaround=workaround, long_term_fix=long_term_fix, backup_done=backup_done,
         author=author, lang=lang))
@@ -247,6 +264,8 @@ def confirm(path, ticket, by, rating, text, now, dry_run, lang):
 
     Example: track-xls confirm 工单跟踪.xlsx 20240520-003 --by 张伟 --rating 5 已测试，可以正常下单
     """
+    from ..core.lifecycle import plan_confirm
+
     _step(path, ticket, now, dry_run, lang, lambda tracker, at: plan_confirm(
         tracker, ticket, at, by, " ".join(text), rating=rating, lang=lang))
 
@@ -267,6 +286,8 @@ def close(path, ticket, summary, author, now, dry_run, lang):
 
     Example: track-xls close 工单跟踪.xlsx 20240520-003
     """
+    from ..core.lifecycle import plan_close
+
     _step(path, ticket, now, dry_run, lang, lambda tracker, at: plan_close(
         tracker, ticket, at, summary=summary, author=author, lang=lang))
 
