@@ -14,8 +14,9 @@ are written first, then its removed rows are deleted and the rows below move up.
 from __future__ import annotations
 
 import os
+import zlib
 from contextlib import contextmanager
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from itertools import zip_longest
 from pathlib import Path
 from typing import Iterator
@@ -24,7 +25,7 @@ from lxml import etree
 from python_calamine import CalamineWorkbook
 
 from ..core.book import BookData, SheetData, Value
-from ..core.cells import EXCEL_EPOCH, FIRST_DATE, a1, check_cell, day_of
+from ..core.cells import a1, check_cell
 from ..core.changeset import ChangeSet
 from ..core.errors import FileProblem, InputError, VerifyError
 from ..core.messages import both
@@ -33,6 +34,7 @@ from .package import (COMMENTS, STYLES, TABLE, THREADED_COMMENTS, VML, DateStyle
 from .ranges import RowMap, appended, area_of, grower
 from .reader import in_parallel, read_book
 from .row_anchors import patch_comments, patch_vml_notes
+from .row_check import RowCheck, same
 from .safe_write import advisory_lock, check_not_open, check_openable, remove_stale_temps, replace_file
 from ..core.settings import DEFAULT_PARAMS, read_settings
 from .sheet_rows import SheetPlan
@@ -40,7 +42,6 @@ from .sheet_xml import SheetXml, patch_table
 
 __all__ = ["FileEngine", "check_openable"]
 
-ONE_SECOND = 1 / 86400 + 1e-9  # in days
 DEFAULT_BACKUPS = DEFAULT_PARAMS["backups_kept"]
 
 
@@ -50,18 +51,16 @@ class FileEngine:
         self.path = Path(path)
         self.backups = backups if backups is not None else DEFAULT_BACKUPS
         self._backups_from_settings = backups is None
-        self._read: tuple[tuple, BookData] | None = None  # the last read, and the file's stamp then
+        self._read: tuple[tuple | None] | None = None  # (the file's stamp at the last read,) if one was made
         self._lock_depth = 0
 
     def read(self) -> BookData:
         """Every sheet's values (cached formula results), as calamine reads them."""
         stamp = _stamp(self.path) if self.path.exists() else None
         book = read_book(self.path)
-        # Kept to verify the next apply against, as a copy: the caller may change its rows.
-        copy = BookData({n: SheetData(n, [list(r) for r in s.rows]) for n, s in book.sheets.items()}, book.source)
         # A file replaced while it was being read leaves no stamp: apply() then refuses to write a
         # change set planned on a state of the file that may not be the one on disk.
-        self._read = (stamp if _stamp(self.path) == stamp else None, copy)
+        self._read = (stamp if _stamp(self.path) == stamp else None,)
         if self._backups_from_settings:
             self.backups = _backups_setting(book)
         return book
@@ -95,15 +94,17 @@ class FileEngine:
             if self._read is not None and self._read[0] != opened:
                 raise FileProblem(both("changed_since_read", name=self.path.name))
             # read_book also runs the safety scan (bombs, DTDs) before any part is inflated here
-            names = list({*changes.cells, *changes.removed_rows})
-            before = self._read[1] if self._read is not None else read_book(self.path, names)
+            shrunk = [name for name, rows in changes.removed_rows.items() if rows]
+            before = read_book(self.path, shrunk) if shrunk or self._read is None else None
             pkg = Package.open(self.path)
             try:
                 sheets = _owned_sheets(pkg, changes)
                 replaced, dropped = _patch(pkg, sheets, changes)
             except (ValueError, SyntaxError) as exc:  # lxml's parse errors are SyntaxErrors
                 raise FileProblem(f"{self.path}: a part of the workbook cannot be edited ({exc})") from exc
-            expected = {name: _expected(before.sheets[name], changes, name) for name in sheets}
+            # Rows keep their numbers: each rewritten row was checked as it was written (row_check.py).
+            # Rows removed: the sheet is read back whole, against the values before and the changes.
+            expected = {name: _expected(before.sheets[name], changes, name) for name in sheets if name in shrunk}
 
             def check(tmp: Path) -> None:
                 _verify(tmp, pkg, replaced, dropped, expected)
@@ -168,7 +169,8 @@ def _patch(pkg: Package, sheets: dict[str, str], changes: ChangeSet) -> tuple[di
         plan = SheetPlan(name, cells, set(removed), extensions, {a[0] for a, _ in infos if a}, calculated)
         if styles is not None:
             plan.date_style = styles
-        replaced[part] = deflate(sheet.patch(plan), 1)
+        check = None if removed else RowCheck(name, sheet.root.nsmap)
+        replaced[part] = deflate(sheet.patch(plan, check), 1)
         for table, data in tables.items():
             new = patch_table(data, extensions, rows)
             if new is not None:
@@ -242,20 +244,22 @@ def _verify(tmp: Path, old: Package, replaced: dict, dropped: set[str], expected
     """VerifyError unless the new package reads back as intended.
 
     Every member not replaced must be byte-identical and in the same place; the replaced ones must
-    inflate (CRC checked) and parse; the owned sheets must read back, through calamine, as the old
-    values with the change set applied.
+    inflate (CRC checked) and parse, a rewritten sheet to the bytes checked while they were written;
+    a sheet that lost rows must read back, through calamine, as the old values with the changes applied.
     """
     new = Package.open(tmp)
     owned = {old.name(p) for p in replaced}
     kept = [m for m in old.members if m.info.filename not in {old.name(p) for p in dropped}]
     if [m.info.filename for m in kept] != [m.info.filename for m in new.members]:
         raise VerifyError(f"{tmp.name}: the written package lost or reordered members; the original was kept")
-    sheets = {old.name(p) for p, v in replaced.items() if isinstance(v, Deflated)}  # calamine reads these
+    sheets = {old.name(p): v for p, v in replaced.items() if isinstance(v, Deflated)}
     for was, now in zip(kept, new.members):
         name = was.info.filename
         if name not in owned and (was.header != now.header or was.data != now.data):
             raise VerifyError(f"{name} changed although track-xls does not own it; the original was kept")
-        if name in owned and name not in sheets:  # calamine reads the sheets below, checking their CRC too
+        if name in sheets:
+            _check_deflated(name, sheets[name], now)
+        elif name in owned:
             try:
                 data = new.read(name)  # inflating checks the CRC
                 if not name.endswith(".vml"):  # VML need not be well-formed XML
@@ -270,12 +274,24 @@ def _verify(tmp: Path, old: Package, replaced: dict, dropped: set[str], expected
             raise
         except BaseException as exc:  # calamine's own error types, and a Rust panic (a BaseException)
             raise VerifyError(f"the written sheet {name!r} cannot be read back ({exc}); the original was kept") from exc
+    if not expected:
+        return
     try:
         in_parallel(tmp, list(expected), check)
     except VerifyError:
         raise
     except FileProblem as exc:  # calamine cannot open the written file at all
         raise VerifyError(f"{exc}; the original was kept") from exc
+
+
+def _check_deflated(name: str, part: Deflated, written) -> None:
+    """The member as written holds the compressed bytes made, and they inflate to the checked ones."""
+    try:
+        ok = written.data == part.data and zlib.crc32(zlib.decompress(part.data, -15)) == part.crc
+    except zlib.error:
+        ok = False
+    if not ok:
+        raise VerifyError(f"{name} was written unreadable; the original was kept")
 
 
 def _read_back(workbook: CalamineWorkbook, sheet: str) -> Iterator[list[Value]]:
@@ -297,29 +313,5 @@ def _compare(sheet: str, want: Iterator[list[Value]], got: Iterator[list[Value]]
         for c in range(max(len(w), len(g))):
             a = w[c] if c < len(w) else None
             b = g[c] if c < len(g) else None
-            if not _same(a, b):
+            if not same(a, b):
                 raise VerifyError(f"{sheet}!{a1(r, c)} reads back as {b!r}, not {a!r}; the original was kept")
-
-
-def _same(want: Value, got: object) -> bool:
-    if want is None or got is None:
-        return want is None and got is None
-    if isinstance(want, str) or isinstance(got, str) or isinstance(want, bool) or isinstance(got, bool):
-        return type(want) is type(got) and want == got
-    # A date reads back as a date or as its serial; calamine resolves date-times to the second.
-    tolerance = ONE_SECOND if isinstance(got, (date, time)) else 1e-6
-    return abs(_number(want) - _number(got)) <= tolerance
-
-
-def _number(value) -> float:
-    """A value as Excel stores it; calamine gives a serial below 1 in a date-formatted cell as a time."""
-    if isinstance(value, date) and day_of(value) < FIRST_DATE:  # a small number in a date-formatted cell
-        return (day_of(value) - date(1899, 12, 31)).days + _number(value.time() if isinstance(value, datetime) else time())
-    if isinstance(value, date):  # exactly, to the microsecond calamine reads back
-        moment = value if isinstance(value, datetime) else datetime.combine(value, time())
-        return (moment - EXCEL_EPOCH).total_seconds() / 86400
-    if isinstance(value, time):
-        return (value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6) / 86400
-    if isinstance(value, timedelta):
-        return value.total_seconds() / 86400
-    return float(value)
