@@ -106,9 +106,10 @@ def job(kind: str, path: Path):
 
 def measure(kind: str, path: Path) -> dict:
     work = job(kind, path)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     work()
-    return {"seconds": time.perf_counter() - start, **TimedEngine.times, "mb": peak_mb()}
+    return {"seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu, **TimedEngine.times,
+            "mb": peak_mb()}
 
 
 def peak_mb() -> float:

@@ -51,16 +51,17 @@ class FileEngine:
         self.path = Path(path)
         self.backups = backups if backups is not None else DEFAULT_BACKUPS
         self._backups_from_settings = backups is None
-        self._read: tuple[tuple | None] | None = None  # (the file's stamp at the last read,) if one was made
+        self._read: tuple[tuple | None, BookData] | None = None  # the last read, and the file's stamp then
         self._lock_depth = 0
 
     def read(self) -> BookData:
         """Every sheet's values (cached formula results), as calamine reads them."""
         stamp = _stamp(self.path) if self.path.exists() else None
         book = read_book(self.path)
+        # Kept to verify the next apply against (plans never change a book: ChangeSet.applied_to copies).
         # A file replaced while it was being read leaves no stamp: apply() then refuses to write a
         # change set planned on a state of the file that may not be the one on disk.
-        self._read = (stamp if _stamp(self.path) == stamp else None,)
+        self._read = (stamp if _stamp(self.path) == stamp else None, book)
         if self._backups_from_settings:
             self.backups = _backups_setting(book)
         return book
@@ -94,17 +95,15 @@ class FileEngine:
             if self._read is not None and self._read[0] != opened:
                 raise FileProblem(both("changed_since_read", name=self.path.name))
             # read_book also runs the safety scan (bombs, DTDs) before any part is inflated here
-            shrunk = [name for name, rows in changes.removed_rows.items() if rows]
-            before = read_book(self.path, shrunk) if shrunk or self._read is None else None
+            names = list({*changes.cells, *changes.removed_rows})
+            before = self._read[1] if self._read is not None else read_book(self.path, names)
             pkg = Package.open(self.path)
             try:
                 sheets = _owned_sheets(pkg, changes)
-                replaced, dropped = _patch(pkg, sheets, changes)
+                replaced, dropped, checked = _patch(pkg, sheets, changes, before)
             except (ValueError, SyntaxError) as exc:  # lxml's parse errors are SyntaxErrors
                 raise FileProblem(f"{self.path}: a part of the workbook cannot be edited ({exc})") from exc
-            # Rows keep their numbers: each rewritten row was checked as it was written (row_check.py).
-            # Rows removed: the sheet is read back whole, against the values before and the changes.
-            expected = {name: _expected(before.sheets[name], changes, name) for name in sheets if name in shrunk}
+            expected = {name: _expected(before.sheets[name], changes, name) for name in sheets if name not in checked}
 
             def check(tmp: Path) -> None:
                 _verify(tmp, pkg, replaced, dropped, expected)
@@ -147,9 +146,10 @@ def _owned_sheets(pkg: Package, changes: ChangeSet) -> dict[str, str]:
     return owned
 
 
-def _patch(pkg: Package, sheets: dict[str, str], changes: ChangeSet) -> tuple[dict, set]:
-    """(replaced parts, dropped parts) for the owned sheets, their tables, workbook and calcChain."""
-    replaced, names = {}, {}
+def _patch(pkg: Package, sheets: dict[str, str], changes: ChangeSet, before: BookData) -> tuple[dict, set, set]:
+    """(replaced parts, dropped parts, sheets checked while written) for the owned sheets, their
+    tables, workbook and calcChain."""
+    replaced, names, checked = {}, {}, set()
     styles = _date_styles(pkg, changes, sheets)
     for name, part in sheets.items():
         removed = changes.removed_rows.get(name, set())
@@ -169,7 +169,10 @@ def _patch(pkg: Package, sheets: dict[str, str], changes: ChangeSet) -> tuple[di
         plan = SheetPlan(name, cells, set(removed), extensions, {a[0] for a, _ in infos if a}, calculated)
         if styles is not None:
             plan.date_style = styles
-        check = None if removed else RowCheck(name, sheet.root.nsmap)
+        check = None
+        if _checked_while_written(cells, removed, before.sheets[name]):
+            check = RowCheck(name, sheet.root.nsmap)
+            checked.add(name)
         replaced[part] = deflate(sheet.patch(plan, check), 1)
         for table, data in tables.items():
             new = patch_table(data, extensions, rows)
@@ -189,7 +192,14 @@ def _patch(pkg: Package, sheets: dict[str, str], changes: ChangeSet) -> tuple[di
         replaced[_styles_part(pkg)] = styles.to_bytes()
     chain_parts, dropped = drop_calc_chain(pkg)
     replaced.update(chain_parts)
-    return replaced, dropped
+    return replaced, dropped, checked
+
+
+def _checked_while_written(cells: dict, removed: set[int], sheet: SheetData) -> bool:
+    """Whether to check a sheet's rows as they are written (row_check.py), rather than read the
+    written sheet back whole with calamine: when rows keep their numbers and few of them change, as
+    in a steady refresh. Checking costs about four times as much a row as calamine's read back."""
+    return not removed and len({r for r, _ in cells}) * 4 <= len(sheet.rows)
 
 
 def _table_info(data: bytes) -> tuple[tuple[int, int, int, int] | None, dict[int, str]]:
@@ -244,8 +254,9 @@ def _verify(tmp: Path, old: Package, replaced: dict, dropped: set[str], expected
     """VerifyError unless the new package reads back as intended.
 
     Every member not replaced must be byte-identical and in the same place; the replaced ones must
-    inflate (CRC checked) and parse, a rewritten sheet to the bytes checked while they were written;
-    a sheet that lost rows must read back, through calamine, as the old values with the changes applied.
+    inflate (CRC checked) and parse, a rewritten sheet to the bytes made; the sheets in ``expected``
+    (not checked while written) must read back, through calamine, as the old values with the change
+    set applied.
     """
     new = Package.open(tmp)
     owned = {old.name(p) for p in replaced}

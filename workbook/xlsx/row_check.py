@@ -4,8 +4,8 @@ Reading the written sheet back whole with calamine cost a third of a refresh. A 
 does not touch is copied as the bytes it had, so only rewritten rows need a look, and they are
 checked as they stream out, by other means than wrote them: the row is parsed with lxml (so it is
 well-formed) and each written cell's value is decoded from the tree; every other cell of the row
-must keep its exact bytes. Used when no row is removed (rows keep their numbers); a plan that
-removes rows is still read back whole (file_engine).
+must keep its exact bytes. Used when rows keep their numbers and few of them change (a steady
+refresh); a sheet that loses rows, or whose rows nearly all change, is read back whole (file_engine).
 
 Rows are Excel's 1-based numbers; columns 0-based.
 """
