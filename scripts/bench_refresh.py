@@ -169,9 +169,11 @@ def job(kind: str, path: Path):
                 workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
         return read
     if kind == "report":
+        import holidays.countries.china  # noqa: F401  (imported by the calendar on first use)
         from workbook.app.report_run import make_report
         return lambda: make_report(path, None, LATER)
     from workbook.core.refresh import run_refresh
+    import holidays.countries.china  # noqa: F401  (imported by the calendar on first use)
     return lambda: run_refresh(TimedEngine(path, backups=0), NOW if kind == "first" else LATER)
 
 
