@@ -329,12 +329,44 @@ def test_unowned_member_altered_is_caught(tracker, monkeypatch):
 
 
 def test_neighbour_cell_damaged_is_caught(tracker, monkeypatch):
+    before = tracker.read_bytes()
+    real = sheet_rows.Rows._splice
+
+    def damage(self, r, content, edits):  # a splice that loses row 8's cell C
+        return re.sub(rb'<c r="C8".*?</c>', b"", real(self, r, content, edits), count=1)
+    monkeypatch.setattr(sheet_rows.Rows, "_splice", damage)
+    with pytest.raises(VerifyError, match="row 8 changed beyond the cells written"):
+        FileEngine(tracker).apply(refresh_like([7]))  # few rows: checked while written
+    assert tracker.read_bytes() == before and leftovers(tracker.parent) == []
+
+
+def test_row_never_written_is_caught(tracker, monkeypatch):
+    real = sheet_rows.Rows._row
+    monkeypatch.setattr(sheet_rows.Rows, "_row", lambda self, r, attrs, content, raw, numbered:
+                        raw if r == 5 else real(self, r, attrs, content, raw, numbered))
+    with pytest.raises(VerifyError, match="A5: the row was never written"):
+        FileEngine(tracker).apply(refresh_like([4]))
+
+
+@pytest.mark.parametrize("rows", [range(1, ROWS + 1), [4]], ids=["read back whole", "checked while written"])
+def test_wrong_value_written_in_few_or_many_rows_is_caught(tracker, monkeypatch, rows):
+    before = tracker.read_bytes()
+    real = sheet_rows._value_xml
+    monkeypatch.setattr(sheet_rows, "_value_xml", lambda v: real(0.5 if isinstance(v, datetime) else v))
+    with pytest.raises(VerifyError, match=r"reads back as .*not datetime.datetime\(2024, 5, 21, 10, 3[1-9]"):
+        FileEngine(tracker).apply(refresh_like(rows))
+    assert tracker.read_bytes() == before
+
+
+def test_sheet_losing_rows_is_read_back_whole(tracker, monkeypatch):
     real = file_engine._expected
     monkeypatch.setattr(file_engine, "_expected", lambda sheet, changes, name: [
         row if r != 7 else row[:2] + ["not what the file holds"] + row[3:]
         for r, row in enumerate(real(sheet, changes, name))])
+    changes = refresh_like()
+    changes.remove_row(TICKETS, 15)
     with pytest.raises(VerifyError, match="C8"):
-        FileEngine(tracker).apply(refresh_like())
+        FileEngine(tracker).apply(changes)
 
 
 def test_backups_are_kept_and_rotated(tracker):

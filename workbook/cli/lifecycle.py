@@ -13,15 +13,16 @@ from pathlib import Path
 
 import click
 
+from typing import TYPE_CHECKING
+
 from ..core import schema
-from ..core.changeset import ChangeSet
-from ..core.lifecycle import (FREE_KINDS, find_ticket, plan_assign, plan_close, plan_confirm, plan_log, plan_new,
-                        plan_reopen, plan_resolve, plan_status, run_step)
 from ..core.messages import say
-from ..core.notify import KINDS as NOTICE_KINDS
-from ..core.tracker import Tracker
 from .console import Priority, When, Words
 from .options import dry_run_option, lang_option, now_option, path_argument, reports_errors
+
+if TYPE_CHECKING:
+    from ..core.changeset import ChangeSet
+    from ..core.tracker import Tracker
 
 
 def ticket_argument(f):
@@ -47,6 +48,7 @@ def _field_option(key: str, prompt: bool = False, **kw):
 def _step(path: Path, ticket: str, now: datetime | None, dry_run: bool, lang: str | None, plan) -> None:
     """Run ``plan(tracker, now)`` through the file engine and say what happened."""
     from ..app.tracker_file import TrackerFile
+    from ..core.lifecycle import run_step
 
     tracker, changes = run_step(TrackerFile(path), plan, now, dry_run)
     lang = lang or tracker.lang
@@ -64,6 +66,8 @@ def _report(path: Path, tracker: Tracker, changes: ChangeSet, dry_run: bool, lan
 
 
 def _status_after(tracker: Tracker, changes: ChangeSet, number: str, lang: str) -> str:
+    from ..core.lifecycle import find_ticket
+
     ticket = find_ticket(tracker, number, lang)
     table = tracker.tickets_table
     status = ticket.status
@@ -98,6 +102,7 @@ def new_command(path: Path, author: str | None, now: datetime | None, dry_run: b
     Example: track-xls new 工单跟踪.xlsx --reporter 张伟 --module 销售模块V3.2 --description 无法下单 --priority P1
     """
     from ..app.tracker_file import TrackerFile
+    from ..core.lifecycle import plan_new, run_step
 
     numbers = []
 
@@ -130,6 +135,8 @@ def assign(path, ticket, assignee, lead_department, vendor_contact, author, now,
 
     Example: track-xls assign 工单跟踪.xlsx 20240520-003 --to 周工
     """
+    from ..core.lifecycle import plan_assign
+
     _step(path, ticket, now, dry_run, lang, lambda tracker, at: plan_assign(
         tracker, ticket, at, assignee, lead_department=lead_department, vendor_contact=vendor_contact,
         author=author, lang=lang))
@@ -138,7 +145,7 @@ def assign(path, ticket, assignee, lead_department, vendor_contact, author, now,
 @click.command("log")
 @path_argument
 @ticket_argument
-@click.option("--kind", type=Words(FREE_KINDS, schema.LOG_KINDS), required=True,
+@click.option("--kind", type=Words(schema.FREE_KINDS, schema.LOG_KINDS), required=True,
               help="排查 investigation · 进展同步 update · 通知 notification · 验证 verification.")
 @text_argument
 @author_option
@@ -153,6 +160,8 @@ def log_command(path, ticket, kind, text, author, now, dry_run, lang):
 
     Example: track-xls log 工单跟踪.xlsx 20240520-003 --kind update 已定位到数据库锁，正在处理
     """
+    from ..core.lifecycle import plan_log
+
     _step(path, ticket, now, dry_run, lang, lambda tracker, at: plan_log(
         tracker, ticket, at, kind, " ".join(text), author=author, lang=lang))
 
@@ -174,6 +183,8 @@ def status(path, ticket, status, reason, author, now, dry_run, lang):
 
     Example: track-xls status 工单跟踪.xlsx 20240520-003 waiting --reason 等待用户提供日志
     """
+    from ..core.lifecycle import plan_status
+
     _step(path, ticket, now, dry_run, lang, lambda tracker, at: plan_status(
         tracker, ticket, at, status, reason=reason, author=author, lang=lang))
 
@@ -194,6 +205,8 @@ def reopen(path, ticket, reason, author, now, dry_run, lang):
 
     Example: track-xls reopen 工单跟踪.xlsx 20240520-003 --reason 用户反馈问题复现
     """
+    from ..core.lifecycle import plan_reopen
+
     _step(path, ticket, now, dry_run, lang, lambda tracker, at: plan_reopen(
         tracker, ticket, at, reason, author=author, lang=lang))
 
@@ -217,6 +230,8 @@ def resolve(path, ticket, summary, workaround, long_term_fix, backup_done, autho
 
     Example: track-xls resolve 工单跟踪.xlsx 20240520-003 --summary "索引损坏，重建后恢复" --backup-done
     """
+    from ..core.lifecycle import plan_resolve
+
     _step(path, ticket, now, dry_run, lang, lambda tracker, at: plan_resolve(
         tracker, ticket, at, summary, workaround=workaround, long_term_fix=long_term_fix, backup_done=backup_done,
         author=author, lang=lang))
@@ -239,6 +254,8 @@ def confirm(path, ticket, by, rating, text, now, dry_run, lang):
 
     Example: track-xls confirm 工单跟踪.xlsx 20240520-003 --by 张伟 --rating 5 已测试，可以正常下单
     """
+    from ..core.lifecycle import plan_confirm
+
     _step(path, ticket, now, dry_run, lang, lambda tracker, at: plan_confirm(
         tracker, ticket, at, by, " ".join(text), rating=rating, lang=lang))
 
@@ -259,6 +276,8 @@ def close(path, ticket, summary, author, now, dry_run, lang):
 
     Example: track-xls close 工单跟踪.xlsx 20240520-003
     """
+    from ..core.lifecycle import plan_close
+
     _step(path, ticket, now, dry_run, lang, lambda tracker, at: plan_close(
         tracker, ticket, at, summary=summary, author=author, lang=lang))
 
@@ -266,7 +285,7 @@ def close(path, ticket, summary, author, now, dry_run, lang):
 @click.command()
 @path_argument
 @ticket_argument
-@click.option("--kind", type=click.Choice(NOTICE_KINDS),
+@click.option("--kind", type=click.Choice(schema.NOTICE_KINDS),
               help="Which notice (default: from the ticket's state) / 通知类型，默认按工单状态。")
 @click.option("--log", "log", is_flag=True, help="Also record it as a 通知 Log row / 同时记入进展日志。")
 @click.option("--send", is_flag=True, help="Send it: e-mail to the reporter's address and the team-chat robot; "

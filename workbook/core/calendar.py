@@ -11,9 +11,6 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
-import holidays
-from holidays.countries.china import ChinaStaticHolidays
-
 from .errors import InputError
 from .messages import say
 from .settings import Settings
@@ -77,6 +74,8 @@ class BusinessCalendar:
         """
         if self.statutory != "CN":
             return []
+        from holidays.countries.china import ChinaStaticHolidays  # here: importing holidays takes 0.5 s
+
         typed = {d.year for d in self.extra_workdays}
         notices = ChinaStaticHolidays.special_public_holidays
         return [say("no_notice", lang, year=y) for y in sorted(set(years)) if y not in notices and y not in typed]
@@ -158,6 +157,8 @@ class BusinessCalendar:
 
     def _library(self, year: int) -> tuple[set[date], set[date]]:
         """The library's days off and make-up working days in ``year``."""
+        import holidays  # here, not at the top: it imports every country's calendar (0.5 s)
+
         if self.statutory != "CN" or not holidays.China.start_year <= year <= holidays.China.end_year:
             return set(), set()
         # The next year's notice may move a working day into this year (e.g. 2001-12-29 for 2002).

@@ -42,7 +42,6 @@ from .validation import check_tickets
 NEW_FIELDS = ("reported_at", "reporter", "department", "contact", "channel", "module", "category",
               "description", "impact", "priority")
 # Log kinds a user writes directly; status changes come from the status steps.
-FREE_KINDS = ("investigation", "update", "notification", "verification")
 # Kinds that tell the reporter something: the first one is the ticket's first response.
 REPORTER_KINDS = ("update", "notification")
 CHOICES = {"channel": schema.CHANNELS, "category": schema.CATEGORIES}
@@ -205,8 +204,8 @@ def plan_log(tracker: Tracker, number: str, now: datetime, kind: str, text: str,
              lang: str | None = None) -> ChangeSet:
     """A Log row; an update also sets 最近进展时间, which moves the next-update deadline."""
     step = _Step.on(tracker, number, now, author, lang)
-    if kind not in FREE_KINDS:
-        allowed = "/".join(FREE_KINDS)
+    if kind not in schema.FREE_KINDS:
+        allowed = "/".join(schema.FREE_KINDS)
         raise step.refuse("step_log_kind", "status", kind=kind, allowed=allowed)
     text = (text or "").strip()
     if not text:

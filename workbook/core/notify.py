@@ -30,7 +30,6 @@ from .sla import evaluate, target_minutes
 from .tickets import Ticket
 from .tracker import Tracker
 
-KINDS = ("accepted", "progress", "resolved")
 PLACEHOLDERS = ("number", "reporter", "assignee", "module", "description", "priority", "hours", "next_update",
                 "latest", "summary", "workaround", "long_term_fix", "resolved_at")
 _SECTION = re.compile(r"^\[(\w+)\]$")

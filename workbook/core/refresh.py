@@ -17,6 +17,7 @@ from datetime import datetime
 from .archive_index import restore_index
 from .calendar import BusinessCalendar
 from .changeset import ChangeSet
+from .collector import collector_paused
 from .computed import plan_current
 from .limits import check_limits
 from .log import History, log_row, status_change_text
@@ -64,7 +65,7 @@ def run_refresh(engine: Engine, now: datetime | None = None, dry_run: bool = Fal
                 lang: str | None = None) -> tuple[Tracker, Refresh]:
     """Read, plan and (unless a dry run) apply; ``lang`` is the language of the findings' messages
     (default: the workbook's)."""
-    with engine.locked():
+    with engine.locked(), collector_paused():  # nothing here makes cycles; a 10k tracker is 1M objects
         tracker = load_tracker(engine.read())
         result = plan_refresh(tracker, now or local_now(tracker.settings), lang)
         if result.changes and not dry_run:

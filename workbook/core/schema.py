@@ -96,6 +96,8 @@ LOG_KINDS = {
     "notification": Label("通知", "Notification"),
     "verification": Label("验证", "Verification"),
 }
+FREE_KINDS = ("investigation", "update", "notification", "verification")  # the kinds a person logs by hand
+NOTICE_KINDS = ("accepted", "progress", "resolved")  # the reporter notices of templates/notifications.*.txt
 
 METRICS = {
     "response": Label("响应", "response"),

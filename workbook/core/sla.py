@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from . import schema
 from .calendar import BusinessCalendar, WallClock, clock_for
@@ -75,10 +76,14 @@ def target_minutes(target: Target, calendar: BusinessCalendar) -> float:
     return target.amount * (60 if target.unit == "h" else 1)
 
 
+@lru_cache(maxsize=256)  # a handful of targets, asked for by every ticket of a 100,000-ticket refresh
+def _clocked(target: Target | None, calendar: BusinessCalendar) -> tuple[Clock, float] | None:
+    return None if target is None else (clock_for(target.clock, calendar), target_minutes(target, calendar))
+
+
 def evaluate(t: TicketTimes, settings: Settings, calendar: BusinessCalendar, now: datetime) -> SlaResult:
     def clocked(metric: str) -> tuple[Clock, float] | None:
-        target = settings.target(t.priority, metric)
-        return None if target is None else (clock_for(target.clock, calendar), target_minutes(target, calendar))
+        return _clocked(settings.targets.get((t.priority, metric)), calendar)
 
     completed = completions(t)
     pauses = clock_pauses(t)

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import os
 import re
+import zlib
 from contextlib import contextmanager
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from itertools import zip_longest
 from pathlib import Path
 from typing import Iterator
@@ -25,7 +26,7 @@ from lxml import etree
 from python_calamine import CalamineWorkbook
 
 from ..core.book import BookData, SheetData, Value
-from ..core.cells import EXCEL_EPOCH, FIRST_DATE, a1, check_cell, day_of
+from ..core.cells import a1, check_cell
 from ..core.changeset import ChangeSet
 from ..core.errors import (ChangedSinceRead, FileProblem, InputError, NotEditable, NotWritable, ReadBackMismatch,
                            VerifyError)
@@ -34,6 +35,7 @@ from .package import (COMMENTS, STYLES, TABLE, THREADED_COMMENTS, VML, DateStyle
 from .ranges import RowMap, appended, area_of, grower
 from .reader import in_parallel, read_book
 from .row_anchors import patch_comments, patch_vml_notes
+from .row_check import RowCheck, same
 from .safe_write import advisory_lock, check_not_open, check_openable, remove_stale_temps, replace_file
 from ..core.settings import DEFAULT_PARAMS, read_settings
 from .sheet_rows import SheetPlan
@@ -42,7 +44,6 @@ from .total_row import move_down, rows_to_add, total_rows
 
 __all__ = ["FileEngine", "check_openable"]
 
-ONE_SECOND = 1 / 86400 + 1e-9  # in days
 # Mac Excel's 1904 date system: serial 0 is 1904-01-01, 1462 days after the 1900 system's.
 DATE_1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(?:1|true)\"")
 DATE_1904_DAYS = 1462
@@ -56,18 +57,17 @@ class FileEngine:
         self.path = Path(path)
         self.backups = backups if backups is not None else DEFAULT_BACKUPS
         self._backups_from_settings = backups is None
-        self._read: tuple[tuple, BookData] | None = None  # the last read, and the file's stamp then
+        self._read: tuple[tuple | None, BookData] | None = None  # the last read, and the file's stamp then
         self._lock_depth = 0
 
     def read(self) -> BookData:
         """Every sheet's values (cached formula results), as calamine reads them."""
         stamp = _stamp(self.path) if self.path.exists() else None
         book = read_book(self.path)
-        # Kept to verify the next apply against, as a copy: the caller may change its rows.
-        copy = BookData({n: SheetData(n, [list(r) for r in s.rows]) for n, s in book.sheets.items()}, book.source)
+        # Kept to verify the next apply against (plans never change a book: ChangeSet.applied_to copies).
         # A file replaced while it was being read leaves no stamp: apply() then refuses to write a
         # change set planned on a state of the file that may not be the one on disk.
-        self._read = (stamp if _stamp(self.path) == stamp else None, copy)
+        self._read = (stamp if _stamp(self.path) == stamp else None, book)
         if self._backups_from_settings:
             self.backups = _backups_setting(book)
         return book
@@ -108,11 +108,11 @@ class FileEngine:
             pkg = Package.open(self.path)
             try:
                 sheets = _owned_sheets(pkg, changes)
-                replaced, dropped, moved = _patch(pkg, sheets, changes)
+                replaced, dropped, moved, checked = _patch(pkg, sheets, changes, before)
             except (NotEditable, ValueError, SyntaxError) as exc:  # lxml's parse errors are SyntaxErrors
                 raise NotEditable("part_not_editable", where=self.path, reason=exc) from exc
             expected = {name: _expected(_with_rows_moved(before.sheets[name], moved.get(name)), changes, name)
-                        for name in sheets}
+                        for name in sheets if name not in checked}
 
             def check(tmp: Path) -> None:
                 _verify(tmp, pkg, replaced, dropped, expected)
@@ -155,10 +155,12 @@ def _owned_sheets(pkg: Package, changes: ChangeSet) -> dict[str, str]:
     return owned
 
 
-def _patch(pkg: Package, sheets: dict[str, str], changes: ChangeSet) -> tuple[dict, set, dict]:
-    """(replaced parts, dropped parts, moved total rows) for the owned sheets, their tables, workbook
-    and calcChain; moved: sheet -> (first total row, 0-based, rows it moved down)."""
-    replaced, names, moved = {}, {}, {}
+def _patch(pkg: Package, sheets: dict[str, str], changes: ChangeSet,
+           before: BookData) -> tuple[dict, set, dict, set]:
+    """(replaced parts, dropped parts, moved total rows, sheets checked while written) for the owned
+    sheets, their tables, workbook and calcChain; moved: sheet -> (first total row, 0-based, rows it
+    moved down)."""
+    replaced, names, moved, checked = {}, {}, {}, set()
     styles = _date_styles(pkg, changes, sheets)
     epoch_days = DATE_1904_DAYS if DATE_1904.search(pkg.read(pkg.workbook_part)[:MAX_PROLOG]) else 0
     for name, part in sheets.items():
@@ -180,7 +182,12 @@ def _patch(pkg: Package, sheets: dict[str, str], changes: ChangeSet) -> tuple[di
                          epoch_days=epoch_days)
         if styles is not None:
             plan.date_style = styles
-        replaced[part] = deflate(sheet.patch(plan), 1)
+        check = None
+        # Rows checked as written must keep their numbers and the 1900 serials the check decodes.
+        if not epoch_days and name not in moved and _checked_while_written(cells, removed, before.sheets[name]):
+            check = RowCheck(name, sheet.root.nsmap)
+            checked.add(name)
+        replaced[part] = deflate(sheet.patch(plan, check), 1)
         for table, data in tables.items():
             new = patch_table(data, extensions, rows)
             if new is not None:
@@ -199,7 +206,7 @@ def _patch(pkg: Package, sheets: dict[str, str], changes: ChangeSet) -> tuple[di
         replaced[_styles_part(pkg)] = styles.to_bytes()
     chain_parts, dropped = drop_calc_chain(pkg)
     replaced.update(chain_parts)
-    return replaced, dropped, moved
+    return replaced, dropped, moved, checked
 
 
 def _make_room(sheet_xml: bytes, name: str, tables, cells: dict, moved: dict) -> bytes:
@@ -219,6 +226,13 @@ def _with_rows_moved(sheet: SheetData, moved: tuple[int, int] | None) -> SheetDa
         return sheet
     at, by = moved
     return SheetData(sheet.name, sheet.rows[:at] + [[] for _ in range(by)] + sheet.rows[at:])
+
+
+def _checked_while_written(cells: dict, removed: set[int], sheet: SheetData) -> bool:
+    """Whether to check a sheet's rows as they are written (row_check.py), rather than read the
+    written sheet back whole with calamine: when rows keep their numbers and few of them change, as
+    in a steady refresh. Checking costs about four times as much a row as calamine's read back."""
+    return not removed and len({r for r, _ in cells}) * 4 <= len(sheet.rows)
 
 
 def _table_info(data: bytes) -> tuple[tuple[int, int, int, int] | None, dict[int, str]]:
@@ -276,20 +290,23 @@ def _verify(tmp: Path, old: Package, replaced: dict, dropped: set[str], expected
     """VerifyError unless the new package reads back as intended.
 
     Every member not replaced must be byte-identical and in the same place; the replaced ones must
-    inflate (CRC checked) and parse; the owned sheets must read back, through calamine, as the old
-    values with the change set applied.
+    inflate (CRC checked) and parse, a rewritten sheet to the bytes made; the sheets in ``expected``
+    (not checked while written) must read back, through calamine, as the old values with the change
+    set applied.
     """
     new = Package.open(tmp)
     owned = {old.name(p) for p in replaced}
     kept = [m for m in old.members if m.info.filename not in {old.name(p) for p in dropped}]
     if [m.info.filename for m in kept] != [m.info.filename for m in new.members]:
         raise VerifyError("verify_members", where=tmp.name)
-    sheets = {old.name(p) for p, v in replaced.items() if isinstance(v, Deflated)}  # calamine reads these
+    sheets = {old.name(p): v for p, v in replaced.items() if isinstance(v, Deflated)}
     for was, now in zip(kept, new.members):
         name = was.info.filename
         if name not in owned and (was.header != now.header or was.data != now.data):
             raise VerifyError("verify_not_owned", part=name)
-        if name in owned and name not in sheets:  # calamine reads the sheets below, checking their CRC too
+        if name in sheets:
+            _check_deflated(name, sheets[name], now)
+        elif name in owned:
             try:
                 data = new.read(name)  # inflating checks the CRC
                 if not name.endswith(".vml"):  # VML need not be well-formed XML
@@ -304,12 +321,24 @@ def _verify(tmp: Path, old: Package, replaced: dict, dropped: set[str], expected
             raise
         except BaseException as exc:  # calamine's own error types, and a Rust panic (a BaseException)
             raise VerifyError("verify_sheet_unreadable", sheet=name, reason=exc) from exc
+    if not expected:
+        return
     try:
         in_parallel(tmp, list(expected), check)
     except VerifyError:
         raise
     except FileProblem as exc:  # calamine cannot open the written file at all
         raise VerifyError("original_kept", reason=exc) from exc
+
+
+def _check_deflated(name: str, part: Deflated, written) -> None:
+    """The member as written holds the compressed bytes made, and they inflate to the checked ones."""
+    try:
+        ok = written.data == part.data and zlib.crc32(zlib.decompress(part.data, -15)) == part.crc
+    except zlib.error:
+        ok = False
+    if not ok:
+        raise VerifyError("verify_part_unreadable", part=name, reason="CRC")
 
 
 def _read_back(workbook: CalamineWorkbook, sheet: str) -> Iterator[list[Value]]:
@@ -331,29 +360,5 @@ def _compare(sheet: str, want: Iterator[list[Value]], got: Iterator[list[Value]]
         for c in range(max(len(w), len(g))):
             a = w[c] if c < len(w) else None
             b = g[c] if c < len(g) else None
-            if not _same(a, b):
+            if not same(a, b):
                 raise ReadBackMismatch(sheet, a1(r, c), want=a, got=b)
-
-
-def _same(want: Value, got: object) -> bool:
-    if want is None or got is None:
-        return want is None and got is None
-    if isinstance(want, str) or isinstance(got, str) or isinstance(want, bool) or isinstance(got, bool):
-        return type(want) is type(got) and want == got
-    # A date reads back as a date or as its serial; calamine resolves date-times to the second.
-    tolerance = ONE_SECOND if isinstance(got, (date, time)) else 1e-6
-    return abs(_number(want) - _number(got)) <= tolerance
-
-
-def _number(value) -> float:
-    """A value as Excel stores it; calamine gives a serial below 1 in a date-formatted cell as a time."""
-    if isinstance(value, date) and day_of(value) < FIRST_DATE:  # a small number in a date-formatted cell
-        return (day_of(value) - date(1899, 12, 31)).days + _number(value.time() if isinstance(value, datetime) else time())
-    if isinstance(value, date):  # exactly, to the microsecond calamine reads back
-        moment = value if isinstance(value, datetime) else datetime.combine(value, time())
-        return (moment - EXCEL_EPOCH).total_seconds() / 86400
-    if isinstance(value, time):
-        return (value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6) / 86400
-    if isinstance(value, timedelta):
-        return value.total_seconds() / 86400
-    return float(value)

@@ -6,16 +6,15 @@ openpyxl. Empty cells come back as '' and are turned into None here, once.
 
 from __future__ import annotations
 
-import gc
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, TypeVar
+from typing import Callable, TypeVar
 
 from python_calamine import CalamineWorkbook
 
 from ..core.book import BookData, SheetData, Value
+from ..core.collector import collector_paused
 from ..core.errors import NotAWorkbook
 from .package import Package
 from .safety import check_package
@@ -28,23 +27,10 @@ def read_book(path: str | Path, sheets: list[str] | None = None) -> BookData:
     """All sheets' values (or just ``sheets``), rows[0] being Excel row 1."""
     check_package(path)  # refuse bombs, DTDs and sheets reaching row 1,048,576 before calamine sees them
     names = [n for n in _open(path).sheet_names if sheets is None or n in sheets]
-    with _collector_paused():
+    with collector_paused():
         found = in_parallel(path, names, lambda workbook, name: _values(path, workbook, name))
     return BookData({name: SheetData(name, rows) for name, rows in zip(names, found)}, str(path),
                     total_rows=book_total_rows(Package.open(path)))
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off: the rows of a big workbook are a million new lists that
-    hold no cycles, and it would walk them all again and again (a fifth of the read at 10k tickets)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def in_parallel(path: str | Path, names: list[str], read: Callable[[CalamineWorkbook, str], T]) -> list[T]:

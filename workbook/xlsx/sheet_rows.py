@@ -20,6 +20,7 @@ from typing import Callable, Iterator
 from ..core.book import Value
 from ..core.cells import col_index, col_letter, to_serial
 from .ranges import Extension, RowMap, copy_formula, map_formula, map_sqref
+from .row_check import RowCheck
 
 _ROW_NUMBER = re.compile(rb'(?:^|\s)r="(\d+)"')
 _SPANS = re.compile(rb'\sspans="[^"]*"')
@@ -61,10 +62,11 @@ class Rows:
     """Streams the new <sheetData> content row by row; untouched rows are copied as they are."""
 
     def __init__(self, xml: bytes, body: tuple[int, int], col_style: Callable[[int], int], plan: SheetPlan,
-                 edits: dict[int, dict[int, Value]], rows: RowMap):
+                 edits: dict[int, dict[int, Value]], rows: RowMap, check: RowCheck | None = None):
         # The sheet part's bytes, where its <sheetData> content lies, and each column's own style.
         self.xml, self.body, self.col_style = xml, body, col_style
         self.plan, self.edits, self.rows = plan, edits, rows
+        self.check = check  # verifies each rewritten row as it goes out (row_check.py)
         self.shared: dict[bytes, tuple[int, int, str]] = {}  # si -> first cell and text, to spell out
         self.above: tuple[int, bytes] = (0, b"")  # the last row written (old number, cells): styles source
         self.date_styles: dict[tuple[int, bool], int] = {}  # (style, with time) -> style showing the date
@@ -94,6 +96,8 @@ class Rows:
             yield self._row(r, attrs, content, raw, number is not None)
         for r in pending[i:]:
             yield self._new_row(r)
+        if self.check:
+            self.check.done(set(self.edits))
 
     def _untouched(self, target: int, pos: int, end: int, last: int) -> Iterator[bytes]:
         """The rows from ``pos`` numbered below ``target``, as they are; returns where they end."""
@@ -126,7 +130,10 @@ class Rows:
         if formulas:
             content = self._formulas(r, content, edits)
         if edits:
+            was = content
             content = self._splice(r, content, edits)
+            if self.check:
+                self.check(r, was, content, edits, Formula)
         self.above = (r, content)
         if new_r != r:
             content = _RENUMBER.sub(b'\\g<1>%d"' % new_r, content)
@@ -140,6 +147,8 @@ class Rows:
         number = b"%d" % r
         content = b"".join(self._cell(number, col, edits[col], None) for col in sorted(edits))
         self.above = (r, content)
+        if self.check:
+            self.check(r, b"", content, edits, Formula)
         if not content:
             return b""
         new_r = self.rows.row(r)

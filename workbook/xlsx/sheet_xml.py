@@ -19,6 +19,7 @@ from ..core.book import Value
 from ..core.cells import col_letter
 from ..core.errors import NotEditable
 from .ranges import Extension, RowMap, area_of, copy_formula, grower, map_formula, map_sqref
+from .row_check import RowCheck
 from .sheet_rows import Formula, Rows, SheetPlan
 
 X14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
@@ -76,8 +77,9 @@ class SheetXml:
                 (style for first, last, style in self._col_styles if first <= col <= last), 0)
         return self._col_style_cache[col]
 
-    def patch(self, plan: SheetPlan) -> Iterator[bytes]:
-        """The new part, in chunks. Checks the plan and patches the skeleton before the first chunk."""
+    def patch(self, plan: SheetPlan, check: RowCheck | None = None) -> Iterator[bytes]:
+        """The new part, in chunks. Checks the plan and patches the skeleton before the first chunk;
+        ``check`` verifies each rewritten row as it goes out."""
         rows = RowMap(r + 1 for r in plan.removed)
         edits: dict[int, dict[int, Value]] = {}
         for (r, c), value in plan.cells.items():
@@ -85,7 +87,7 @@ class SheetXml:
                 edits.setdefault(r + 1, {})[c] = value
         self._fill_calculated(plan, edits)
         head, tail = self._patched_skeleton(plan, rows)
-        return _chain(head + b"<sheetData>", Rows(self.xml, self.body, self.col_style, plan, edits, rows), b"</sheetData>" + tail)
+        return _chain(head + b"<sheetData>", Rows(self.xml, self.body, self.col_style, plan, edits, rows, check), b"</sheetData>" + tail)
 
     def _fill_calculated(self, plan: SheetPlan, edits: dict[int, dict[int, Value]]) -> None:
         for col, (e, formula) in plan.calculated.items():
