@@ -1,0 +1,90 @@
+"""The command line in the user's language and habits: Chinese words for statuses and log kinds,
+times as a cell takes them, prompts that ask again, ``python -m workbook``, any console encoding,
+usage errors in one language."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from workbook.author.template import build_template
+from workbook.cli import main
+from workbook.core.book import find_table
+from workbook.xlsx.reader import read_book
+
+NUMBER = "20240520-001"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args, input=None, env=None):
+    return CliRunner().invoke(main, [str(a) for a in args], input=input, env=env)
+
+
+@pytest.fixture
+def book(tmp_path):
+    path = tmp_path / "工单跟踪.xlsx"
+    build_template(path, "zh")
+    return path
+
+
+def ticket(path) -> dict:
+    return next(r for _, r in find_table(read_book(path), "tickets").records())
+
+
+def test_chinese_words_and_any_cell_time(book):
+    new = run("new", book, "--reporter", "张伟", "--module", "ERP", "--description", "慢", "--priority", "高",
+              "--reported", "2024/5/20 9:30", "--now", "2024年5月20日 9:40")
+    assert new.exit_code == 0, new.output
+    assert ticket(book)["priority"] == "P2" and ticket(book)["reported_at"].hour == 9
+    assert run("assign", book, NUMBER, "--to", "周工", "--now", "2024/5/20 9:45").exit_code == 0
+    result = run("log", book, NUMBER, "--kind", "进展同步", "已定位", "--now", "2024-05-20 10:00")
+    assert result.exit_code == 0, result.output
+    result = run("status", book, NUMBER, "等待报修人", "--reason", "等截图", "--now", "2024/5/20 10:30")
+    assert result.exit_code == 0 and ticket(book)["status"] == "等待报修人", result.output
+    assert run("status", book, NUMBER, "处理中", "--now", "2024/5/20 11:00").exit_code == 0
+    assert ticket(book)["status"] == "处理中"
+
+
+def test_a_bad_priority_at_the_prompt_is_asked_again(book):
+    result = run("new", book, "--now", "2024-05-20 09:00", input="张伟\nERP\n报表打不开\nP9\n中\n")
+    assert result.exit_code == 0, result.output
+    assert "'P9'" in result.output and result.output.count("优先级 / Priority") == 2
+    assert ticket(book)["priority"] == "P3"
+
+
+@pytest.mark.parametrize("lang, words", [("zh", ("用法：", "用法错误：", "缺少 PATH")),
+                                         ("en", ("Usage:", "Error: ", "missing PATH"))])
+def test_usage_errors_in_one_language(lang, words):
+    result = run("refresh", "--lang", lang)
+    assert result.exit_code == 2
+    for word in words:
+        assert word in result.output, result.output
+    other = ("Missing argument", "Try ") if lang == "zh" else ("缺少", "用法")
+    assert not any(word in result.output for word in other)
+
+
+def test_usage_language_follows_the_system_without_lang():
+    assert "no such option: --bogus" in run("check", "x.xlsx", "--bogus", env={"LANG": "en_US.UTF-8"}).output
+    assert "没有选项 --bogus" in run("check", "x.xlsx", "--bogus", env={"LANG": "zh_CN.UTF-8"}).output
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "ascii", "gbk", "utf-8"])
+def test_python_m_workbook_on_any_console_encoding(tmp_path, encoding):
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    for args in (["--help"], ["new", "--help"], ["refresh", str(tmp_path / "无.xlsx")], ["status"]):
+        done = subprocess.run([sys.executable, "-m", "workbook", *args], capture_output=True, env=env, cwd=ROOT)
+        assert b"Traceback" not in done.stderr and done.returncode in (0, 1, 2), (args, done.stderr)
+        assert done.stdout or done.stderr
+
+
+def test_demo_says_what_it_wrote_and_what_to_open_first(tmp_path):
+    result = run("demo", tmp_path / "演示", "--tickets", "20", "--now", "2024-05-20 10:00")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert str((tmp_path / "演示").resolve()) in lines[0]
+    assert lines[-1].startswith(f"先打开 {(tmp_path / '演示' / '工单跟踪.xlsx').resolve()}")
