@@ -97,6 +97,10 @@ def _setpriv_reason() -> str | None:
         return "needs root to chown files and to run a command as a second user"
     if shutil.which("setpriv") is None:
         return "setpriv (util-linux) is not installed"
+    tried = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", TRACK_XLS, "--version"],
+                           capture_output=True, text=True, timeout=60)
+    if tried.returncode:  # e.g. the project lies in a folder only root may enter
+        return f"user nobody cannot run {TRACK_XLS}: {tried.stderr.strip()[-200:]}"
     return None
 
 
