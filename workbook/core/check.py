@@ -10,7 +10,7 @@ from .limits import check_limits
 from .normalize import choice_lists
 from .settings import local_now
 from .tracker import Engine, Tracker, load_tracker
-from .validation import Finding, check_tickets
+from .validation import Finding, calendar_years, check_tickets
 
 
 def run_check(engine: Engine, now: datetime | None = None,
@@ -22,6 +22,6 @@ def run_check(engine: Engine, now: datetime | None = None,
     findings = check_tickets(tracker.tickets_table, tracker.tickets, now, lang or tracker.lang, tracker.reserved,
                              choice_lists(tracker))
     findings += check_limits(tracker, lang or tracker.lang)
-    years = sorted({t.reported_at.year for t in tracker.tickets if t.reported_at} | {now.year})
+    years = calendar_years(tracker.tickets, now)
     notes = BusinessCalendar.from_settings(tracker.settings).warnings(years, lang or tracker.lang) + index_notes(tracker, lang or tracker.lang)
     return tracker, findings, notes

@@ -26,7 +26,7 @@ from .normalize import Fix, plan_fixes
 from .numbering import assign_numbers
 from .settings import local_now
 from .tracker import Engine, Tracker, load_tracker
-from .validation import EARLIEST, Finding
+from .validation import EARLIEST, Finding, calendar_years
 
 AUTHOR = "track-xls"
 # Rows whose number is not theirs alone: never renumbered, never logged for (their Log is shared).
@@ -90,8 +90,7 @@ def plan_refresh(tracker: Tracker, now: datetime, lang: str | None = None) -> Re
     result.states = current.states
     result.changes = result.changes.then(current.changes)
     calendar = BusinessCalendar.from_settings(tracker.settings)
-    years = {t.reported_at.year for t in tracker.tickets if t.reported_at} | {now.year}
-    result.warnings = calendar.warnings(sorted(years), lang or tracker.lang) + \
+    result.warnings = calendar.warnings(calendar_years(tracker.tickets, now), lang or tracker.lang) + \
         restore_index(tracker, result.changes, lang or tracker.lang)
     result.changes = result.changes.only_changes(tracker.book)
     return result

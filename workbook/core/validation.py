@@ -155,3 +155,8 @@ def _check_numbers(out: _Collector, tickets: list[Ticket], reserved: set[str]) -
             out.add(t, "ticket_no", "duplicate_number", value=t.number, other=others)
         elif t.number in reserved:
             out.add(t, "ticket_no", "duplicate_number", value=t.number, other=schema.SHEETS["archive_index"](out.lang))
+
+
+def calendar_years(tickets: Iterable[Ticket], now: datetime) -> list[int]:
+    """The years whose holidays the tickets' deadlines need (a typo decades back needs none)."""
+    return sorted({t.reported_at.year for t in tickets if t.reported_at and t.reported_at >= EARLIEST} | {now.year})
