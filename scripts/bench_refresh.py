@@ -110,7 +110,7 @@ def with_archives(n: int, months: int = 24, per_month: int = 2_000) -> Path:
     from workbook.app.archive_layout import MANIFEST
     from workbook.author.archive_book import write_archive
     from workbook.core import schema
-    from workbook.core.archive import Rows
+    from workbook.core.archive import ArchiveRows
 
     folder = CACHE / f"report-{n}-{months}x{per_month}"
     path = folder / "tracker.xlsx"
@@ -127,9 +127,9 @@ def with_archives(n: int, months: int = 24, per_month: int = 2_000) -> Path:
             (archive / month).mkdir(parents=True, exist_ok=True)
             name = f"工单归档_{month}.xlsx"
             write_archive(archive / month / name, month, "zh",
-                          Rows([c.header("zh") for c in schema.TICKET_COLUMNS],
+                          ArchiveRows([c.header("zh") for c in schema.TICKET_COLUMNS],
                                [[t.get(c.key) for c in schema.TICKET_COLUMNS] for t in tickets]),
-                          Rows([c.header("zh") for c in schema.LOG_COLUMNS],
+                          ArchiveRows([c.header("zh") for c in schema.LOG_COLUMNS],
                                [[e.get(c.key) for c in schema.LOG_COLUMNS] for e in log]))
             (archive / month / MANIFEST).write_text(json.dumps({"month": month, "file": name}), encoding="utf-8")
         shutil.copy(refreshed(n), path)

@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workbook import schema  # noqa: E402
-from workbook.core.archive import Rows, file_name  # noqa: E402
+from workbook.core import schema  # noqa: E402
+from workbook.core.archive import ArchiveRows, file_name  # noqa: E402
 from workbook.author.archive_book import write_archive  # noqa: E402
 from workbook.app.demo import ENGINEERS, MODULES, PEOPLE, PRIORITY_WEIGHTS, make_demo  # noqa: E402
 from workbook.core.log import status_change_text  # noqa: E402
@@ -128,8 +128,8 @@ def closed_ticket(rng: random.Random, number: str, reported: datetime) -> tuple[
     return ticket, events
 
 
-def rows(columns, records: list[dict]) -> Rows:
-    return Rows([c.header(LANG) for c in columns], [[r.get(c.key) for c in columns] for r in records])
+def rows(columns, records: list[dict]) -> ArchiveRows:
+    return ArchiveRows([c.header(LANG) for c in columns], [[r.get(c.key) for c in columns] for r in records])
 
 
 if __name__ == "__main__":
