@@ -5,10 +5,9 @@ import shutil
 from datetime import datetime
 
 import pytest
-from click.testing import CliRunner
 
+from tests.support.cli import run, step
 from workbook.author.template import build_template
-from workbook.cli import main
 from workbook.core.alerts import current_alerts, remembered
 from workbook.core.book import BookData, SheetData
 from workbook.core.changeset import ChangeSet
@@ -63,16 +62,6 @@ def fill_settings(path, notify: dict, contacts: list):
                 for c, value in enumerate(contact):
                     changes.set(sheet.name, r + 2 + i, c, value)
     engine.apply(changes)
-
-
-def run(*args, env=None):
-    return CliRunner().invoke(main, [str(a) for a in args], env=env)
-
-
-def step(*args, now, env=None):
-    result = run(*args, "--now", now, env=env)
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def alert_rows(path):

@@ -14,15 +14,14 @@ import struct
 import zlib
 from datetime import datetime
 
-from click.testing import CliRunner
 from openpyxl import load_workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.comments import Comment
 from openpyxl.drawing.image import Image
 
+from tests.support.cli import run
 from tests.support.books import BASE, typed
-from workbook.cli import main
 from workbook.core import schema
 
 NOW = "2024-06-15 10:00"
@@ -31,10 +30,6 @@ CLOSED = {"status": "已关闭", "first_response_at": datetime(2024, 5, 2, 9, 5)
           "backup_done": "是"}
 LINK = "https://files.example.com/tickets/screenshot-1.png"
 RICH = CellRichText(["原因：", TextBlock(InlineFont(b=True, color="FFFF0000"), "磁盘已满"), "，已清理"])
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def png() -> bytes:

@@ -5,18 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from click.testing import CliRunner
 
+from tests.support.cli import run
 from tests.support.books import typed_tracker
-from workbook.cli import main
 from workbook.xlsx.safe_write import backups_of
 
 P3 = {"reported_at": datetime(2024, 5, 20, 9, 0), "reporter": "张伟", "module": "ERP", "description": "慢",
       "priority": "P3", "status": "新建"}
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def names(folder) -> set[str]:

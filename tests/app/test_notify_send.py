@@ -9,10 +9,9 @@ import time
 
 import pytest
 import trustme
-from click.testing import CliRunner
 
+from tests.support.cli import run, step
 from workbook.author.template import build_template
-from workbook.cli import main
 from workbook.core.tracker import load_tracker
 from workbook.xlsx.reader import read_book
 
@@ -39,16 +38,6 @@ def book(blank, tmp_path):
          "--description", "无法下单", "--priority", "P2", now="2024-05-21 16:30")
     step("assign", path, NUMBER, "--to", "李工", now="2024-05-21 16:38")
     return path
-
-
-def run(*args, env=None):
-    return CliRunner().invoke(main, [str(a) for a in args], env=env)
-
-
-def step(*args, now, env=None):
-    result = run(*args, "--now", now, env=env)
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def notices(path):

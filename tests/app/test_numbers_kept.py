@@ -7,21 +7,16 @@ standing in for Excel), then the commands run through the CLI.
 
 from __future__ import annotations
 
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from tests.support.cli import run
 from tests.support.archive_books import archive_files, archived_numbers, index_rows
 from workbook.author.template import build_template
-from workbook.cli import main
 from workbook.core import schema
 from workbook.core.tracker import load_tracker
 from workbook.xlsx.reader import read_book
 
 NEW = ["--reporter", "王芳", "--module", "OA系统", "--description", "打不开", "--priority", "P3"]
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def new_ticket(path, reported: str) -> str:

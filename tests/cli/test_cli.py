@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 import pytest
-from click.testing import CliRunner
+from tests.support.cli import run
 from tests.support.libreoffice import convert, needs_libreoffice
 
 from tests.support.books import typed_tracker
@@ -28,10 +28,6 @@ P1 = {"reported_at": datetime(2024, 5, 20, 14, 30), "reporter": "张伟", "modul
       "description": "=HYPERLINK(\"http://evil\")", "priority": "P1", "status": "新建"}
 P3 = P1 | {"reported_at": "2024/5/17 20:00", "description": "打印机卡纸", "priority": "P3", "module": "会议室A打印机",
            "first_response_at": "2024-05-18 10:00"}
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def tickets(path: Path) -> list[dict]:

@@ -10,19 +10,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
+from tests.support.cli import run
 from workbook.author.template import build_template
-from workbook.cli import main
 from workbook.core.book import find_table
 from workbook.xlsx.reader import read_book
 
 NUMBER = "20240520-001"
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def run(*args, input=None, env=None):
-    return CliRunner().invoke(main, [str(a) for a in args], input=input, env=env)
 
 
 @pytest.fixture

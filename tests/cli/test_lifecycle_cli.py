@@ -4,9 +4,8 @@ import shutil
 from datetime import datetime
 
 import pytest
-from click.testing import CliRunner
 
-from workbook.cli import main
+from tests.support.cli import run, step
 from workbook.xlsx.reader import read_book
 from workbook.author.template import build_template
 from workbook.core.tracker import load_tracker
@@ -28,16 +27,6 @@ def book(blank, tmp_path):
     path = tmp_path / "工单跟踪.xlsx"
     shutil.copy(blank["zh"], path)
     return path
-
-
-def run(*args, input=None):
-    return CliRunner().invoke(main, [str(a) for a in args], input=input)
-
-
-def step(*args, now):
-    result = run(*args, "--now", now)
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def ticket(path, number=NUMBER):

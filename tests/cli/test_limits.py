@@ -9,11 +9,10 @@ import zipfile
 from datetime import datetime
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from tests.support.cli import run
 from tests.support.books import BASE, typed
-from workbook.cli import main
 from workbook.core import schema
 from workbook.core.book import find_table
 from workbook.core.cells import MAX_TEXT
@@ -26,10 +25,6 @@ CLOSED = {**BASE, "reported_at": datetime(2024, 5, 2, 9, 0), "status": "已关�
           "assigned_at": datetime(2024, 5, 2, 9, 5), "resolved_at": datetime(2024, 5, 3, 9, 0),
           "closed_at": datetime(2024, 5, 3, 10, 0), "summary": "重启服务", "backup_done": "是"}
 LONG = "y" * (MAX_TEXT + 100)
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def written_by_another_tool(path, marker: str, text: str) -> None:

@@ -7,10 +7,9 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from click.testing import CliRunner
 
+from tests.support.cli import run
 from tests.support.books import typed_tracker
-from workbook.cli import main
 from workbook.core import schema
 from workbook.core.book import find_table
 from workbook.xlsx.reader import read_book
@@ -27,10 +26,6 @@ ROWS = [
     BASE | {"ticket_no": "20240519-001", "reported_at": datetime(2024, 5, 19, 9, 0), "priority": "P3", "status": "新建"},
     BASE | {"ticket_no": "20240519-001", "reported_at": datetime(2024, 5, 19, 10, 0), "priority": "P3", "status": "新建"},
 ]
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def rows(path) -> list[dict]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import uuid
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,7 @@ def convert(path: str | Path, fmt: str, outdir: str | Path, expect: str | None =
     (``expect=None``: the caller finds the files, e.g. one CSV per sheet)."""
     path, outdir = Path(path), Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    profile = Path("/tmp") / f"lo-{uuid.uuid4().hex}"
+    profile = Path(tempfile.mkdtemp(prefix="lo-"))  # a profile of its own: conversions may run at once
     try:
         result = subprocess.run(
             ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
