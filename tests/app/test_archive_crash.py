@@ -6,10 +6,6 @@ Whatever happens, the next run completes or rolls back and every ticket is in ex
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
 from datetime import datetime
 
 import pytest
@@ -17,7 +13,8 @@ import pytest
 from workbook.app import archive_store
 from workbook.core.errors import VerifyError
 
-from tests.support.archive_books import (NOW, ROOT, archived_numbers, assert_exactly_once, cli, close_ticket, index_rows,
+from tests.support.cli import kill_when_paused
+from tests.support.archive_books import (NOW, archived_numbers, assert_exactly_once, cli, close_ticket, index_rows,
                                          sha, tracker_numbers)
 
 
@@ -107,13 +104,7 @@ main(["archive", sys.argv[1], "--all-before", "2024-06", "--now", "2024-06-15 10
 @pytest.mark.parametrize("step", ["temp-written", "archive-replaced"])
 def test_kill_9_mid_run_then_the_next_run_finishes(tracker, step):
     original = set(tracker_numbers(tracker))
-    process = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(tracker), step], cwd=ROOT,
-                               stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    try:
-        assert process.stdout.readline().strip() == "paused"
-    finally:
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait()
+    kill_when_paused(KILL_SCRIPT, str(tracker), step)
     journal = json.loads((tracker.parent / "archive/.journal.json").read_text("utf-8"))
     assert journal["phase"] == ("planned" if step == "temp-written" else "archive-written")
     assert "中断" in cli(tracker, "--all-before", "2024-06", "--now", "2024-06-15 10:00", "--dry-run").output

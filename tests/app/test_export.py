@@ -25,11 +25,9 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import time
 from datetime import date, datetime
@@ -38,13 +36,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.support.cli import kill_when_paused
 from tests.support.report_data import T, make_tracker, write_month
 from workbook.cli import main
 from workbook.core.book import find_table
 from workbook.core.changeset import ChangeSet
 from workbook.xlsx.file_engine import FileEngine
 
-ROOT = Path(__file__).resolve().parents[2]
 NOW_ARG = ("--now", "2024-06-03 10:00")
 TABLES = ("tickets", "log", "reviews", "faq", "sla")
 FAQ = [{"module": "VPN网关", "symptom": "无法连接 VPN", "cause": "证书过期", "solution": "更新证书",
@@ -371,13 +369,7 @@ def test_kill_9_in_the_middle_leaves_the_previous_export_whole(tracker, target):
     before = snapshot(target)
     edit(tracker, "tickets", lambda table: _removed(table, "20240520-001"))
     edit(tracker, "log", lambda table: _appended_update(table, "20240514-002"))
-    process = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(tracker), target.spec], cwd=ROOT,
-                               stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    try:
-        assert process.stdout.readline().strip() == "paused"  # tickets and log written, not committed
-    finally:
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait()
+    kill_when_paused(KILL_SCRIPT, str(tracker), target.spec)  # tickets and log written, not committed
     assert snapshot(target) == before
     report = export(tracker, target.spec)
     assert counts(report, "marked_missing")["tickets"] == 1 and counts(report, "inserted")["log"] == 1
@@ -446,13 +438,7 @@ def test_unreachable_server_is_one_line(tracker):
 def test_kill_9_during_the_first_export_leaves_no_table_behind(tracker, tmp_path):
     # Python's sqlite3 commits a CREATE TABLE on its own unless the transaction is begun by hand
     target = Sqlite(tmp_path)
-    process = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(tracker), target.spec], cwd=ROOT,
-                               stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    try:
-        assert process.stdout.readline().strip() == "paused"
-    finally:
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait()
+    kill_when_paused(KILL_SCRIPT, str(tracker), target.spec)
     assert target.fetch("select name from sqlite_master") == []
 
 

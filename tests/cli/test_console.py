@@ -7,17 +7,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from tests.support.cli import run
+from tests.support.cli import ROOT, run
 from workbook.author.template import build_template
 from workbook.core.book import find_table
 from workbook.xlsx.reader import read_book
 
 NUMBER = "20240520-001"
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -23,7 +23,6 @@ from workbook.xlsx.reader import read_book
 from workbook.core.tracker import load_tracker
 
 NOW = datetime(2024, 6, 15, 10, 0)
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def cli(*args: str) -> object:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.cli import ROOT
 from workbook.xlsx import file_engine
 from workbook.core.changeset import ChangeSet
 from workbook.core.errors import FileProblem
@@ -30,7 +31,6 @@ from workbook.core.refresh import run_refresh
 
 from tests.support import hostile
 
-ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2024, 5, 21, 10, 0)
 
 
