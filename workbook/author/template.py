@@ -384,24 +384,22 @@ def _compliance_chart(ws: Worksheet, lang: str) -> BarChart:
 
 
 def _backlog_chart(ws: Worksheet, lang: str) -> BarChart:
-    block = dashboard.LAYOUT["backlog"]
-    chart = _bar("col", block, lang)
-    chart.add_data(_ref(ws, block, 1), titles_from_data=False)
-    chart.set_categories(_ref(ws, block, 0))
-    style.colour(chart.series[0], style.BLUE)
-    style.value_labels(chart)
-    style.count_axis(chart.y_axis)
-    chart.legend = None
-    return chart
+    return _count_bars(ws, "backlog", "col", lang)
 
 
 def _workload_chart(ws: Worksheet, lang: str) -> BarChart:
-    block = dashboard.LAYOUT["workload"]
-    chart = _bar("bar", block, lang)
-    chart.add_data(_ref(ws, block, 1), titles_from_data=False)
-    chart.set_categories(_ref(ws, block, 0))
+    chart = _count_bars(ws, "workload", "bar", lang)
     chart.x_axis.scaling.orientation = "maxMin"  # busiest on top
     chart.y_axis.crosses = "max"  # ... and the counts along the bottom
+    return chart
+
+
+def _count_bars(ws: Worksheet, key: str, direction: str, lang: str) -> BarChart:
+    """One series of counts over a dashboard block: labels in its first column, counts in its second."""
+    block = dashboard.LAYOUT[key]
+    chart = _bar(direction, block, lang)
+    chart.add_data(_ref(ws, block, 1), titles_from_data=False)
+    chart.set_categories(_ref(ws, block, 0))
     style.colour(chart.series[0], style.BLUE)
     style.value_labels(chart)
     style.count_axis(chart.y_axis)
