@@ -93,12 +93,18 @@ class Table:
             if any(_filled(v) for v in values):
                 yield r, dict(zip(keys, values))
 
-    def values(self, keys: tuple[str, ...]) -> Iterator[tuple[int, tuple[Value, ...]]]:
-        """(row, the values of ``keys``) for each row under the header holding a value in one of
-        them; None for a key the table has no column for. For long loops: no dict per row."""
+    def record(self, row: int) -> dict[str, Value] | None:
+        """{key: value} of one row under the header, None when it is empty."""
+        values = self._row_values(row) if row < len(self.sheet.rows) else []
+        return dict(zip(self.columns, values)) if any(_filled(v) for v in values) else None
+
+    def values(self, keys: tuple[str, ...], start: int | None = None) -> Iterator[tuple[int, tuple[Value, ...]]]:
+        """(row, the values of ``keys``) for each row under the header (from ``start`` when given)
+        holding a value in one of them; None for a key the table has no column for. For long
+        loops: no dict per row."""
         cols = [self.columns.get(k) for k in keys]
         nothing = (None,) * len(keys)
-        for r in range(self.first_row, self.end_row):
+        for r in range(max(self.first_row, start or 0), self.end_row):
             cells = self.sheet.rows[r]
             found = tuple(cells[c] if c is not None and c < len(cells) else None for c in cols)
             if found != nothing:

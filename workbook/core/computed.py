@@ -28,7 +28,7 @@ from .normalize import choice_lists
 from .reviews import read_reviews, review_flags
 from .sla import SlaResult, TicketTimes, evaluate
 from .tickets import Ticket
-from .tracker import Tracker, load_tracker
+from .tracker import Tracker, updated
 from .validation import EARLIEST, Finding, check_tickets
 
 PROBLEM_SEPARATOR = "; "
@@ -166,5 +166,5 @@ def keep_current(tracker: Tracker, changes: ChangeSet, now: datetime, after: Tra
     """``changes`` plus the computed columns and dashboard of the workbook they leave (``after``,
     when the caller has it already), in the coordinates of the workbook as it is (rows ``changes``
     removes taken into account)."""
-    after = after or load_tracker(changes.applied_to(tracker.book))
+    after = after or updated(tracker, changes)
     return changes.then(plan_current(after, now).changes).only_changes(tracker.book)

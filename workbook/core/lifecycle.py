@@ -36,7 +36,7 @@ from .computed import keep_current
 from .refresh import AUTHOR
 from .settings import local_now
 from .tickets import Ticket
-from .tracker import Engine, Tracker, load_tracker
+from .tracker import Engine, Tracker, load_tracker, updated
 from .validation import check_tickets
 
 NEW_FIELDS = ("reported_at", "reporter", "department", "contact", "channel", "module", "category",
@@ -140,7 +140,7 @@ class _Step:
     def finish(self) -> ChangeSet:
         """The step's cells plus the computed columns and dashboard it leaves; refuses a step that
         breaks a check rule on its row."""
-        after = load_tracker(self.changes.applied_to(self.tracker.book))
+        after = updated(self.tracker, self.changes)
         ticket = next(t for t in after.tickets if t.row == self.row)
         findings = check_tickets(after.tickets_table, [ticket], self.now, self.lang)
         broken = [f for f in findings if (f.cell, f.rule) not in self.known]

@@ -54,12 +54,12 @@ class History:
         return tuple(out)
 
 
-def read_histories(table: Table | None) -> dict[str, History]:
-    """Ticket number -> its History, events in time order."""
+def read_histories(table: Table | None, start: int | None = None) -> dict[str, History]:
+    """Ticket number -> its History, events in time order; from the rows from ``start`` when given."""
     out: dict[str, History] = defaultdict(History)
     if table is None:
         return out
-    for _, (number, when, kind, change) in table.values(("ticket_no", "time", "kind", "text")):
+    for _, (number, when, kind, change) in table.values(("ticket_no", "time", "kind", "text"), start):
         kind = _kind(kind)
         if kind not in ("status_change", "update"):
             continue
@@ -73,6 +73,17 @@ def read_histories(table: Table | None) -> dict[str, History]:
     for history in out.values():
         history.status_changes.sort(key=lambda item: item[0])
         history.updates.sort()
+    return out
+
+
+def joined(histories: dict[str, History], later: dict[str, History]) -> dict[str, History]:
+    """``histories`` with the events of ``later`` (read from rows below theirs) added, as one
+    reading of all those rows would give them; neither argument changes."""
+    out = defaultdict(History, histories)
+    for number, more in later.items():
+        before = histories.get(number, History())
+        out[number] = History(sorted(before.status_changes + more.status_changes, key=lambda item: item[0]),
+                              sorted(before.updates + more.updates))
     return out
 
 

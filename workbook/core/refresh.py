@@ -25,7 +25,7 @@ from .messages import say
 from .normalize import Fix, plan_fixes
 from .numbering import assign_numbers
 from .settings import local_now
-from .tracker import Engine, Tracker, load_tracker
+from .tracker import Engine, Tracker, load_tracker, updated
 from .validation import EARLIEST, Finding, calendar_years
 
 AUTHOR = "track-xls"
@@ -84,7 +84,7 @@ def plan_refresh(tracker: Tracker, now: datetime, lang: str | None = None) -> Re
     _stamp_done_times(tracker, result, now)
     _log_status_changes(tracker, result, now)
     # Computed on the tracker as these edits leave it, so new numbers, stamps and Log rows count.
-    after = load_tracker(result.changes.applied_to(tracker.book)) if result.changes else tracker
+    after = updated(tracker, result.changes) if result.changes else tracker
     current = plan_current(after, now, lang)
     result.findings = current.findings + check_limits(tracker, lang or tracker.lang)
     result.states = current.states
@@ -99,8 +99,7 @@ def plan_refresh(tracker: Tracker, now: datetime, lang: str | None = None) -> Re
 def refreshed(tracker: Tracker, changes: ChangeSet, now: datetime) -> ChangeSet:
     """``changes`` and the refresh of the workbook they leave, as one change set (for an import:
     the new rows are numbered and computed in the same write)."""
-    after = load_tracker(changes.applied_to(tracker.book))
-    return changes.then(plan_refresh(after, now).changes).only_changes(tracker.book)
+    return changes.then(plan_refresh(updated(tracker, changes), now).changes).only_changes(tracker.book)
 
 
 def _uncertain_numbers(tracker: Tracker) -> set[str]:

@@ -5,18 +5,18 @@ Built from :class:`BookData` by any engine; everything a command plans is comput
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from contextlib import AbstractContextManager
 from typing import Protocol
 
 from .book import BookData, Table, find_table
 from .changeset import ChangeSet
 from .errors import InputError
-from .log import History, read_histories
+from .log import History, joined, read_histories
 from .numbering import numbers_in
 from .parse import text
 from .settings import Settings, read_settings
-from .tickets import Ticket, read_tickets
+from .tickets import Ticket, read_tickets, ticket_from_record
 
 
 class Engine(Protocol):
@@ -81,8 +81,36 @@ def load_tracker(book: BookData) -> Tracker:
     )
 
 
-def _mentioned(table: Table | None, key: str) -> frozenset[str]:
-    """The ticket numbers a column of a Log or Reviews sheet mentions."""
+def updated(tracker: Tracker, changes: ChangeSet) -> Tracker:
+    """``tracker`` as ``changes`` leave it, what a command plans on after its own edits: the Tickets
+    rows they write and the Log rows they append are read again, the rest is kept (a 10k-ticket
+    tracker reads in ~0.6 s). Edits anywhere else, a
+    number changed, removed rows or an Excel Total Row read it whole."""
+    book = changes.applied_to(tracker.book)
+    tickets, log = tracker.tickets_table, tracker.log_table
+    edited = changes.cells.get(tickets.name, {})
+    appended = changes.cells.get(log.name, {}) if log else {}
+    numbered = {t.row for t in tracker.tickets if t.number}
+    if (changes.removed_rows or set(changes.cells) - {tickets.name, log and log.name} or tracker.book.total_rows
+            or any(r < tickets.first_row or (r in numbered and c == tickets.columns["ticket_no"]) for r, c in edited)
+            or any(r < log.end_row for r, _ in appended)):
+        return load_tracker(book)  # (a number no longer on its row may still be used elsewhere)
+    tickets_table = find_table(book, "tickets")
+    rows = {r for r, _ in edited}
+    fresh = [ticket_from_record(r, record) for r in sorted(rows) if (record := tickets_table.record(r))]
+    after = replace(tracker, book=book, tickets_table=tickets_table,
+                    tickets=sorted([t for t in tracker.tickets if t.row not in rows] + fresh, key=lambda t: t.row),
+                    used=tracker.used | {t.number for t in fresh if t.number})
+    if not appended:
+        return after
+    log_table = find_table(book, "log")
+    return replace(after, log_table=log_table,
+                   histories=joined(tracker.histories, read_histories(log_table, log.end_row)),
+                   used=after.used | _mentioned(log_table, "ticket_no", log.end_row))
+
+
+def _mentioned(table: Table | None, key: str, start: int | None = None) -> frozenset[str]:
+    """The ticket numbers a column of a Log or Reviews sheet mentions (from row ``start`` when given)."""
     if table is None or key not in table.columns:
         return frozenset()
-    return frozenset(n for _, (value,) in table.values((key,)) for n in numbers_in(text(value)))
+    return frozenset(n for _, (value,) in table.values((key,), start) for n in numbers_in(text(value)))
