@@ -8,6 +8,7 @@ workbook object, so the same core runs against a file on disk and a workbook ope
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 from datetime import date, datetime
 from typing import Iterator
 
@@ -104,9 +105,15 @@ class Table:
         loops: no dict per row."""
         cols = [self.columns.get(k) for k in keys]
         nothing = (None,) * len(keys)
+        # Rows wide enough for every column (as a reader gives them) in one C call each.
+        wide = len(cols) > 1 and None not in cols and itemgetter(*cols)
+        width = wide and max(cols)
         for r in range(max(self.first_row, start or 0), self.end_row):
             cells = self.sheet.rows[r]
-            found = tuple(cells[c] if c is not None and c < len(cells) else None for c in cols)
+            if wide and len(cells) > width:
+                found = wide(cells)
+            else:
+                found = tuple(cells[c] if c is not None and c < len(cells) else None for c in cols)
             if found != nothing:
                 yield r, found
 

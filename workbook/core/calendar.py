@@ -44,10 +44,12 @@ class BusinessCalendar:
         self._spans = _merged_spans(spans)
         if not self._spans or not workdays:
             raise InputError("calendar_empty")
-        self._offsets = []  # working time in the day before each span starts
+        # Per span: the working time in the day when it ends, and what to add to a day's working
+        # time inside it to get the time of day.
+        self._ends: list[tuple[int, int]] = []
         total = 0
         for start, end in self._spans:
-            self._offsets.append(total)
+            self._ends.append((total + end - start, start - total))
             total += end - start
         self._day_us = total
         self.workdays = workdays
@@ -55,6 +57,7 @@ class BusinessCalendar:
         self.extra_workdays = extra_workdays
         self.statutory = statutory
         self._days: list[int] = []  # ordinals of the working days of years _first.._last, sorted
+        self._midnights: list[datetime] = []  # the same days as datetimes
         self._first = self._last = None
 
     @classmethod
@@ -126,10 +129,10 @@ class BusinessCalendar:
             k, rem = divmod(pos, self._day_us)  # in [0, day): the start of the next stretch
         while k >= len(self._days):
             self._load(self._last + 1)
-        for (start, end), offset in zip(self._spans, self._offsets):
-            if rem < offset + end - start or (at_end and rem == offset + end - start):
+        for end, shift in self._ends:
+            if rem < end or (at_end and rem == end):
                 break  # rem is always inside the day, so the last span catches it at the latest
-        return datetime.fromordinal(self._days[k]) + timedelta(microseconds=start + rem - offset)
+        return self._midnights[k] + timedelta(microseconds=rem + shift)
 
     def _cover(self, year: int) -> None:
         """Load every year from the loaded range to ``year``; positions shift when loading earlier years."""
@@ -148,10 +151,13 @@ class BusinessCalendar:
             if self._works(day, off, makeup):
                 days.append(day.toordinal())
             day += one
+        midnights = [datetime.fromordinal(o) for o in days]
         if self._first is None or year > self._last:
             self._days.extend(days)
+            self._midnights.extend(midnights)
         else:
             self._days[:0] = days
+            self._midnights[:0] = midnights
         self._first = year if self._first is None else min(self._first, year)
         self._last = year if self._last is None else max(self._last, year)
 
