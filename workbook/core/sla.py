@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from typing import NamedTuple
 
 from . import schema
 from .calendar import BusinessCalendar, WallClock, clock_for
@@ -59,8 +60,7 @@ class SlaResult:
     used: dict[str, float] = field(default_factory=dict)  # share of each running target used at now
 
 
-@dataclass(frozen=True)
-class _Outcome:
+class _Outcome(NamedTuple):  # a tuple: four made per ticket on every refresh
     due: datetime | None = None
     breached: bool = False
     used: float | None = None  # None when the target is not running
@@ -82,27 +82,24 @@ def _clocked(target: Target | None, calendar: BusinessCalendar) -> tuple[Clock, 
 
 
 def evaluate(t: TicketTimes, settings: Settings, calendar: BusinessCalendar, now: datetime) -> SlaResult:
-    def clocked(metric: str) -> tuple[Clock, float] | None:
-        return _clocked(settings.targets.get((t.priority, metric)), calendar)
-
+    # Run for every ticket on every refresh: lookups and outcomes spelled out, no helper dicts.
+    targets, priority = settings.targets, t.priority
     completed = completions(t)
-    pauses = clock_pauses(t)
-
-    def unknown(recorded: datetime | None) -> datetime | None:
-        return t.known_from if recorded is None else None
-
+    known_from = t.known_from
     assigned = completed["assignment"]
-    outcomes = {
-        "response": _once(clocked("response"), t.reported_at, completed["response"], t.done, now,
-                          unknown_before=unknown(t.first_response_at)),
-        "assignment": _once(clocked("assignment"), t.reported_at, assigned, t.done, now,
-                            unknown_before=unknown(t.assigned_at)),
-        "update": _recurring(clocked("update"), t, assigned and max(assigned, t.known_from or assigned), pauses, now),
-        # Resolution needs no such rule: open means not resolved, done without a time is not judged.
-        "resolution": _once(clocked("resolution"), t.reported_at, completed["resolution"], t.done, now, pauses),
-    }
-    breached = tuple(m for m in schema.METRICS if outcomes[m].breached)
-    used = {m: o.used for m, o in outcomes.items() if o.used is not None}
+    response = _once(_clocked(targets.get((priority, "response")), calendar), t.reported_at, completed["response"],
+                     t.done, now, unknown_before=known_from if t.first_response_at is None else None)
+    assignment = _once(_clocked(targets.get((priority, "assignment")), calendar), t.reported_at, assigned, t.done,
+                       now, unknown_before=known_from if t.assigned_at is None else None)
+    update_clock = _clocked(targets.get((priority, "update")), calendar)
+    resolution_clock = _clocked(targets.get((priority, "resolution")), calendar)
+    pauses = clock_pauses(t) if t.pauses else ()
+    update = _recurring(update_clock, t, assigned and max(assigned, known_from or assigned), pauses, now)
+    # Resolution needs no such rule: open means not resolved, done without a time is not judged.
+    resolution = _once(resolution_clock, t.reported_at, completed["resolution"], t.done, now, pauses)
+    outcomes = (response, assignment, update, resolution)  # in the order of schema.METRICS
+    breached = tuple(m for m, o in zip(schema.METRICS, outcomes) if o.breached)
+    used = {m: o.used for m, o in zip(schema.METRICS, outcomes) if o.used is not None}
     if t.done:
         state = "met_late" if breached else "met"
     elif breached:
@@ -111,8 +108,7 @@ def evaluate(t: TicketTimes, settings: Settings, calendar: BusinessCalendar, now
         state = "at_risk"
     else:
         state = "on_track"
-    return SlaResult(outcomes["response"].due, outcomes["assignment"].due, outcomes["update"].due,
-                     outcomes["resolution"].due, state, breached, used)
+    return SlaResult(response.due, assignment.due, update.due, resolution.due, state, breached, used)
 
 
 def completions(t: TicketTimes) -> dict[str, datetime | None]:
