@@ -1,8 +1,11 @@
 """The fast refresh writes exactly the cells a plain one would, on random trackers.
 
 Fast: run_refresh through the file engine (rows spliced into the sheet XML, unchanged rows copied,
-rows checked while written, the planner with its caches). Plain reference: the same tracker's values
-read, planned on and the change set laid over them in Python (ChangeSet.applied_to), no file surgery.
+rows checked while written) and the planner with its shortcuts (the tracker after the refresh's own
+edits read again only where they touched it, computed cells compared with the sheet as they are
+planned). Plain reference: the same tracker's values read, planned on with those shortcuts off (the
+tracker read whole a second time, every computed cell planned and then filtered) and the change set
+laid over them in Python (ChangeSet.applied_to), no file surgery.
 Every cell of every sheet, as calamine reads the written file, must be what the reference holds:
 after a first refresh (every computed cell written), and after a second one ten minutes later with
 some statuses changed by hand (few rows written, the steady path).
@@ -14,6 +17,7 @@ import shutil
 import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -42,7 +46,9 @@ def template(tmp_path_factory) -> Path:
 def reference(path: Path, now: datetime) -> BookData:
     """The tracker at ``path`` as a plain refresh at ``now`` leaves it: values planned on and laid over."""
     book = read_book(path)
-    result = plan_refresh(load_tracker(book), now)
+    with patch("workbook.core.refresh.updated", lambda tracker, changes: load_tracker(changes.applied_to(tracker.book))), \
+            patch("workbook.core.computed.same_value", lambda old, new: False):
+        result = plan_refresh(load_tracker(book), now)
     return result.changes.applied_to(book) if result.changes else book
 
 
