@@ -85,14 +85,13 @@ def plan_refresh(tracker: Tracker, now: datetime, lang: str | None = None) -> Re
     _log_status_changes(tracker, result, now)
     # Computed on the tracker as these edits leave it, so new numbers, stamps and Log rows count.
     after = updated(tracker, result.changes) if result.changes else tracker
-    current = plan_current(after, now, lang)
+    current = plan_current(after, now, lang)  # only cells that differ from the sheet: not compared again
     result.findings = current.findings + check_limits(tracker, lang or tracker.lang)
     result.states = current.states
-    result.changes = result.changes.then(current.changes)
+    result.changes = result.changes.only_changes(tracker.book).then(current.changes)
     calendar = BusinessCalendar.from_settings(tracker.settings)
     result.warnings = calendar.warnings(calendar_years(tracker.tickets, now), lang or tracker.lang) + \
         restore_index(tracker, result.changes, lang or tracker.lang)
-    result.changes = result.changes.only_changes(tracker.book)
     return result
 
 
