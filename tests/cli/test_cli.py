@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from tests.support.engine_fixtures import TICKETS, make_tracker, raw_members, sh
 from workbook.core import schema
 from workbook.core.book import find_table
 from workbook.core.changeset import ChangeSet
-from workbook.cli import main
+from workbook.cli import COMMANDS, main
 from workbook.xlsx.file_engine import FileEngine
 from workbook.xlsx.reader import read_book
 from workbook.xlsx.safe_write import backups_of
@@ -107,12 +109,23 @@ def test_mistakes_get_one_clear_line(tmp_path, monkeypatch, args, message):
 
 def test_every_command_has_help_in_both_languages_and_a_place_in_the_readme():
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
-    for name, command in main.commands.items():
+    with click.Context(main) as ctx:
+        commands = {name: main.get_command(ctx, name) for name in main.list_commands(ctx)}
+    assert set(commands) == set(COMMANDS)
+    for name, command in commands.items():
+        assert command.name == name
         help_text = command.help or ""
         assert help_text and re.search(r"[\u4e00-\u9fff]", help_text), name
         assert f"track-xls {name}" in readme, name
         if isinstance(command, click.Group):
             assert command.commands, name
+
+
+def test_version_imports_no_command_module():
+    code = ("import sys; from workbook.cli import main; sys.argv = ['track-xls', '--version']\n"
+            "try: main()\nexcept SystemExit: print(sorted(m for m in sys.modules if m.startswith('workbook.cli.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines()[-1] == "['workbook.cli.console']"
 
 
 @needs_libreoffice

@@ -15,6 +15,7 @@ import os
 import re
 import sys
 from contextvars import ContextVar
+from importlib import import_module
 
 import click
 
@@ -48,7 +49,25 @@ def safe_console() -> None:
 
 
 class Main(click.Group):
-    """The ``track-xls`` group: safe console, usage errors told in the user's language."""
+    """The ``track-xls`` group: safe console, usage errors told in the user's language, and each
+    command's module imported when that command runs (``--version`` or ``refresh`` does not load
+    what ``report`` needs).
+
+    ``lazy``: command name -> "module:function" in :mod:`workbook.cli`.
+    """
+
+    def __init__(self, *args, lazy: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy or {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy and name not in self.commands:
+            module, function = self.lazy[name].split(":")
+            self.add_command(getattr(import_module(f"workbook.cli.{module}"), function), name)
+        return super().get_command(ctx, name)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         safe_console()

@@ -1,6 +1,6 @@
 """The lifecycle commands: new, assign, log, status, reopen, resolve, confirm, close, notify.
 
-:mod:`workbook.cli` registers ``COMMANDS`` on its ``main`` group. Each command parses
+:mod:`workbook.cli` registers them by name on its ``main`` group. Each command parses
 its options, runs one planning function of :mod:`workbook.core.lifecycle` through the file engine and
 prints what it did; a step out of order prints one line and exits 1 with nothing written.
 """
@@ -334,5 +334,3 @@ def _send_notice(path, ticket, kind, author, now, lang) -> None:
     if any(o.error for o in run.outcomes):
         sys.exit(1)
 
-
-COMMANDS = (new_command, assign, log_command, status, reopen, resolve, confirm, close, notify)
