@@ -219,18 +219,20 @@ def _breach_soon(open_rows: list[DashboardRow], now: datetime, lang: str) -> dic
     """Deadlines still ahead whose target is used past 预警阈值, the soonest first."""
     soon = sorted(((d.due, t.number or "", d.metric, t.assignee) for t in open_rows for d in t.deadlines
                    if d.at_risk and d.due > now))
+    block = LAYOUT["breach_soon"]
     rows = [(number or None, schema.METRICS[metric](lang), duration(due - now, lang), assignee)
-            for due, number, metric, assignee in soon]
-    return _list(LAYOUT["breach_soon"], rows)
+            for due, number, metric, assignee in soon[:block.body_rows]]  # the rows the sheet shows
+    return _list(block, rows)
 
 
 def _overdue(open_rows: list[DashboardRow], now: datetime, lang: str) -> dict[Cell, Value]:
     """Deadlines passed and still pending, the longest overdue first."""
     late = sorted(((d.due, t.number or "", d.metric, t.assignee) for t in open_rows for d in t.deadlines
                    if d.due <= now))
+    block = LAYOUT["overdue"]
     rows = [(number or None, schema.METRICS[metric](lang), duration(now - due, lang), assignee)
-            for due, number, metric, assignee in late]
-    return _list(LAYOUT["overdue"], rows)
+            for due, number, metric, assignee in late[:block.body_rows]]  # the rows the sheet shows
+    return _list(block, rows)
 
 
 def duration(span: timedelta, lang: str) -> str:
