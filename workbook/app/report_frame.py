@@ -2,19 +2,20 @@
 
 One row per ticket with a 报修时间: its codes, times, MTTA/MTTR in minutes on both clocks, the SLA
 targets it missed once done, what is needed to judge it as it stood at a month's end, and when it
-was reopened. :func:`ticket_frame` is pure; :func:`load_frame` reads the files.
+was reopened. :func:`ticket_records` is pure; :func:`load_frame` reads the files.
 
-Archives are independent files, so they are read in parallel, one worker process per core: a
-worker reads a month's workbook and returns its frame (pickled column by column, which is cheap)
-and the few fields the review rules need, while the main process turns the live tracker into its
-frame.
+An archive's rows are cached beside it (:mod:`workbook.app.report_cache`): it changes only when
+`track-xls archive` writes it. Archives without a valid cache are independent files, so they are
+read in parallel, one worker process per core: a worker reads a month's workbook, writes its cache
+and returns its rows and the few fields the review rules need, while the main process turns the
+live tracker into rows. All rows become one frame at the end.
 """
 
 from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from itertools import repeat
 from datetime import datetime
 from pathlib import Path
@@ -28,9 +29,10 @@ from ..core.parse import frozen_breaches
 from ..xlsx.reader import read_book
 from ..core.computed import ticket_times
 from ..core.settings import Settings
-from ..core.sla import evaluate
+from ..core.sla import TicketTimes, evaluate
 from .archive_layout import archive_files
 from .archives import archived_entries
+from .report_cache import cache_key, read_cached, write_cached
 from ..core.tickets import Ticket
 from ..core.tracker import Tracker, load_tracker
 
@@ -48,42 +50,62 @@ class Loaded:
     archives: list[Path]
 
 
+Part = tuple[list[tuple], list[tuple]]  # an archive's frame records, and its tickets' review fields
+
+
 def load_frame(path: Path) -> Loaded:
     """The tracker at ``path`` (read, never written) and its archives; a ticket in both counts once,
     as the tracker has it (an archive run stopped between its two writes)."""
     tracker = load_tracker(read_book(path))
-    files = archive_files(path, tracker.settings)
-    workers = min(len(files), os.cpu_count() or 1)
+    settings = tracker.settings
+    files = archive_files(path, settings)
+    keys = [cache_key(f, settings) for f in files]
+    parts = [_cached_part(f, k) for f, k in zip(files, keys)]
+    todo = [i for i, part in enumerate(parts) if part is None]
+    workers = min(len(todo), os.cpu_count() or 1)
     if workers > 1:
         with ProcessPoolExecutor(workers) as pool:
-            pending = pool.map(_archive_part, files, repeat(tracker.settings))
-            live = _live_frame(tracker)  # meanwhile
-            parts = list(pending)
-    else:  # one archive or one core: a worker would only add its start-up time
-        live = _live_frame(tracker)
-        parts = [_archive_part(f, tracker.settings) for f in files]
+            pending = pool.map(_archive_part, [files[i] for i in todo], [keys[i] for i in todo], repeat(settings))
+            live = _live_records(tracker)  # meanwhile
+            for i, part in zip(todo, pending):
+                parts[i] = part
+    else:  # one archive to read, or one core: a worker would only add its start-up time
+        live = _live_records(tracker)
+        for i in todo:
+            parts[i] = _archive_part(files[i], keys[i], settings)
     seen = {t.number for t in tracker.tickets if t.number}
-    frames, tickets = [live], list(tracker.tickets)
-    for frame, basics in parts:
+    records, tickets = live, list(tracker.tickets)
+    for archived, basics in parts:
         fresh = [b for b in basics if b[0] not in seen]
-        seen.update(b[0] for b in fresh)
-        frames.append(frame[frame.number.isin({b[0] for b in fresh})])
+        numbers = {b[0] for b in fresh}
+        seen |= numbers
+        records += [r for r in archived if r[0] in numbers]
         tickets += [_review_ticket(*b) for b in fresh]
-    frame = pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
-    return Loaded(tracker, frame, tickets, files)
+    return Loaded(tracker, _frame(records), tickets, files)
 
 
-def _live_frame(tracker: Tracker) -> pd.DataFrame:
+def _live_records(tracker: Tracker) -> list[tuple]:
     entries = [(t, tracker.histories.get(t.number) or History()) for t in tracker.tickets]
-    return ticket_frame(entries, tracker.settings, BusinessCalendar.from_settings(tracker.settings))
+    return ticket_records(entries, tracker.settings, BusinessCalendar.from_settings(tracker.settings))
 
 
-def _archive_part(file: Path, settings: Settings) -> tuple[pd.DataFrame, list[tuple]]:
-    """One archive's frame, and (number, priority, status, reported, module, category, assignee) per ticket."""
+def _archive_part(file: Path, key: str, settings: Settings) -> Part:
+    """One archive's records, and (number, priority, status, reported, module, category, assignee) per
+    ticket; cached beside it when the file did not change while it was read."""
     entries = archived_entries(file)
-    frame = ticket_frame(entries, settings, BusinessCalendar.from_settings(settings), frozen=True)
+    records = ticket_records(entries, settings, BusinessCalendar.from_settings(settings), frozen=True)
     basics = [(t.number, t.priority, t.status, t.reported_at, *(t.text(k) for k in REVIEW_KEYS)) for t, _ in entries]
-    return frame, basics
+    if cache_key(file, settings) == key:
+        write_cached(file, key, _part_json(records, basics))
+    return records, basics
+
+
+def _cached_part(file: Path, key: str) -> Part | None:
+    body = read_cached(file, key)
+    try:
+        return None if body is None else _part_from_json(body)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):  # not what this code writes
+        return None
 
 
 def _review_ticket(number: str, priority: str | None, status: str | None, reported: datetime | None,
@@ -92,8 +114,16 @@ def _review_ticket(number: str, priority: str | None, status: str | None, report
                   times={"reported_at": reported})
 
 
-def ticket_frame(entries, settings: Settings, calendar: BusinessCalendar, frozen: bool = False) -> pd.DataFrame:
-    """One row per ticket with a 报修时间: codes, times, durations in minutes and SLA outcomes.
+def _frame(records: list[tuple]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(records, columns=_COLUMNS)
+    for key in _TIMES:
+        frame[key] = pd.to_datetime(frame[key])
+    frame["done"] = frame["done"].astype(bool)
+    return frame
+
+
+def ticket_records(entries, settings: Settings, calendar: BusinessCalendar, frozen: bool = False) -> list[tuple]:
+    """The frame's rows, one per ticket with a 报修时间: codes, times, durations in minutes and SLA outcomes.
 
     ``final`` holds a done ticket's missed metrics. With ``frozen`` (archived tickets) they are the
     SLA columns as archived, judged by the targets in force then, so a later change of targets does
@@ -101,12 +131,7 @@ def ticket_frame(entries, settings: Settings, calendar: BusinessCalendar, frozen
     inputs of every ticket that can be open at a month's end (not done, or done in a later month
     than reported), for judging it as it stood then.
     """
-    records = [_record(t, h, settings, calendar, frozen) for t, h in entries if t.reported_at is not None]
-    frame = pd.DataFrame.from_records(records, columns=_COLUMNS)
-    for key in _TIMES:
-        frame[key] = pd.to_datetime(frame[key])
-    frame["done"] = frame["done"].astype(bool)
-    return frame
+    return [_record(t, h, settings, calendar, frozen) for t, h in entries if t.reported_at is not None]
 
 
 def _record(ticket: Ticket, history: History, settings: Settings, calendar: BusinessCalendar, frozen: bool) -> tuple:
@@ -141,3 +166,66 @@ def _reopens(changes: list[tuple[datetime, str]]) -> tuple[datetime, ...]:
             out.append(when)
         before = status
     return tuple(out)
+
+
+# -- an archive's part as the cache keeps it (JSON: times as ISO text, tuples as lists) --------------------
+
+_WHEN = [_COLUMNS.index(k) for k in _TIMES]
+_FINAL, _INPUTS, _REOPENED = (_COLUMNS.index(k) for k in ("final", "times", "reopens"))
+
+
+def _part_json(records: list[tuple], basics: list[tuple]) -> dict:
+    rows = []
+    for record in records:
+        row = list(record)
+        for i in _WHEN:
+            row[i] = _iso(row[i])
+        row[_INPUTS] = None if row[_INPUTS] is None else _tagged({f.name: getattr(row[_INPUTS], f.name) for f in fields(TicketTimes)})
+        row[_REOPENED] = [when.isoformat() for when in row[_REOPENED]]
+        rows.append(row)
+    return {"records": rows, "basics": [[*b[:3], _iso(b[3]), *b[4:]] for b in basics]}
+
+
+def _part_from_json(body: dict) -> Part:
+    records = []
+    for row in body["records"]:
+        if len(row) != len(_COLUMNS):
+            raise ValueError(len(row))
+        for i in _WHEN:
+            row[i] = _when(row[i])
+        if row[_FINAL] is not None:
+            row[_FINAL] = tuple(row[_FINAL])
+        row[_INPUTS] = None if row[_INPUTS] is None else TicketTimes(**_untagged(row[_INPUTS]))
+        row[_REOPENED] = tuple(map(datetime.fromisoformat, row[_REOPENED]))
+        records.append(tuple(row))
+    basics = [(n, p, s, _when(r), *rest) for n, p, s, r, *rest in body["basics"]]
+    if any(len(b) != 4 + len(REVIEW_KEYS) for b in basics):
+        raise ValueError("basics")
+    return records, basics
+
+
+def _iso(when: datetime | None) -> str | None:
+    return None if when is None else when.isoformat()
+
+
+def _when(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _tagged(value: object) -> object:
+    """SLA inputs as JSON: a time as {"@": ISO text}, so it comes back a time and not text."""
+    if isinstance(value, datetime):
+        return {"@": value.isoformat()}
+    if isinstance(value, dict):
+        return {k: _tagged(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [_tagged(v) for v in value]
+    return value
+
+
+def _untagged(value: object) -> object:
+    if isinstance(value, dict):
+        return datetime.fromisoformat(value["@"]) if value.keys() == {"@"} else {k: _untagged(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return tuple(_untagged(v) for v in value)
+    return value
