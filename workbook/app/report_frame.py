@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, fields
-from itertools import repeat
+from itertools import compress, repeat
 from datetime import datetime
 from pathlib import Path
 
@@ -50,7 +50,7 @@ class Loaded:
     archives: list[Path]
 
 
-Part = tuple[list[tuple], list[tuple]]  # an archive's frame records, and its tickets' review fields
+Columns = dict[str, list]  # column name -> values, one per ticket
 
 
 def load_frame(path: Path) -> Loaded:
@@ -68,20 +68,23 @@ def load_frame(path: Path) -> Loaded:
             pending = pool.map(_archive_part, [files[i] for i in todo], [keys[i] for i in todo], repeat(settings))
             live = _live_records(tracker)  # meanwhile
             for i, part in zip(todo, pending):
-                parts[i] = part
+                parts[i] = _decoded(part)
     else:  # one archive to read, or one core: a worker would only add its start-up time
         live = _live_records(tracker)
         for i in todo:
-            parts[i] = _archive_part(files[i], keys[i], settings)
+            parts[i] = _decoded(_archive_part(files[i], keys[i], settings))
     seen = {t.number for t in tracker.tickets if t.number}
-    records, tickets = live, list(tracker.tickets)
-    for archived, basics in parts:
-        fresh = [b for b in basics if b[0] not in seen]
-        numbers = {b[0] for b in fresh}
+    columns = {name: list(values) for name, values in zip(_COLUMNS, zip(*live))} if live else _empty(_COLUMNS)
+    tickets = list(tracker.tickets)
+    for rows, basics in parts:
+        fresh = [n not in seen for n in basics["number"]]
+        numbers = set(compress(basics["number"], fresh))
         seen |= numbers
-        records += [r for r in archived if r[0] in numbers]
-        tickets += [_review_ticket(*b) for b in fresh]
-    return Loaded(tracker, _frame(records), tickets, files)
+        keep = [n in numbers for n in rows["number"]]
+        for name in _COLUMNS:
+            columns[name] += compress(rows[name], keep)
+        tickets += map(_review_ticket, *(compress(basics[k], fresh) for k in _BASICS))
+    return Loaded(tracker, _frame(columns), tickets, files)
 
 
 def _live_records(tracker: Tracker) -> list[tuple]:
@@ -89,21 +92,22 @@ def _live_records(tracker: Tracker) -> list[tuple]:
     return ticket_records(entries, tracker.settings, BusinessCalendar.from_settings(tracker.settings))
 
 
-def _archive_part(file: Path, key: str, settings: Settings) -> Part:
-    """One archive's records, and (number, priority, status, reported, module, category, assignee) per
-    ticket; cached beside it when the file did not change while it was read."""
+def _archive_part(file: Path, key: str, settings: Settings) -> dict:
+    """One archive's rows and its tickets' review fields, as the cache keeps them; cached beside it
+    when the file did not change while it was read."""
     entries = archived_entries(file)
     records = ticket_records(entries, settings, BusinessCalendar.from_settings(settings), frozen=True)
     basics = [(t.number, t.priority, t.status, t.reported_at, *(t.text(k) for k in REVIEW_KEYS)) for t, _ in entries]
+    part = _part_json(records, basics)
     if cache_key(file, settings) == key:
-        write_cached(file, key, _part_json(records, basics))
-    return records, basics
+        write_cached(file, key, part)
+    return part
 
 
-def _cached_part(file: Path, key: str) -> Part | None:
-    body = read_cached(file, key)
+def _cached_part(file: Path, key: str) -> tuple[Columns, Columns] | None:
+    part = read_cached(file, key)
     try:
-        return None if body is None else _part_from_json(body)
+        return None if part is None else _decoded(part)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError):  # not what this code writes
         return None
 
@@ -114,8 +118,8 @@ def _review_ticket(number: str, priority: str | None, status: str | None, report
                   times={"reported_at": reported})
 
 
-def _frame(records: list[tuple]) -> pd.DataFrame:
-    frame = pd.DataFrame.from_records(records, columns=_COLUMNS)
+def _frame(columns: Columns) -> pd.DataFrame:
+    frame = pd.DataFrame(columns, columns=_COLUMNS)
     for key in _TIMES:
         frame[key] = pd.to_datetime(frame[key])
     frame["done"] = frame["done"].astype(bool)
@@ -168,40 +172,40 @@ def _reopens(changes: list[tuple[datetime, str]]) -> tuple[datetime, ...]:
     return tuple(out)
 
 
-# -- an archive's part as the cache keeps it (JSON: times as ISO text, tuples as lists) --------------------
+# -- an archive's part as the cache keeps it: JSON columns, times as ISO text -----------------------------
 
-_WHEN = [_COLUMNS.index(k) for k in _TIMES]
-_FINAL, _INPUTS, _REOPENED = (_COLUMNS.index(k) for k in ("final", "times", "reopens"))
+_BASICS = ("number", "priority", "status", "reported_at", *REVIEW_KEYS)  # a ticket's fields for the review rules
 
 
 def _part_json(records: list[tuple], basics: list[tuple]) -> dict:
-    rows = []
-    for record in records:
-        row = list(record)
-        for i in _WHEN:
-            row[i] = _iso(row[i])
-        row[_INPUTS] = None if row[_INPUTS] is None else _tagged({f.name: getattr(row[_INPUTS], f.name) for f in fields(TicketTimes)})
-        row[_REOPENED] = [when.isoformat() for when in row[_REOPENED]]
-        rows.append(row)
-    return {"records": rows, "basics": [[*b[:3], _iso(b[3]), *b[4:]] for b in basics]}
+    rows = {name: list(values) for name, values in zip(_COLUMNS, zip(*records))} if records else _empty(_COLUMNS)
+    for key in _TIMES:
+        rows[key] = [_iso(when) for when in rows[key]]
+    rows["times"] = [None if t is None else _tagged({f.name: getattr(t, f.name) for f in fields(t)})
+                     for t in rows["times"]]
+    rows["reopens"] = [[when.isoformat() for when in times] for times in rows["reopens"]]
+    fields_of = {name: list(values) for name, values in zip(_BASICS, zip(*basics))} if basics else _empty(_BASICS)
+    fields_of["reported_at"] = [_iso(when) for when in fields_of["reported_at"]]
+    return {"rows": rows, "basics": fields_of}
 
 
-def _part_from_json(body: dict) -> Part:
-    records = []
-    for row in body["records"]:
-        if len(row) != len(_COLUMNS):
-            raise ValueError(len(row))
-        for i in _WHEN:
-            row[i] = _when(row[i])
-        if row[_FINAL] is not None:
-            row[_FINAL] = tuple(row[_FINAL])
-        row[_INPUTS] = None if row[_INPUTS] is None else TicketTimes(**_untagged(row[_INPUTS]))
-        row[_REOPENED] = tuple(map(datetime.fromisoformat, row[_REOPENED]))
-        records.append(tuple(row))
-    basics = [(n, p, s, _when(r), *rest) for n, p, s, r, *rest in body["basics"]]
-    if any(len(b) != 4 + len(REVIEW_KEYS) for b in basics):
-        raise ValueError("basics")
-    return records, basics
+def _decoded(part: dict) -> tuple[Columns, Columns]:
+    """(rows, basics) from :func:`_part_json`'s form; ValueError or the like when it is not that."""
+    rows, basics = part["rows"], part["basics"]
+    if list(rows) != list(_COLUMNS) or list(basics) != list(_BASICS) or len({*map(len, rows.values())}) > 1 \
+            or len({*map(len, basics.values())}) > 1:
+        raise ValueError("not a report part")
+    for key in _TIMES:
+        rows[key] = [_when(text) for text in rows[key]]
+    rows["final"] = [None if missed is None else tuple(missed) for missed in rows["final"]]
+    rows["times"] = [None if t is None else TicketTimes(**_untagged(t)) for t in rows["times"]]
+    rows["reopens"] = [tuple(map(datetime.fromisoformat, times)) for times in rows["reopens"]]
+    basics["reported_at"] = [_when(text) for text in basics["reported_at"]]
+    return rows, basics
+
+
+def _empty(names: tuple[str, ...]) -> Columns:
+    return {name: [] for name in names}
 
 
 def _iso(when: datetime | None) -> str | None:
