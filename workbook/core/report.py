@@ -54,22 +54,24 @@ class Month:
         self.reported = f[(f.reported_at >= self.start) & (f.reported_at < self.end)]
         self.resolved = f[f.done & (f.resolved_at >= self.start) & (f.resolved_at < self.end)]
         self.open = f[(f.reported_at < self.cut) & ~(f.resolved_at < self.cut) & ~(f.done & f.resolved_at.isna())]
-        self.final = self.resolved["final"].to_dict()
-        self.at_cut = {i: None if t is None else evaluate(_as_of(t, self.cut), settings, calendar, self.cut).breached
-                       for i, t in self.open["times"].items()}
+        at_cut = [None if t is None else evaluate(_as_of(t, self.cut), settings, calendar, self.cut).breached
+                  for t in self.open["times"].tolist()]
+        # (priority, missed metrics) of each judged ticket: plain lists, as every SLA table reads them
+        self.final = [(p, b) for p, b in zip(self.resolved.priority.tolist(), self.resolved.final.tolist())
+                      if b is not None]
+        self.at_cut = [(p, b) for p, b in zip(self.open.priority.tolist(), at_cut) if b is not None]
         self.reopens = reopens[(reopens.when >= self.start) & (reopens.when < self.end)]
 
     def sla_counts(self, priority: str | None, metric: str) -> tuple[int, int, int]:
         """(met, breached, open-breached) of the priority's tickets (every priority when None)."""
-        def judged(rows: pd.DataFrame, breaches: dict) -> list[tuple[str, ...]]:
-            return [breaches[i] for i, p in rows.priority.items()
-                    if breaches[i] is not None and (priority is None or p == priority)
+        def judged(breaches: list[tuple[str, tuple[str, ...]]]) -> list[tuple[str, ...]]:
+            return [b for p, b in breaches if (priority is None or p == priority)
                     and (metric == ALL or self.settings.target(p, metric) is not None)]
 
         def missed(breached: tuple[str, ...]) -> bool:
             return bool(breached) if metric == ALL else metric in breached
 
-        done, still_open = judged(self.resolved, self.final), judged(self.open, self.at_cut)
+        done, still_open = judged(self.final), judged(self.at_cut)
         breached = sum(map(missed, done))
         return len(done) - breached, breached, sum(map(missed, still_open))
 
