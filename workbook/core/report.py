@@ -22,6 +22,7 @@ Excel's MEDIAN and PERCENTILE.INC do. Tickets without a readable priority count 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime
 
@@ -42,11 +43,22 @@ ALL = "overall"  # the pseudo-metric: every target of a ticket at once
 
 # -- one month ------------------------------------------------------------------------------------------
 
-class Month:
-    """The tickets behind one month's figures, and their SLA breaches, each computed once."""
+Judge = Callable[[list[tuple[TicketTimes, datetime]]], list[tuple[str, ...]]]  # (inputs, now) -> missed metrics
 
-    def __init__(self, frame: pd.DataFrame, reopens: pd.DataFrame, month: str, now: datetime, settings: Settings,
-                 calendar: BusinessCalendar):
+
+def judge_here(settings: Settings, calendar: BusinessCalendar) -> Judge:
+    """The missed metrics of each ticket at its moment, one after the other in this process."""
+    return lambda jobs: [evaluate(times, settings, calendar, now).breached for times, now in jobs]
+
+
+class Month:
+    """The tickets behind one month's figures, and their SLA breaches, each computed once.
+
+    The open tickets are judged as they stood at the cut-off by :meth:`judge`, given every month's
+    outcomes at once (from one batch of SLA evaluations, which the caller may spread over processes).
+    """
+
+    def __init__(self, frame: pd.DataFrame, reopens: pd.DataFrame, month: str, now: datetime, settings: Settings):
         self.month, self.settings = month, settings
         self.start, self.end = month_range(month)
         self.cut = min(self.end, now)
@@ -54,13 +66,20 @@ class Month:
         self.reported = f[(f.reported_at >= self.start) & (f.reported_at < self.end)]
         self.resolved = f[f.done & (f.resolved_at >= self.start) & (f.resolved_at < self.end)]
         self.open = f[(f.reported_at < self.cut) & ~(f.resolved_at < self.cut) & ~(f.done & f.resolved_at.isna())]
-        at_cut = [None if t is None else evaluate(_as_of(t, self.cut), settings, calendar, self.cut).breached
-                  for t in self.open["times"].tolist()]
         # (priority, missed metrics) of each judged ticket: plain lists, as every SLA table reads them
         self.final = [(p, b) for p, b in zip(self.resolved.priority.tolist(), self.resolved.final.tolist())
                       if b is not None]
-        self.at_cut = [(p, b) for p, b in zip(self.open.priority.tolist(), at_cut) if b is not None]
+        self.at_cut: list[tuple[str, tuple[str, ...]]] = []
         self.reopens = reopens[(reopens.when >= self.start) & (reopens.when < self.end)]
+
+    def jobs(self) -> list[tuple[TicketTimes, datetime]]:
+        """The open tickets to judge, as they stood at the cut-off."""
+        return [(_as_of(t, self.cut), self.cut) for t in self.open["times"].tolist() if t is not None]
+
+    def judge(self, outcomes: Iterator[tuple[str, ...]]) -> None:
+        """Take the outcomes of :meth:`jobs`, in order."""
+        self.at_cut = [(p, next(outcomes)) for p, t in zip(self.open.priority.tolist(), self.open["times"].tolist())
+                       if t is not None]
 
     def sla_counts(self, priority: str | None, metric: str) -> tuple[int, int, int]:
         """(met, breached, open-breached) of the priority's tickets (every priority when None)."""
@@ -118,11 +137,13 @@ def _mean(values: pd.Series) -> float | None:
 # -- the report -----------------------------------------------------------------------------------------
 
 def build_report(frame: pd.DataFrame, reviews: list[Review], needs: list[Need], settings: Settings,
-                 calendar: BusinessCalendar, month: str, now: datetime, lang: str) -> Report:
+                 calendar: BusinessCalendar, month: str, now: datetime, lang: str, judge: Judge | None = None) -> Report:
     reopens = _reopen_events(frame)
-    m = Month(frame, reopens, month, now, settings, calendar)
-    trend = [m if k == month else Month(frame, reopens, k, now, settings, calendar)
-             for k in months_back(month, TREND_MONTHS)]
+    trend = [Month(frame, reopens, k, now, settings) for k in months_back(month, TREND_MONTHS)]
+    outcomes = iter((judge or judge_here(settings, calendar))([job for m in trend for job in m.jobs()]))
+    for m in trend:
+        m.judge(outcomes)
+    m = trend[-1]  # the report's month ends the trend
     todo = _reviews_todo(reviews, needs, now, lang)
     tables = [_overview(m, len(todo), lang)]
     tables += [_sla(m, metric, lang) for metric in (*schema.METRICS, ALL)]
