@@ -4,18 +4,21 @@ One row per ticket with a 报修时间: its codes, times, MTTA/MTTR in minutes o
 targets it missed once done, what is needed to judge it as it stood at a month's end, and when it
 was reopened. :func:`ticket_records` is pure; :func:`load_frame` reads the files.
 
-An archive's rows are cached beside it (:mod:`workbook.app.report_cache`): it changes only when
-`track-xls archive` writes it. Archives without a valid cache are independent files, so they are
-read in parallel, one worker process per core: a worker reads a month's workbook, writes its cache
-and returns its rows and the few fields the review rules need, while the main process turns the
-live tracker into rows. All rows become one frame at the end.
+The live tracker's rows are made in a forked child (:mod:`workbook.app.child`) while this process
+reads the archives. An archive's rows are cached beside it (:mod:`workbook.app.report_cache`): it
+changes only when `track-xls archive` writes it. Archives without a valid cache are independent
+files, so they are read in parallel, one worker process per core: a worker reads a month's
+workbook, writes its cache and returns its rows and the few fields the review rules need. All rows
+become one frame at the end.
 """
 
 from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, fields
+from functools import cached_property
 from itertools import compress, repeat
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +35,7 @@ from ..core.settings import Settings
 from ..core.sla import TicketTimes, evaluate
 from .archive_layout import archive_files
 from .archives import archived_entries
+from .child import in_child
 from .report_cache import cache_key, read_cached, write_cached
 from ..core.tickets import Ticket
 from ..core.tracker import Tracker, load_tracker
@@ -42,15 +46,21 @@ _COLUMNS = ("number", "priority", "done", "channel", "module", "category", "depa
 REVIEW_KEYS = ("module", "category", "assignee")  # what the review rules read besides number, priority, status
 
 
+Columns = dict[str, list]  # column name -> values, one per ticket
+
+
 @dataclass
 class Loaded:
     tracker: Tracker
-    frame: pd.DataFrame
     tickets: list[Ticket]  # every ticket once (archived ones with the review rules' fields only)
     archives: list[Path]
+    live: Callable[[], list[tuple]]  # the live tracker's rows, waited for when the frame is first used
+    archived: Columns  # the archived tickets' rows
 
-
-Columns = dict[str, list]  # column name -> values, one per ticket
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        columns = dict(zip(_COLUMNS, map(list, zip(*self.live())))) or _empty(_COLUMNS)
+        return _frame({name: columns[name] + self.archived[name] for name in _COLUMNS})
 
 
 def load_frame(path: Path) -> Loaded:
@@ -58,6 +68,7 @@ def load_frame(path: Path) -> Loaded:
     as the tracker has it (an archive run stopped between its two writes)."""
     tracker = load_tracker(read_book(path))
     settings = tracker.settings
+    live = in_child(lambda: _live_records(tracker))  # while the archives are read here (and the review rules run)
     files = archive_files(path, settings)
     keys = [cache_key(f, settings) for f in files]
     parts = [_cached_part(f, k) for f, k in zip(files, keys)]
@@ -66,25 +77,22 @@ def load_frame(path: Path) -> Loaded:
     if workers > 1:
         with ProcessPoolExecutor(workers) as pool:
             pending = pool.map(_archive_part, [files[i] for i in todo], [keys[i] for i in todo], repeat(settings))
-            live = _live_records(tracker)  # meanwhile
             for i, part in zip(todo, pending):
                 parts[i] = _decoded(part)
     else:  # one archive to read, or one core: a worker would only add its start-up time
-        live = _live_records(tracker)
         for i in todo:
             parts[i] = _decoded(_archive_part(files[i], keys[i], settings))
     seen = {t.number for t in tracker.tickets if t.number}
-    columns = {name: list(values) for name, values in zip(_COLUMNS, zip(*live))} if live else _empty(_COLUMNS)
-    tickets = list(tracker.tickets)
+    archived, tickets = _empty(_COLUMNS), list(tracker.tickets)
     for rows, basics in parts:
         fresh = [n not in seen for n in basics["number"]]
         numbers = set(compress(basics["number"], fresh))
         seen |= numbers
         keep = [n in numbers for n in rows["number"]]
         for name in _COLUMNS:
-            columns[name] += compress(rows[name], keep)
+            archived[name] += compress(rows[name], keep)
         tickets += map(_review_ticket, *(compress(basics[k], fresh) for k in _BASICS))
-    return Loaded(tracker, _frame(columns), tickets, files)
+    return Loaded(tracker, tickets, files, live, archived)
 
 
 def _live_records(tracker: Tracker) -> list[tuple]:

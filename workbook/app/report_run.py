@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -13,6 +10,7 @@ from ..core.report import Judge, build_report, judge_here
 from ..core.report_model import Report
 from ..core.reviews import find_needs, read_reviews
 from ..core.settings import Settings, local_now
+from .child import in_child
 from .report_frame import load_frame
 
 
@@ -24,7 +22,8 @@ def make_report(path: Path, month: str | None = None, now: datetime | None = Non
     month = month or f"{now:%Y-%m}"
     calendar = BusinessCalendar.from_settings(tracker.settings)
     reviews = read_reviews(tracker.reviews_table)
-    needs = find_needs(loaded.tickets, reviews, tracker.settings, tracker.lang)
+    needs = find_needs(loaded.tickets, reviews, tracker.settings, tracker.lang)  # before the frame: its live rows
+    # are still being made in a child meanwhile
     report = build_report(loaded.frame, reviews, needs, tracker.settings, calendar, month, now, tracker.lang,
                           judge_in_two(tracker.settings, calendar))
     report.sources = [_relative(source, Path(path).resolve().parent) for source in (path, *loaded.archives)]
@@ -33,31 +32,22 @@ def make_report(path: Path, month: str | None = None, now: datetime | None = Non
 
 
 # The report judges every ticket open at each of its twelve month ends: ~20,000 SLA evaluations with 10k
-# tickets and two years of archives, pure CPU work. From this many on, half go to a worker process.
+# tickets and two years of archives, pure CPU work. From this many on, half are judged in a child.
 PARALLEL_FROM = 4000
 
 
 def judge_in_two(settings: Settings, calendar: BusinessCalendar) -> Judge:
-    """Half the jobs judged in a worker process while this one judges the other half (from
-    PARALLEL_FROM jobs on). Only where a worker is forked: one started afresh (spawn) costs more
-    time than it saves."""
+    """Half the jobs judged in a forked child while this process judges the other half."""
     here = judge_here(settings, calendar)
-    if (os.cpu_count() or 1) < 2 or multiprocessing.get_start_method() != "fork":
-        return here
 
     def judge(jobs: list) -> list[tuple[str, ...]]:
         if len(jobs) < PARALLEL_FROM:
             return here(jobs)
         half = len(jobs) // 2
-        with ProcessPoolExecutor(1) as pool:
-            there = pool.submit(_judged, jobs[:half], settings)
-            mine = here(jobs[half:])
-            return there.result() + mine
+        theirs = in_child(lambda: here(jobs[:half]))
+        mine = here(jobs[half:])
+        return theirs() + mine
     return judge
-
-
-def _judged(jobs: list, settings: Settings) -> list[tuple[str, ...]]:
-    return judge_here(settings, BusinessCalendar.from_settings(settings))(jobs)
 
 
 def _relative(path: Path, folder: Path) -> str:
