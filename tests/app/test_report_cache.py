@@ -137,3 +137,11 @@ def test_rows_come_back_from_the_cache_as_they_went_in(tracker):
     rows, fields = report_frame._decoded(read_cached(archive, "k"))
     assert list(zip(*rows.values())) == [tuple(r) for r in records]
     assert list(zip(*fields.values())) == basics
+
+
+def test_a_body_json_cannot_hold_is_not_cached(tmp_path):
+    archive = tmp_path / "x.xlsx"
+    archive.write_bytes(b"")
+    write_cached(archive, "k", {"when": NOW.date()})  # not JSON: no cache, no error
+    write_cached(archive, "k", {"text": "\ud800"})  # a lone surrogate cannot be UTF-8
+    assert not list(tmp_path.glob(f"{CACHE}*"))

@@ -52,15 +52,20 @@ def read_cached(archive: Path, key: str) -> object | None:
 
 
 def write_cached(archive: Path, key: str, body: object) -> None:
-    """Keep ``body`` for ``archive`` (written aside, then renamed: a reader never sees half a file)."""
-    data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    """Keep ``body`` for ``archive`` (written aside, then renamed: a reader never sees half a file).
+    Without a cache the report is only slower: a body JSON cannot hold, or a folder that cannot be
+    written, leaves none."""
+    try:
+        data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    except (TypeError, ValueError):
+        return
     header = json.dumps({"key": key, "sha256": hashlib.sha256(data).hexdigest()}).encode()
     target = cache_path(archive)
     temp = target.with_name(f"{CACHE}.{os.getpid()}.tmp")
     try:
         temp.write_bytes(header + b"\n" + data)
         os.replace(temp, target)
-    except OSError:  # no cache this time; the report itself is unaffected
+    except OSError:
         temp.unlink(missing_ok=True)
 
 

@@ -68,9 +68,9 @@ def load_frame(path: Path) -> Loaded:
     as the tracker has it (an archive run stopped between its two writes)."""
     tracker = load_tracker(read_book(path))
     settings = tracker.settings
-    live = in_child(lambda: _live_records(tracker))  # while the archives are read here (and the review rules run)
     files = archive_files(path, settings)
-    keys = [cache_key(f, settings) for f in files]
+    keys = [cache_key(f, settings) for f in files]  # (imports the holiday library before the fork, once)
+    live = in_child(lambda: _live_records(tracker))  # while the archives are read here (and the review rules run)
     parts = [_cached_part(f, k) for f, k in zip(files, keys)]
     todo = [i for i, part in enumerate(parts) if part is None]
     workers = min(len(todo), os.cpu_count() or 1)
