@@ -104,6 +104,9 @@ def _as_of(times: TicketTimes, cut: datetime) -> TicketTimes:
     def seen(when: datetime | None) -> datetime | None:
         return when if when is not None and when < cut else None
 
+    known = (times.first_response_at, times.assigned_at, *times.updates, *(when for pause in times.pauses for when in pause))
+    if not times.done and times.resolved_at is None and all(when is None or when < cut for when in known):
+        return times  # nothing after the cut: it stood then as it stands (and a copy costs more than the judging)
     return replace(times, first_response_at=seen(times.first_response_at), assigned_at=seen(times.assigned_at),
                    resolved_at=None, updates=tuple(u for u in times.updates if u < cut),
                    pauses=tuple((s, seen(e)) for s, e in times.pauses if s < cut), done=False)
