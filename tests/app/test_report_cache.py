@@ -90,7 +90,8 @@ def _rehashed(data: bytes, change) -> bytes:
     """The cache with its body changed and its header's digest made to match again."""
     head, _, body = data.partition(b"\n")
     new = json.dumps(change(json.loads(body))).encode()
-    return json.dumps({"key": json.loads(head)["key"], "sha256": hashlib.sha256(new).hexdigest()}).encode() + b"\n" + new
+    header = {"key": json.loads(head)["key"], "sha256": hashlib.sha256(new).hexdigest()}
+    return json.dumps(header).encode() + b"\n" + new
 
 
 def test_another_archives_cache_is_not_used(tracker, reads):

@@ -237,7 +237,9 @@ def _tagged(value: object) -> object:
 
 def _untagged(value: object) -> object:
     if isinstance(value, dict):
-        return datetime.fromisoformat(value["@"]) if value.keys() == {"@"} else {k: _untagged(v) for k, v in value.items()}
+        if value.keys() == {"@"}:
+            return datetime.fromisoformat(value["@"])
+        return {k: _untagged(v) for k, v in value.items()}
     if isinstance(value, list):
         return tuple(_untagged(v) for v in value)
     return value

@@ -22,8 +22,8 @@ def make_report(path: Path, month: str | None = None, now: datetime | None = Non
     month = month or f"{now:%Y-%m}"
     calendar = BusinessCalendar.from_settings(tracker.settings)
     reviews = read_reviews(tracker.reviews_table)
-    needs = find_needs(loaded.tickets, reviews, tracker.settings, tracker.lang)  # before the frame: its live rows
-    # are still being made in a child meanwhile
+    # The review rules run before the frame is first used: its live rows are being made in a child meanwhile.
+    needs = find_needs(loaded.tickets, reviews, tracker.settings, tracker.lang)
     report = build_report(loaded.frame, reviews, needs, tracker.settings, calendar, month, now, tracker.lang,
                           judge_in_two(tracker.settings, calendar))
     report.sources = [_relative(source, Path(path).resolve().parent) for source in (path, *loaded.archives)]

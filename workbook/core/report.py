@@ -104,9 +104,9 @@ def _as_of(times: TicketTimes, cut: datetime) -> TicketTimes:
     def seen(when: datetime | None) -> datetime | None:
         return when if when is not None and when < cut else None
 
-    known = (times.first_response_at, times.assigned_at, *times.updates, *(when for pause in times.pauses for when in pause))
+    known = (times.first_response_at, times.assigned_at, *times.updates, *(w for pause in times.pauses for w in pause))
     if not times.done and times.resolved_at is None and all(when is None or when < cut for when in known):
-        return times  # nothing after the cut: it stood then as it stands (and a copy costs more than the judging)
+        return times  # nothing after the cut: it stood then as it stands, no copy needed
     return replace(times, first_response_at=seen(times.first_response_at), assigned_at=seen(times.assigned_at),
                    resolved_at=None, updates=tuple(u for u in times.updates if u < cut),
                    pauses=tuple((s, seen(e)) for s, e in times.pauses if s < cut), done=False)
@@ -140,7 +140,8 @@ def _mean(values: pd.Series) -> float | None:
 # -- the report -----------------------------------------------------------------------------------------
 
 def build_report(frame: pd.DataFrame, reviews: list[Review], needs: list[Need], settings: Settings,
-                 calendar: BusinessCalendar, month: str, now: datetime, lang: str, judge: Judge | None = None) -> Report:
+                 calendar: BusinessCalendar, month: str, now: datetime, lang: str,
+                 judge: Judge | None = None) -> Report:
     reopens = _reopen_events(frame)
     trend = [Month(frame, reopens, k, now, settings) for k in months_back(month, TREND_MONTHS)]
     outcomes = iter((judge or judge_here(settings, calendar))([job for m in trend for job in m.jobs()]))
