@@ -12,6 +12,7 @@ import pytest
 
 from workbook.core import schema
 from workbook.core.archive import ArchiveRows, expired, merge, parse_month, plan_archive, summary_rows, wanted_months
+from workbook.app.report_cache import CACHE
 from workbook.app.archives import archive_rows
 from workbook.author.archive_book import write_archive
 from workbook.core.book import find_table
@@ -193,6 +194,7 @@ def test_prune_lists_without_yes_and_removes_only_old_archives_with_it(tracker):
     cli(tracker, "--all-before", "2024-06", "--now", "2024-06-15 10:00")
     folder = tracker.parent / "archive"
     (folder / "2024-03" / "附件.txt").write_text("the team's own file")
+    (folder / "2024-02" / CACHE).write_text("the report's")  # goes with its archive
     listed = cli(tracker, "--prune", "--now", "2025-05-15 09:00")
     assert listed.exit_code == 0 and "--yes" in listed.output and "2024-03" in listed.output
     assert "2024-05" not in listed.output and len(archive_files(tracker)) == 4

@@ -41,6 +41,7 @@ from tests.support.libreoffice import convert, needs_libreoffice
 from tests.support.report_data import NOW, T, make_tracker, write_month
 from workbook.cli import main
 from workbook.core.calendar import BusinessCalendar
+from workbook.app import child, report_run
 from workbook.app.report_run import make_report
 from workbook.core.report import build_report
 from workbook.app.report_frame import load_frame
@@ -171,6 +172,18 @@ def test_overview_and_trend(report):
     # MTTR business: T13 Tue 10:00 → Wed 10:00 = 390 + 60; T14 Mon 09:00 → Wed 10:00 = 450 + 450 + 60.
     assert trend[10] == pytest.approx(["2024-04", 3, 2, 1, 1 / 2, (450 + 960) / 2 / 60, (5 + 2) / 2])
     assert trend[11] == pytest.approx(["2024-05", 11, 7, 5, 3 / 11, 5.0, 4.2])
+
+
+def test_judging_in_two_processes_gives_the_same_figures(tracker, report, monkeypatch):
+    children = []
+
+    def in_child(work):
+        children.append(work)
+        return child.in_child(work)
+    monkeypatch.setattr(report_run, "in_child", in_child)
+    monkeypatch.setattr(report_run, "PARALLEL_FROM", 2)
+    assert make_report(tracker, "2024-05", NOW).as_dict() == report.as_dict()
+    assert children  # half the open tickets were judged in a child
 
 
 def test_cut_off_is_now_within_the_current_month(tracker):

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..core.archive import expired
 from .archive_layout import MANIFEST
 from .archive_store import Folder, recover
+from .report_cache import CACHE
 from ..xlsx.file_engine import FileEngine
 from ..core.messages import say
 from ..core.settings import local_now
@@ -59,6 +60,7 @@ def _remove(folder: Folder, month: str, result: PruneResult) -> None:
     try:
         folder.file(month).unlink(missing_ok=True)
         (month_dir / MANIFEST).unlink()
+        (month_dir / CACHE).unlink(missing_ok=True)  # the report's, of the archive just removed
         if any(month_dir.iterdir()):
             result.kept.append(month_dir)
         else:

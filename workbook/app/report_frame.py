@@ -2,20 +2,24 @@
 
 One row per ticket with a 报修时间: its codes, times, MTTA/MTTR in minutes on both clocks, the SLA
 targets it missed once done, what is needed to judge it as it stood at a month's end, and when it
-was reopened. :func:`ticket_frame` is pure; :func:`load_frame` reads the files.
+was reopened. :func:`ticket_records` is pure; :func:`load_frame` reads the files.
 
-Archives are independent files, so they are read in parallel, one worker process per core: a
-worker reads a month's workbook and returns its frame (pickled column by column, which is cheap)
-and the few fields the review rules need, while the main process turns the live tracker into its
-frame.
+The live tracker's rows are made in a forked child (:mod:`workbook.app.child`) while this process
+reads the archives. An archive's rows are cached beside it (:mod:`workbook.app.report_cache`): it
+changes only when `track-xls archive` writes it. Archives without a valid cache are independent
+files, so they are read in parallel, one worker process per core: a worker reads a month's
+workbook, writes its cache and returns its rows and the few fields the review rules need. All rows
+become one frame at the end.
 """
 
 from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
-from itertools import repeat
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from functools import cached_property
+from itertools import compress, repeat
 from datetime import datetime
 from pathlib import Path
 
@@ -28,9 +32,11 @@ from ..core.parse import frozen_breaches
 from ..xlsx.reader import read_book
 from ..core.computed import ticket_times
 from ..core.settings import Settings
-from ..core.sla import evaluate
+from ..core.sla import TicketTimes, evaluate
 from .archive_layout import archive_files
 from .archives import archived_entries
+from .child import in_child
+from .report_cache import cache_key, read_cached, write_cached
 from ..core.tickets import Ticket
 from ..core.tracker import Tracker, load_tracker
 
@@ -40,50 +46,78 @@ _COLUMNS = ("number", "priority", "done", "channel", "module", "category", "depa
 REVIEW_KEYS = ("module", "category", "assignee")  # what the review rules read besides number, priority, status
 
 
+Columns = dict[str, list]  # column name -> values, one per ticket
+
+
 @dataclass
 class Loaded:
     tracker: Tracker
-    frame: pd.DataFrame
     tickets: list[Ticket]  # every ticket once (archived ones with the review rules' fields only)
     archives: list[Path]
+    live: Callable[[], list[tuple]]  # the live tracker's rows, waited for when the frame is first used
+    archived: Columns  # the archived tickets' rows
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        columns = dict(zip(_COLUMNS, map(list, zip(*self.live())))) or _empty(_COLUMNS)
+        return _frame({name: columns[name] + self.archived[name] for name in _COLUMNS})
 
 
 def load_frame(path: Path) -> Loaded:
     """The tracker at ``path`` (read, never written) and its archives; a ticket in both counts once,
     as the tracker has it (an archive run stopped between its two writes)."""
     tracker = load_tracker(read_book(path))
-    files = archive_files(path, tracker.settings)
-    workers = min(len(files), os.cpu_count() or 1)
+    settings = tracker.settings
+    files = archive_files(path, settings)
+    keys = [cache_key(f, settings) for f in files]  # (imports the holiday library before the fork, once)
+    live = in_child(lambda: _live_records(tracker))  # while the archives are read here (and the review rules run)
+    parts = [_cached_part(f, k) for f, k in zip(files, keys)]
+    todo = [i for i, part in enumerate(parts) if part is None]
+    workers = min(len(todo), os.cpu_count() or 1)
     if workers > 1:
         with ProcessPoolExecutor(workers) as pool:
-            pending = pool.map(_archive_part, files, repeat(tracker.settings))
-            live = _live_frame(tracker)  # meanwhile
-            parts = list(pending)
-    else:  # one archive or one core: a worker would only add its start-up time
-        live = _live_frame(tracker)
-        parts = [_archive_part(f, tracker.settings) for f in files]
+            pending = pool.map(_archive_part, [files[i] for i in todo], [keys[i] for i in todo], repeat(settings))
+            for i, part in zip(todo, pending):
+                parts[i] = _decoded(part)
+    else:  # one archive to read, or one core: a worker would only add its start-up time
+        for i in todo:
+            parts[i] = _decoded(_archive_part(files[i], keys[i], settings))
     seen = {t.number for t in tracker.tickets if t.number}
-    frames, tickets = [live], list(tracker.tickets)
-    for frame, basics in parts:
-        fresh = [b for b in basics if b[0] not in seen]
-        seen.update(b[0] for b in fresh)
-        frames.append(frame[frame.number.isin({b[0] for b in fresh})])
-        tickets += [_review_ticket(*b) for b in fresh]
-    frame = pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
-    return Loaded(tracker, frame, tickets, files)
+    archived, tickets = _empty(_COLUMNS), list(tracker.tickets)
+    for rows, basics in parts:
+        fresh = [n not in seen for n in basics["number"]]
+        numbers = set(compress(basics["number"], fresh))
+        seen |= numbers
+        keep = [n in numbers for n in rows["number"]]
+        for name in _COLUMNS:
+            archived[name] += compress(rows[name], keep)
+        tickets += map(_review_ticket, *(compress(basics[k], fresh) for k in _BASICS))
+    return Loaded(tracker, tickets, files, live, archived)
 
 
-def _live_frame(tracker: Tracker) -> pd.DataFrame:
+def _live_records(tracker: Tracker) -> list[tuple]:
     entries = [(t, tracker.histories.get(t.number) or History()) for t in tracker.tickets]
-    return ticket_frame(entries, tracker.settings, BusinessCalendar.from_settings(tracker.settings))
+    return ticket_records(entries, tracker.settings, BusinessCalendar.from_settings(tracker.settings))
 
 
-def _archive_part(file: Path, settings: Settings) -> tuple[pd.DataFrame, list[tuple]]:
-    """One archive's frame, and (number, priority, status, reported, module, category, assignee) per ticket."""
+def _archive_part(file: Path, key: str, settings: Settings) -> dict:
+    """One archive's rows and its tickets' review fields, as the cache keeps them; cached beside it
+    when the file did not change while it was read."""
     entries = archived_entries(file)
-    frame = ticket_frame(entries, settings, BusinessCalendar.from_settings(settings), frozen=True)
+    records = ticket_records(entries, settings, BusinessCalendar.from_settings(settings), frozen=True)
     basics = [(t.number, t.priority, t.status, t.reported_at, *(t.text(k) for k in REVIEW_KEYS)) for t, _ in entries]
-    return frame, basics
+    part = _part_json(records, basics)
+    if cache_key(file, settings) == key:
+        write_cached(file, key, part)
+    return part
+
+
+def _cached_part(file: Path, key: str) -> tuple[Columns, Columns] | None:
+    part = read_cached(file, key)
+    try:
+        return None if part is None else _decoded(part)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):  # not what this code writes
+        return None
 
 
 def _review_ticket(number: str, priority: str | None, status: str | None, reported: datetime | None,
@@ -92,8 +126,16 @@ def _review_ticket(number: str, priority: str | None, status: str | None, report
                   times={"reported_at": reported})
 
 
-def ticket_frame(entries, settings: Settings, calendar: BusinessCalendar, frozen: bool = False) -> pd.DataFrame:
-    """One row per ticket with a 报修时间: codes, times, durations in minutes and SLA outcomes.
+def _frame(columns: Columns) -> pd.DataFrame:
+    frame = pd.DataFrame(columns, columns=_COLUMNS)
+    for key in _TIMES:
+        frame[key] = pd.to_datetime(frame[key])
+    frame["done"] = frame["done"].astype(bool)
+    return frame
+
+
+def ticket_records(entries, settings: Settings, calendar: BusinessCalendar, frozen: bool = False) -> list[tuple]:
+    """The frame's rows, one per ticket with a 报修时间: codes, times, durations in minutes and SLA outcomes.
 
     ``final`` holds a done ticket's missed metrics. With ``frozen`` (archived tickets) they are the
     SLA columns as archived, judged by the targets in force then, so a later change of targets does
@@ -101,12 +143,7 @@ def ticket_frame(entries, settings: Settings, calendar: BusinessCalendar, frozen
     inputs of every ticket that can be open at a month's end (not done, or done in a later month
     than reported), for judging it as it stood then.
     """
-    records = [_record(t, h, settings, calendar, frozen) for t, h in entries if t.reported_at is not None]
-    frame = pd.DataFrame.from_records(records, columns=_COLUMNS)
-    for key in _TIMES:
-        frame[key] = pd.to_datetime(frame[key])
-    frame["done"] = frame["done"].astype(bool)
-    return frame
+    return [_record(t, h, settings, calendar, frozen) for t, h in entries if t.reported_at is not None]
 
 
 def _record(ticket: Ticket, history: History, settings: Settings, calendar: BusinessCalendar, frozen: bool) -> tuple:
@@ -141,3 +178,68 @@ def _reopens(changes: list[tuple[datetime, str]]) -> tuple[datetime, ...]:
             out.append(when)
         before = status
     return tuple(out)
+
+
+# -- an archive's part as the cache keeps it: JSON columns, times as ISO text -----------------------------
+
+_BASICS = ("number", "priority", "status", "reported_at", *REVIEW_KEYS)  # a ticket's fields for the review rules
+
+
+def _part_json(records: list[tuple], basics: list[tuple]) -> dict:
+    rows = {name: list(values) for name, values in zip(_COLUMNS, zip(*records))} if records else _empty(_COLUMNS)
+    for key in _TIMES:
+        rows[key] = [_iso(when) for when in rows[key]]
+    rows["times"] = [None if t is None else _tagged({f.name: getattr(t, f.name) for f in fields(t)})
+                     for t in rows["times"]]
+    rows["reopens"] = [[when.isoformat() for when in times] for times in rows["reopens"]]
+    fields_of = {name: list(values) for name, values in zip(_BASICS, zip(*basics))} if basics else _empty(_BASICS)
+    fields_of["reported_at"] = [_iso(when) for when in fields_of["reported_at"]]
+    return {"rows": rows, "basics": fields_of}
+
+
+def _decoded(part: dict) -> tuple[Columns, Columns]:
+    """(rows, basics) from :func:`_part_json`'s form; ValueError or the like when it is not that."""
+    rows, basics = part["rows"], part["basics"]
+    if list(rows) != list(_COLUMNS) or list(basics) != list(_BASICS) or len({*map(len, rows.values())}) > 1 \
+            or len({*map(len, basics.values())}) > 1:
+        raise ValueError("not a report part")
+    for key in _TIMES:
+        rows[key] = [_when(text) for text in rows[key]]
+    rows["final"] = [None if missed is None else tuple(missed) for missed in rows["final"]]
+    rows["times"] = [None if t is None else TicketTimes(**_untagged(t)) for t in rows["times"]]
+    rows["reopens"] = [tuple(map(datetime.fromisoformat, times)) for times in rows["reopens"]]
+    basics["reported_at"] = [_when(text) for text in basics["reported_at"]]
+    return rows, basics
+
+
+def _empty(names: tuple[str, ...]) -> Columns:
+    return {name: [] for name in names}
+
+
+def _iso(when: datetime | None) -> str | None:
+    return None if when is None else when.isoformat()
+
+
+def _when(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _tagged(value: object) -> object:
+    """SLA inputs as JSON: a time as {"@": ISO text}, so it comes back a time and not text."""
+    if isinstance(value, datetime):
+        return {"@": value.isoformat()}
+    if isinstance(value, dict):
+        return {k: _tagged(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [_tagged(v) for v in value]
+    return value
+
+
+def _untagged(value: object) -> object:
+    if isinstance(value, dict):
+        if value.keys() == {"@"}:
+            return datetime.fromisoformat(value["@"])
+        return {k: _untagged(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return tuple(_untagged(v) for v in value)
+    return value

@@ -22,6 +22,7 @@ Excel's MEDIAN and PERCENTILE.INC do. Tickets without a readable priority count 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime
 
@@ -42,11 +43,22 @@ ALL = "overall"  # the pseudo-metric: every target of a ticket at once
 
 # -- one month ------------------------------------------------------------------------------------------
 
-class Month:
-    """The tickets behind one month's figures, and their SLA breaches, each computed once."""
+Judge = Callable[[list[tuple[TicketTimes, datetime]]], list[tuple[str, ...]]]  # (inputs, now) -> missed metrics
 
-    def __init__(self, frame: pd.DataFrame, reopens: pd.DataFrame, month: str, now: datetime, settings: Settings,
-                 calendar: BusinessCalendar):
+
+def judge_here(settings: Settings, calendar: BusinessCalendar) -> Judge:
+    """The missed metrics of each ticket at its moment, one after the other in this process."""
+    return lambda jobs: [evaluate(times, settings, calendar, now).breached for times, now in jobs]
+
+
+class Month:
+    """The tickets behind one month's figures, and their SLA breaches, each computed once.
+
+    The open tickets are judged as they stood at the cut-off by :meth:`judge`, given every month's
+    outcomes at once (from one batch of SLA evaluations, which the caller may spread over processes).
+    """
+
+    def __init__(self, frame: pd.DataFrame, reopens: pd.DataFrame, month: str, now: datetime, settings: Settings):
         self.month, self.settings = month, settings
         self.start, self.end = month_range(month)
         self.cut = min(self.end, now)
@@ -54,22 +66,31 @@ class Month:
         self.reported = f[(f.reported_at >= self.start) & (f.reported_at < self.end)]
         self.resolved = f[f.done & (f.resolved_at >= self.start) & (f.resolved_at < self.end)]
         self.open = f[(f.reported_at < self.cut) & ~(f.resolved_at < self.cut) & ~(f.done & f.resolved_at.isna())]
-        self.final = self.resolved["final"].to_dict()
-        self.at_cut = {i: None if t is None else evaluate(_as_of(t, self.cut), settings, calendar, self.cut).breached
-                       for i, t in self.open["times"].items()}
+        # (priority, missed metrics) of each judged ticket: plain lists, as every SLA table reads them
+        self.final = [(p, b) for p, b in zip(self.resolved.priority.tolist(), self.resolved.final.tolist())
+                      if b is not None]
+        self.at_cut: list[tuple[str, tuple[str, ...]]] = []
         self.reopens = reopens[(reopens.when >= self.start) & (reopens.when < self.end)]
+
+    def jobs(self) -> list[tuple[TicketTimes, datetime]]:
+        """The open tickets to judge, as they stood at the cut-off."""
+        return [(_as_of(t, self.cut), self.cut) for t in self.open["times"].tolist() if t is not None]
+
+    def judge(self, outcomes: Iterator[tuple[str, ...]]) -> None:
+        """Take the outcomes of :meth:`jobs`, in order."""
+        self.at_cut = [(p, next(outcomes)) for p, t in zip(self.open.priority.tolist(), self.open["times"].tolist())
+                       if t is not None]
 
     def sla_counts(self, priority: str | None, metric: str) -> tuple[int, int, int]:
         """(met, breached, open-breached) of the priority's tickets (every priority when None)."""
-        def judged(rows: pd.DataFrame, breaches: dict) -> list[tuple[str, ...]]:
-            return [breaches[i] for i, p in rows.priority.items()
-                    if breaches[i] is not None and (priority is None or p == priority)
+        def judged(breaches: list[tuple[str, tuple[str, ...]]]) -> list[tuple[str, ...]]:
+            return [b for p, b in breaches if (priority is None or p == priority)
                     and (metric == ALL or self.settings.target(p, metric) is not None)]
 
         def missed(breached: tuple[str, ...]) -> bool:
             return bool(breached) if metric == ALL else metric in breached
 
-        done, still_open = judged(self.resolved, self.final), judged(self.open, self.at_cut)
+        done, still_open = judged(self.final), judged(self.at_cut)
         breached = sum(map(missed, done))
         return len(done) - breached, breached, sum(map(missed, still_open))
 
@@ -83,6 +104,9 @@ def _as_of(times: TicketTimes, cut: datetime) -> TicketTimes:
     def seen(when: datetime | None) -> datetime | None:
         return when if when is not None and when < cut else None
 
+    known = (times.first_response_at, times.assigned_at, *times.updates, *(w for pause in times.pauses for w in pause))
+    if not times.done and times.resolved_at is None and all(when is None or when < cut for when in known):
+        return times  # nothing after the cut: it stood then as it stands, no copy needed
     return replace(times, first_response_at=seen(times.first_response_at), assigned_at=seen(times.assigned_at),
                    resolved_at=None, updates=tuple(u for u in times.updates if u < cut),
                    pauses=tuple((s, seen(e)) for s, e in times.pauses if s < cut), done=False)
@@ -116,11 +140,14 @@ def _mean(values: pd.Series) -> float | None:
 # -- the report -----------------------------------------------------------------------------------------
 
 def build_report(frame: pd.DataFrame, reviews: list[Review], needs: list[Need], settings: Settings,
-                 calendar: BusinessCalendar, month: str, now: datetime, lang: str) -> Report:
+                 calendar: BusinessCalendar, month: str, now: datetime, lang: str,
+                 judge: Judge | None = None) -> Report:
     reopens = _reopen_events(frame)
-    m = Month(frame, reopens, month, now, settings, calendar)
-    trend = [m if k == month else Month(frame, reopens, k, now, settings, calendar)
-             for k in months_back(month, TREND_MONTHS)]
+    trend = [Month(frame, reopens, k, now, settings) for k in months_back(month, TREND_MONTHS)]
+    outcomes = iter((judge or judge_here(settings, calendar))([job for m in trend for job in m.jobs()]))
+    for m in trend:
+        m.judge(outcomes)
+    m = trend[-1]  # the report's month ends the trend
     todo = _reviews_todo(reviews, needs, now, lang)
     tables = [_overview(m, len(todo), lang)]
     tables += [_sla(m, metric, lang) for metric in (*schema.METRICS, ALL)]

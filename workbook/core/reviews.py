@@ -152,8 +152,9 @@ def _recurring(tickets: Sequence[Ticket], settings: Settings, lang: str) -> Iter
         return
     by_problem: dict[tuple[str, str], list[Ticket]] = defaultdict(list)
     for t in tickets:
-        if t.text("module") and t.reported_at:
-            by_problem[(t.text("module").casefold(), t.text("category").casefold())].append(t)
+        module = t.text("module")
+        if module and t.reported_at:
+            by_problem[(module.casefold(), t.text("category").casefold())].append(t)
     window = timedelta(days=settings.recurring_days)
     for members in by_problem.values():
         for group in _windows(members, settings.recurring_count, window):
