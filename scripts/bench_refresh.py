@@ -104,36 +104,33 @@ def refreshed(n: int) -> Path:
     return path
 
 
-def with_archives(n: int, months: int = 24, per_month: int = 2_000) -> Path:
-    """The refreshed tracker of ``n`` tickets with ``months`` archive months of ``per_month`` tickets (cached)."""
-    import json
+def with_archives(n: int, months: int = 24) -> Path:
+    """The refreshed tracker of ``n`` tickets with ``months`` archive months of 2,000 tickets (cached),
+    as `track-xls archive` leaves them: closed tickets with their Log rows and frozen SLA columns
+    (the months of scripts/bench_report.py)."""
+    import random
 
-    from workbook.app import demo
     from workbook.app.archive_layout import MANIFEST
     from workbook.author.archive_book import write_archive
     from workbook.core import schema
-    from workbook.core.archive import ArchiveRows
+    from workbook.core.archive import file_name
+    from workbook.core.report_model import months_back
 
-    folder = CACHE / f"report-{n}-{months}x{per_month}"
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_report import PER_MONTH, month_of_tickets, rows
+
+    folder = CACHE / f"report-{n}-{months}x{PER_MONTH}-closed"
     path = folder / "tracker.xlsx"
     if not path.exists():
-        archive = folder / "archive"
-        for i in range(months):
-            end = NOW.replace(day=1) - timedelta(days=30 * (months - i) - 15)
-            month = f"{end:%Y-%m}"
-            tickets, log = demo.demo_rows(per_month, end, "zh", seed=i)
-            for k, ticket in enumerate(tickets):
-                ticket["ticket_no"] = f"{month.replace('-', '')}{k:05d}"
-            for event in log:
-                event["ticket_no"] = event.pop("ticket")["ticket_no"]
-            (archive / month).mkdir(parents=True, exist_ok=True)
-            name = f"工单归档_{month}.xlsx"
-            write_archive(archive / month / name, month, "zh",
-                          ArchiveRows([c.header("zh") for c in schema.TICKET_COLUMNS],
-                               [[t.get(c.key) for c in schema.TICKET_COLUMNS] for t in tickets]),
-                          ArchiveRows([c.header("zh") for c in schema.LOG_COLUMNS],
-                               [[e.get(c.key) for c in schema.LOG_COLUMNS] for e in log]))
-            (archive / month / MANIFEST).write_text(json.dumps({"month": month, "file": name}), encoding="utf-8")
+        rng = random.Random(11)
+        for month in months_back(f"{NOW:%Y-%m}", months + 1)[:-1]:
+            tickets, log = month_of_tickets(rng, month)
+            (folder / "archive" / month).mkdir(parents=True, exist_ok=True)
+            name = file_name(month, "zh")
+            write_archive(folder / "archive" / month / name, month, "zh", rows(schema.TICKET_COLUMNS, tickets),
+                          rows(schema.LOG_COLUMNS, log))
+            (folder / "archive" / month / MANIFEST).write_text(json.dumps({"month": month, "file": name}),
+                                                               encoding="utf-8")
         shutil.copy(refreshed(n), path)
     return path
 

@@ -161,7 +161,7 @@ def _recurring(tickets: Sequence[Ticket], settings: Settings, lang: str) -> Iter
             first = group[0]
             reason = REASONS["recurring"](lang).format(module=first.text("module"), category=first.text("category"),
                                                        days=settings.recurring_days, count=len(group))
-            owners = Counter(t.text("assignee") for t in group if t.text("assignee"))
+            owners = Counter(filter(None, (t.text("assignee") for t in group)))
             owner = owners.most_common(1)[0][0] if owners else ""
             yield Need("recurring", tuple(sorted(t.number for t in group)), reason, owner)
 
