@@ -126,20 +126,22 @@ class Rows:
         if not (edits or formulas or new_r != r or not numbered):
             self.above = (r, content)
             return raw
-        content = _normalised(r, content)
-        if formulas:
-            content = self._formulas(r, content, edits)
-        if edits:
-            was = content
-            content = self._splice(r, content, edits)
-            if self.check:
-                self.check(r, was, content, edits, Formula)
+        was = _normalised(r, content)
+        spelt = self._formulas(r, was, edits) if formulas else was
+        content = self._splice(r, spelt, edits) if edits else spelt
+        if self.check:
+            if edits and (spelt is was or spelt == was):
+                self.check(r, raw, was, content, edits, Formula)
+            else:  # a shared formula spelt out: no edit says what the row should hold
+                self.check.unchecked(r, raw)
         self.above = (r, content)
         if new_r != r:
             content = _RENUMBER.sub(b'\\g<1>%d"' % new_r, content)
-        attrs = b' r="%d"' % new_r + _ROW_NUMBER.sub(b"", attrs, count=1)
-        if edits:
-            attrs = _SPANS.sub(b"", attrs)  # spans is only a hint; a stale one is worse than none
+        number = b' r="%d"' % new_r
+        if attrs != number:  # more than its number: a height, a style, spans
+            attrs = number + _ROW_NUMBER.sub(b"", attrs, count=1)
+            if edits:
+                attrs = _SPANS.sub(b"", attrs)  # spans is only a hint; a stale one is worse than none
         return b"<row" + attrs + (b">" + content + b"</row>" if content else b"/>")
 
     def _new_row(self, r: int) -> bytes:
@@ -148,7 +150,7 @@ class Rows:
         content = b"".join(self._cell(number, col, edits[col], None) for col in sorted(edits))
         self.above = (r, content)
         if self.check:
-            self.check(r, b"", content, edits, Formula)
+            self.check(r, b"", b"", content, edits, Formula)
         if not content:
             return b""
         new_r = self.rows.row(r)
