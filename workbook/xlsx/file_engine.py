@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import zlib
 from contextlib import contextmanager
 from datetime import date
 from itertools import zip_longest
@@ -30,8 +29,8 @@ from ..core.cells import a1, check_cell
 from ..core.changeset import ChangeSet
 from ..core.errors import (ChangedSinceRead, FileProblem, InputError, NotEditable, NotWritable, ReadBackMismatch,
                            VerifyError)
-from .package import (COMMENTS, STYLES, TABLE, THREADED_COMMENTS, VML, DateStyles, Deflated, Package, deflate,
-                      drop_calc_chain, patch_workbook, xml)
+from .package import (COMMENTS, INFLATE_ERRORS, STYLES, TABLE, THREADED_COMMENTS, VML, DateStyles, Deflated, Package,
+                      crc32, deflate, drop_calc_chain, inflate, patch_workbook, xml)
 from .ranges import RowMap, appended, area_of, grower
 from .reader import in_parallel, read_book
 from .row_anchors import patch_comments, patch_vml_notes
@@ -327,8 +326,8 @@ def _verify(tmp: Path, old: Package, replaced: dict, dropped: set[str], expected
 def _check_deflated(name: str, part: Deflated, written) -> None:
     """The member as written holds the compressed bytes made, and they inflate to the checked ones."""
     try:
-        ok = written.data == part.data and zlib.crc32(zlib.decompress(part.data, -15)) == part.crc
-    except zlib.error:
+        ok = written.data == part.data and crc32(inflate(part.data)) == part.crc
+    except INFLATE_ERRORS:
         ok = False
     if not ok:
         raise VerifyError("verify_part_unreadable", part=name, reason="CRC")
