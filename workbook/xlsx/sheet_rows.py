@@ -167,7 +167,7 @@ class Rows:
         last = _CELL_START.match(content, at) if at >= 0 else None
         if at < 0 or (last and _COLUMN[last.group(1)] < min(edits)):
             # only new cells right of the row's last one, as a first refresh writes its computed columns
-            new = b"".join(self._cell(number, col, edits[col], None) for col in sorted(edits))
+            new = b"".join([self._new_cell(number, col, edits[col]) for col in sorted(edits)])
             return content[:cells_end] + new + content[cells_end:]
         letters = _CELL_START.findall(content)
         cols = [_COLUMN[x] for x in letters]
@@ -186,6 +186,20 @@ class Rows:
                 pos = at
         out.append(content[pos:])
         return b"".join(out)
+
+    def _new_cell(self, number: bytes, col: int, value: Value) -> bytes:
+        """:meth:`_cell` for a cell the row did not have, the text and date-time cases inline: they
+        are nearly every cell a first refresh writes."""
+        kind = type(value)
+        if kind is not str and (kind is not datetime or self.plan.epoch_days):
+            return self._cell(number, col, value, None)
+        style = self.col_style(col) or self._style_above(number, col)
+        if kind is str:
+            return b'<c r="%s%s"%s t="inlineStr">%s</c>' % (_LETTERS[col], number, _STYLE_ATTR[style], _inline(value))
+        key = (style, True)
+        if key not in self.date_styles:
+            self.date_styles[key] = self.plan.date_style(*key)
+        return b'<c r="%s%s"%s><v>%r</v></c>' % (_LETTERS[col], number, _STYLE_ATTR[self.date_styles[key]], to_serial(value))
 
     def _cell(self, number: bytes, col: int, value: Value, cell: re.Match | None) -> bytes:
         kept, style = b"", 0
