@@ -23,7 +23,7 @@ from typing import Iterator
 from lxml import etree
 
 from ..core.book import Value
-from ..core.cells import EXCEL_EPOCH, FIRST_DATE, a1, col_letter, day_of
+from ..core.cells import EXCEL_EPOCH, FIRST_DATE, a1, col_index, col_letter, day_of
 from ..core.errors import ReadBackMismatch, VerifyError
 
 ONE_SECOND = 1 / 86400 + 1e-9  # in days
@@ -37,10 +37,12 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Tru
 # number, or none. Anything else (kept attributes, formulas, rich text) is parsed with lxml.
 _TEXT = rb"(?:[^<&\x00-\x08\x0b-\x1f]|&(?:amp|lt|gt|quot|apos);)*"
 _NUMBER = rb"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"
-_CELL = re.compile(rb'<c r="[A-Z]{1,3}[1-9][0-9]*"(?: s="[0-9]+")?'
-                   rb'(?: t="inlineStr"><is><t(?: xml:space="preserve")?>(' + _TEXT + rb')</t></is></c>'
-                   rb'|(?: t="(b|n)")?><v>(' + _NUMBER + rb')</v></c>'
-                   rb'|(?: t="(?:inlineStr|b|n)")?/>)')
+_BODY = (rb'(?: s="[0-9]+")?(?: t="inlineStr"><is><t(?: xml:space="preserve")?>(' + _TEXT + rb')</t></is></c>'
+         rb'|(?: t="(b|n)")?><v>(' + _NUMBER + rb')</v></c>|(?: t="(?:inlineStr|b|n)")?/>)')
+_CELL = re.compile(rb'<c r="[A-Z]{1,3}[1-9][0-9]*"' + _BODY)  # groups: text, type, number
+_CELLS = re.compile(rb'(?:<c r="[A-Z]{1,3}[1-9][0-9]*"' + _BODY + rb")*")
+_REF_CELL = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]*)"' + _BODY)  # groups: letters, row, text, type, number
+_LAST_CELL = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
 _ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'"}
 _ENTITY = re.compile("&(?:amp|lt|gt|quot|apos);")
 
@@ -68,6 +70,8 @@ class RowCheck:
         of type ``skip`` (a table's calculated formula) are the patcher's own."""
         self.seen.add(r)
         self.replacing = (r, raw, new)
+        if new.startswith(old) and self._appended(r, old, new[len(old):], edits, skip):
+            return
         number, letters = b'%d"' % r, self.letters
         refs = [letters[col] + number for col in edits]
         if any(ref in old for ref in refs):
@@ -89,6 +93,31 @@ class RowCheck:
                     if kind is datetime and type(got) is float and want >= _FIRST_MOMENT and want.tzinfo is None
                     else same(want, got)):
                 raise ReadBackMismatch(self.sheet, f"{col_letter(col)}{r}", want=want, got=got)
+
+    def _appended(self, r: int, old: bytes, tail: bytes, edits: dict[int, Value], skip: type) -> bool:
+        """Whether the row is the old one with exactly the edited cells added right of its last cell,
+        each in the grammar and holding its value: as a first refresh writes its computed columns,
+        checked with two regular expressions a row. False sends the row to the general check, which
+        names what is wrong."""
+        if not _CELLS.fullmatch(tail):
+            return False
+        at = old.rfind(b'<c r="')
+        last = _LAST_CELL.match(old, at) if at >= 0 else None
+        previous = _COLUMN[last.group(1)] if last else -1
+        if (at >= 0 and last is None) or previous >= min(edits):
+            return False  # an edited column may hold an old cell still
+        number, wanted = b"%d" % r, 0
+        for letters, row, text, kind, value in _REF_CELL.findall(tail):
+            col = _COLUMN[letters]
+            want = edits.get(col, _NOTHING)
+            if row != number or col <= previous or want is _NOTHING or type(want) is skip:
+                return False  # another row's cell, out of order or doubled, or not an edit
+            previous = col
+            got = _decoded(text, kind, value)
+            if not (got == want if type(want) is str and type(got) is str else same(want, got)):
+                return False
+            wanted += want is not None
+        return wanted == sum(want is not None for want in edits.values())
 
     def unchecked(self, r: int, raw: bytes) -> None:
         """Row ``r`` (the element ``raw``) is rewritten, as the next chunk, for a reason other than edits."""
@@ -134,15 +163,21 @@ class RowCheck:
                 return _value(etree.fromstring(self.open + cell + b"</row>", _PARSER)[0], self.tags)
             except etree.XMLSyntaxError as exc:
                 raise VerifyError("verify_row_unreadable", where=self.sheet, row=r, reason=exc) from exc
-        text, kind, number = m.groups()
-        if text is not None:
-            text = text.decode()
-            if "&" in text:
-                text = _ENTITY.sub(lambda e: _ENTITIES[e.group()], text)
-            return _ESCAPED.sub(lambda e: chr(int(e.group(1), 16)), text) if "_x" in text else text
-        if number is None:
-            return None
-        return number == b"1" if kind == b"b" else float(number)
+        return _decoded(*m.groups())
+
+
+def _decoded(text: bytes | None, kind: bytes | None, number: bytes | None) -> Value:
+    """The value of a cell in the grammar, from its groups: a match's (None where a group did not
+    take part) or findall's (b"" there: an empty <c .../> then reads as "", which no None equals,
+    and the row goes to the general check, which reads it from a match)."""
+    if text or (text is not None and not number):
+        text = text.decode()
+        if "&" in text:
+            text = _ENTITY.sub(lambda e: _ENTITIES[e.group()], text)
+        return _ESCAPED.sub(lambda e: chr(int(e.group(1), 16)), text) if "_x" in text else text
+    if not number:
+        return None
+    return number == b"1" if kind == b"b" else float(number)
 
 
 def _differs(xml: bytes, pos: int, chunk) -> int:
@@ -253,3 +288,7 @@ class _Columns(dict):
     def __missing__(self, col: int):
         value = self[col] = self.spell(col)
         return value
+
+
+_COLUMN = _Columns(lambda letters: col_index(letters.decode()))  # b"AB" -> 27
+_NOTHING = object()

@@ -194,12 +194,12 @@ class Rows:
         if kind is not str and (kind is not datetime or self.plan.epoch_days):
             return self._cell(number, col, value, None)
         style = self.col_style(col) or self._style_above(number, col)
-        if kind is str:
-            return b'<c r="%s%s"%s t="inlineStr">%s</c>' % (_LETTERS[col], number, _STYLE_ATTR[style], _inline(value))
-        key = (style, True)
-        if key not in self.date_styles:
-            self.date_styles[key] = self.plan.date_style(*key)
-        return b'<c r="%s%s"%s><v>%r</v></c>' % (_LETTERS[col], number, _STYLE_ATTR[self.date_styles[key]], to_serial(value))
+        if kind is datetime:
+            key = (style, True)
+            if key not in self.date_styles:
+                self.date_styles[key] = self.plan.date_style(*key)
+            style = self.date_styles[key]
+        return b'<c r="%s%s"%s%s>%s</c>' % (_LETTERS[col], number, _STYLE_ATTR[style], *_value_xml(value))
 
     def _cell(self, number: bytes, col: int, value: Value, cell: re.Match | None) -> bytes:
         kept, style = b"", 0
