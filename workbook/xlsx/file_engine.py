@@ -187,6 +187,7 @@ def _patch(pkg: Package, sheets: dict[str, str], changes: ChangeSet) -> tuple[di
         replaced[part] = deflate(sheet.patch(plan, check), 1)
         if check and check.complete:
             checked.add(name)
+        del sheet, check  # the inflated part (150 MB at 100k tickets) goes before the next one is read
         for table, data in tables.items():
             new = patch_table(data, extensions, rows)
             if new is not None:
