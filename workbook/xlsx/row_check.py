@@ -113,11 +113,15 @@ class RowCheck:
             if row != number or col <= previous or want is _NOTHING or type(want) is skip:
                 return False  # another row's cell, out of order or doubled, or not an edit
             previous = col
-            got = _decoded(text, kind, value)
-            if not (got == want if type(want) is str and type(got) is str else same(want, got)):
-                return False
+            if type(want) is datetime and value and not kind and want >= _FIRST_MOMENT and want.tzinfo is None:
+                if abs((want - EXCEL_EPOCH) / _DAY - float(value)) > ONE_SECOND:  # a date-time as its serial
+                    return False
+            else:
+                got = _decoded(text, kind, value)
+                if not (got == want if type(want) is str and type(got) is str else same(want, got)):
+                    return False
             wanted += want is not None
-        return wanted == sum(want is not None for want in edits.values())
+        return wanted == len(edits) - list(edits.values()).count(None)
 
     def unchecked(self, r: int, raw: bytes) -> None:
         """Row ``r`` (the element ``raw``) is rewritten, as the next chunk, for a reason other than edits."""

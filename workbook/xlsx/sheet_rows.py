@@ -80,8 +80,9 @@ class Rows:
         final = _last_row(xml, pos, end) if jump else None
         last = _number(final[0]) if final else 0
         while True:
-            if jump and not self.shared:  # (a shared formula spelt out may reach any row below)
-                pos = yield from self._untouched(pending[i] if i < len(pending) else last + 1, pos, end, last)
+            target = pending[i] if i < len(pending) else last + 1
+            if jump and not self.shared and target != r + 1:  # (a shared formula spelt out may reach any row below)
+                pos = yield from self._untouched(target, pos, end, last)
             found = _next_row(xml, pos, end)
             if found is None:
                 break
@@ -115,7 +116,7 @@ class Rows:
         return at
 
     def _row(self, r: int, attrs: bytes, content: bytes, raw: bytes, numbered: bool) -> bytes:
-        new_r = self.rows.row(r)
+        new_r = self.rows.row(r) if self.rows else r
         edits = self.edits.get(r)
         if new_r is None:
             if b"shared" in content:
