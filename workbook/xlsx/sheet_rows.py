@@ -189,8 +189,8 @@ class Rows:
         return b"".join(out)
 
     def _new_cell(self, number: bytes, col: int, value: Value) -> bytes:
-        """:meth:`_cell` for a cell the row did not have, the text and date-time cases inline: they
-        are nearly every cell a first refresh writes."""
+        """:meth:`_cell` for a cell the row did not have, holding text or a date-time (nearly every
+        cell a first refresh writes) in fewer steps; the same bytes."""
         kind = type(value)
         if kind is not str and (kind is not datetime or self.plan.epoch_days):
             return self._cell(number, col, value, None)
