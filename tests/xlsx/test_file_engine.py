@@ -320,7 +320,7 @@ def test_unowned_member_altered_is_caught(tracker, monkeypatch):
 
     def corrupt(self, member):
         if member.info.filename == "xl/styles.xml":
-            member = package.Member(member.info, member.header, member.data[:-1] + b"\0")
+            member = package.Member(member.info, member.header, bytes(member.data[:-1]) + b"\0")
         real(self, member)
     monkeypatch.setattr(package._ZipWriter, "copy", corrupt)
     with pytest.raises(VerifyError, match="xl/styles.xml changed"):

@@ -30,7 +30,7 @@ from ..core.changeset import ChangeSet
 from ..core.errors import (ChangedSinceRead, FileProblem, InputError, NotEditable, NotWritable, ReadBackMismatch,
                            VerifyError)
 from .package import (COMMENTS, INFLATE_ERRORS, STYLES, TABLE, THREADED_COMMENTS, VML, DateStyles, Deflated, Package,
-                      crc32, deflate, drop_calc_chain, inflate, patch_workbook, xml)
+                      crc32, deflate, drop_calc_chain, inflate, patch_workbook, same_bytes, xml)
 from .ranges import RowMap, appended, area_of, grower
 from .reader import in_parallel, read_book
 from .row_anchors import patch_comments, patch_vml_notes
@@ -295,7 +295,7 @@ def _verify(tmp: Path, old: Package, replaced: dict, dropped: set[str], expected
     sheets = {old.name(p): v for p, v in replaced.items() if isinstance(v, Deflated)}
     for was, now in zip(kept, new.members):
         name = was.info.filename
-        if name not in owned and (was.header != now.header or was.data != now.data):
+        if name not in owned and (was.header != now.header or not same_bytes(was.data, now.data)):
             raise VerifyError("verify_not_owned", part=name)
         if name in sheets:
             _check_deflated(name, sheets[name], now)
@@ -327,7 +327,7 @@ def _verify(tmp: Path, old: Package, replaced: dict, dropped: set[str], expected
 def _check_deflated(name: str, part: Deflated, written) -> None:
     """The member as written holds the compressed bytes made, and they inflate to the checked ones."""
     try:
-        ok = written.data == part.data and crc32(inflate(part.data)) == part.crc
+        ok = same_bytes(written.data, part.data) and crc32(inflate(part.data)) == part.crc
     except INFLATE_ERRORS:
         ok = False
     if not ok:

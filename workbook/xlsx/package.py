@@ -70,7 +70,9 @@ _BATCH = 1 << 20  # deflate streamed parts in ~1 MB pieces
 class Member:
     info: zipfile.ZipInfo
     header: bytes  # the local file header as found, name and extra field included
-    data: bytes  # the compressed bytes, and the data descriptor when the writer used one
+    # the compressed bytes, and the data descriptor when the writer used one: a view into the
+    # package's bytes, not a second copy of them (compare with same_bytes: a view's == goes byte by byte)
+    data: bytes | memoryview
 
     @property
     def name_bytes(self) -> bytes:
@@ -210,7 +212,15 @@ def _member(blob: bytes, info: zipfile.ZipInfo) -> Member:
     end = start + info.compress_size
     if info.flag_bits & 0x08:  # sizes follow the data in a descriptor, with or without its signature
         end += 16 if blob[end:end + 4] == b"PK\x07\x08" else 12
-    return Member(info, blob[at:start], blob[start:end])
+    return Member(info, blob[at:start], memoryview(blob)[start:end])
+
+
+def same_bytes(a: bytes | memoryview, b: bytes | memoryview) -> bool:
+    """Whether ``a`` and ``b`` hold the same bytes, compared a megabyte at a time at memcmp speed."""
+    if len(a) != len(b):
+        return False
+    a, b = memoryview(a), memoryview(b)
+    return all(a[i:i + _BATCH].tobytes() == b[i:i + _BATCH].tobytes() for i in range(0, len(a), _BATCH))
 
 
 def rels_part_of(part: str) -> str:
