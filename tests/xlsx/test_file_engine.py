@@ -320,7 +320,7 @@ def test_unowned_member_altered_is_caught(tracker, monkeypatch):
 
     def corrupt(self, member):
         if member.info.filename == "xl/styles.xml":
-            member = package.Member(member.info, member.header, member.data[:-1] + b"\0")
+            member = package.Member(member.info, member.header, bytes(member.data[:-1]) + b"\0")
         real(self, member)
     monkeypatch.setattr(package._ZipWriter, "copy", corrupt)
     with pytest.raises(VerifyError, match="xl/styles.xml changed"):
@@ -340,6 +340,23 @@ def test_neighbour_cell_damaged_is_caught(tracker, monkeypatch):
     assert tracker.read_bytes() == before and leftovers(tracker.parent) == []
 
 
+def test_untouched_row_lost_is_caught(tracker, monkeypatch):
+    before = tracker.read_bytes()
+    real = sheet_rows.Rows._untouched
+
+    def lose_row_12(self, *args):  # a copied stretch of rows that drops one
+        stretch = real(self, *args)
+        try:
+            while True:
+                yield re.sub(rb'<row r="12".*?</row>', b"", bytes(next(stretch)), count=1)
+        except StopIteration as stop:
+            return stop.value
+    monkeypatch.setattr(sheet_rows.Rows, "_untouched", lose_row_12)
+    with pytest.raises(VerifyError, match="row 12 changed beyond the cells written"):
+        FileEngine(tracker).apply(refresh_like([4]))
+    assert tracker.read_bytes() == before and leftovers(tracker.parent) == []
+
+
 def test_row_never_written_is_caught(tracker, monkeypatch):
     real = sheet_rows.Rows._row
     monkeypatch.setattr(sheet_rows.Rows, "_row", lambda self, r, attrs, content, raw, numbered:
@@ -348,7 +365,7 @@ def test_row_never_written_is_caught(tracker, monkeypatch):
         FileEngine(tracker).apply(refresh_like([4]))
 
 
-@pytest.mark.parametrize("rows", [range(1, ROWS + 1), [4]], ids=["read back whole", "checked while written"])
+@pytest.mark.parametrize("rows", [range(1, ROWS + 1), [4]], ids=["every row", "one row"])
 def test_wrong_value_written_in_few_or_many_rows_is_caught(tracker, monkeypatch, rows):
     before = tracker.read_bytes()
     real = sheet_rows._value_xml

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import zlib
 from contextlib import contextmanager
 from datetime import date
 from itertools import zip_longest
@@ -30,12 +29,13 @@ from ..core.cells import a1, check_cell
 from ..core.changeset import ChangeSet
 from ..core.errors import (ChangedSinceRead, FileProblem, InputError, NotEditable, NotWritable, ReadBackMismatch,
                            VerifyError)
-from .package import (COMMENTS, STYLES, TABLE, THREADED_COMMENTS, VML, DateStyles, Deflated, Package, deflate,
-                      drop_calc_chain, patch_workbook, xml)
+from .package import (COMMENTS, INFLATE_ERRORS, STYLES, TABLE, THREADED_COMMENTS, VML, DateStyles, Deflated, Package,
+                      crc32, deflate, drop_calc_chain, inflate, patch_workbook, same_bytes, xml)
 from .ranges import RowMap, appended, area_of, grower
 from .reader import in_parallel, read_book
 from .row_anchors import patch_comments, patch_vml_notes
 from .row_check import RowCheck, same
+from .safety import check_package
 from .safe_write import advisory_lock, check_not_open, check_openable, remove_stale_temps, replace_file
 from ..core.settings import DEFAULT_PARAMS, read_settings
 from .sheet_rows import SheetPlan
@@ -102,17 +102,18 @@ class FileEngine:
             opened = _stamp(self.path)
             if self._read is not None and self._read[0] != opened:
                 raise ChangedSinceRead("changed_since_read", name=self.path.name)
-            # read_book also runs the safety scan (bombs, DTDs) before any part is inflated here
-            names = list({*changes.cells, *changes.removed_rows})
-            before = self._read[1] if self._read is not None else read_book(self.path, names)
+            if self._read is None:
+                check_package(self.path)  # the safety scan (bombs, DTDs) before any part is inflated here
             pkg = Package.open(self.path)
             try:
                 sheets = _owned_sheets(pkg, changes)
-                replaced, dropped, moved, checked = _patch(pkg, sheets, changes, before)
+                replaced, dropped, moved, checked = _patch(pkg, sheets, changes)
             except (NotEditable, ValueError, SyntaxError) as exc:  # lxml's parse errors are SyntaxErrors
                 raise NotEditable("part_not_editable", where=self.path, reason=exc) from exc
+            unchecked = [name for name in sheets if name not in checked]  # read back whole after writing
+            before = self._read[1] if self._read is not None else read_book(self.path, unchecked) if unchecked else None
             expected = {name: _expected(_with_rows_moved(before.sheets[name], moved.get(name)), changes, name)
-                        for name in sheets if name not in checked}
+                        for name in unchecked}
 
             def check(tmp: Path) -> None:
                 _verify(tmp, pkg, replaced, dropped, expected)
@@ -155,8 +156,7 @@ def _owned_sheets(pkg: Package, changes: ChangeSet) -> dict[str, str]:
     return owned
 
 
-def _patch(pkg: Package, sheets: dict[str, str], changes: ChangeSet,
-           before: BookData) -> tuple[dict, set, dict, set]:
+def _patch(pkg: Package, sheets: dict[str, str], changes: ChangeSet) -> tuple[dict, set, dict, set]:
     """(replaced parts, dropped parts, moved total rows, sheets checked while written) for the owned
     sheets, their tables, workbook and calcChain; moved: sheet -> (first total row, 0-based, rows it
     moved down)."""
@@ -182,12 +182,12 @@ def _patch(pkg: Package, sheets: dict[str, str], changes: ChangeSet,
                          epoch_days=epoch_days)
         if styles is not None:
             plan.date_style = styles
-        check = None
         # Rows checked as written must keep their numbers and the 1900 serials the check decodes.
-        if not epoch_days and name not in moved and _checked_while_written(cells, removed, before.sheets[name]):
-            check = RowCheck(name, sheet.root.nsmap)
-            checked.add(name)
+        check = None if epoch_days or removed or name in moved else RowCheck(name, sheet.root.nsmap, sheet.xml, sheet.body)
         replaced[part] = deflate(sheet.patch(plan, check), 1)
+        if check and check.complete:
+            checked.add(name)
+        del sheet, check  # the inflated part (150 MB at 100k tickets) goes before the next one is read
         for table, data in tables.items():
             new = patch_table(data, extensions, rows)
             if new is not None:
@@ -226,13 +226,6 @@ def _with_rows_moved(sheet: SheetData, moved: tuple[int, int] | None) -> SheetDa
         return sheet
     at, by = moved
     return SheetData(sheet.name, sheet.rows[:at] + [[] for _ in range(by)] + sheet.rows[at:])
-
-
-def _checked_while_written(cells: dict, removed: set[int], sheet: SheetData) -> bool:
-    """Whether to check a sheet's rows as they are written (row_check.py), rather than read the
-    written sheet back whole with calamine: when rows keep their numbers and few of them change, as
-    in a steady refresh. Checking costs about four times as much a row as calamine's read back."""
-    return not removed and len({r for r, _ in cells}) * 4 <= len(sheet.rows)
 
 
 def _table_info(data: bytes) -> tuple[tuple[int, int, int, int] | None, dict[int, str]]:
@@ -302,7 +295,7 @@ def _verify(tmp: Path, old: Package, replaced: dict, dropped: set[str], expected
     sheets = {old.name(p): v for p, v in replaced.items() if isinstance(v, Deflated)}
     for was, now in zip(kept, new.members):
         name = was.info.filename
-        if name not in owned and (was.header != now.header or was.data != now.data):
+        if name not in owned and (was.header != now.header or not same_bytes(was.data, now.data)):
             raise VerifyError("verify_not_owned", part=name)
         if name in sheets:
             _check_deflated(name, sheets[name], now)
@@ -334,8 +327,8 @@ def _verify(tmp: Path, old: Package, replaced: dict, dropped: set[str], expected
 def _check_deflated(name: str, part: Deflated, written) -> None:
     """The member as written holds the compressed bytes made, and they inflate to the checked ones."""
     try:
-        ok = written.data == part.data and zlib.crc32(zlib.decompress(part.data, -15)) == part.crc
-    except zlib.error:
+        ok = same_bytes(written.data, part.data) and crc32(inflate(part.data)) == part.crc
+    except INFLATE_ERRORS:
         ok = False
     if not ok:
         raise VerifyError("verify_part_unreadable", part=name, reason="CRC")

@@ -59,11 +59,15 @@ def _open(path: str | Path) -> CalamineWorkbook:
 
 
 def _values(path: str | Path, workbook: CalamineWorkbook, name: str) -> list[list[Value]]:
+    """The sheet's rows from A1, converted one at a time as calamine hands them over: never a second
+    copy of a big sheet (to_python's lists, with a new str for every text cell, then these)."""
     try:
-        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        sheet = workbook.get_sheet_by_name(name)
+        pad = [None] * (sheet.start or (0, 0))[1]  # iter_rows starts at row 1 but at the first used column
+        texts: dict[str, str] = {}  # one object per distinct text: a tracker repeats names and states on every row
+        return [pad + [(texts.setdefault(v, v) if v else None) if type(v) is str else v for v in row]
+                for row in sheet.iter_rows()]
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # a Rust panic in calamine is a BaseException, not an Exception
         raise NotAWorkbook("sheet_unreadable", where=path, sheet=name, reason=exc) from exc
-    texts: dict[str, str] = {}  # one object per distinct text: a tracker repeats names and states on every row
-    return [[(texts.setdefault(v, v) if v else None) if type(v) is str else v for v in row] for row in rows]

@@ -2,10 +2,14 @@
 
 Reading the written sheet back whole with calamine cost a third of a refresh. A row the change set
 does not touch is copied as the bytes it had, so only rewritten rows need a look, and they are
-checked as they stream out, by other means than wrote them: the row is parsed with lxml (so it is
-well-formed) and each written cell's value is decoded from the tree; every other cell of the row
-must keep its exact bytes. Used when rows keep their numbers and few of them change (a steady
-refresh); a sheet that loses rows, or whose rows nearly all change, is read back whole (file_engine).
+checked as they stream out, by other means than wrote them: each written cell is read by a strict
+grammar of the cells the patcher writes (an inline string, a number, a boolean: whatever it accepts
+is well-formed XML) or, when it does not fit, parsed with lxml; its value is decoded from that, and
+every other cell of the row must keep its exact bytes. The stream itself is followed against the old
+sheet: every stretch copied must be the old bytes at that place, and each rewritten row must stand
+where its old row stood, so no row is lost, doubled or moved. Used when rows keep their numbers; a
+sheet that loses rows, or a row rewritten for a reason other than its edits (a shared formula spelt
+out), is read back whole (file_engine).
 
 Rows are Excel's 1-based numbers; columns 0-based.
 """
@@ -14,92 +18,223 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
+from typing import Iterator
 
 from lxml import etree
 
 from ..core.book import Value
-from ..core.cells import EXCEL_EPOCH, FIRST_DATE, a1, col_letter, day_of
+from ..core.cells import EXCEL_EPOCH, FIRST_DATE, a1, col_index, col_letter, day_of
 from ..core.errors import ReadBackMismatch, VerifyError
 
 ONE_SECOND = 1 / 86400 + 1e-9  # in days
+_DAY = timedelta(days=1)
+_FIRST_MOMENT = datetime.combine(FIRST_DATE, time())
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+# A cell as the patcher writes one, and nothing else: reference, style, type; an inline string of
+# characters XML allows (no raw CR: a parser would read it as LF) with the five entities, or a plain
+# number, or none. Anything else (kept attributes, formulas, rich text) is parsed with lxml.
+_TEXT = rb"(?:[^<&\x00-\x08\x0b-\x1f]|&(?:amp|lt|gt|quot|apos);)*"
+_NUMBER = rb"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"
+_BODY = (rb'(?: s="[0-9]+")?(?: t="inlineStr"><is><t(?: xml:space="preserve")?>(' + _TEXT + rb')</t></is></c>'
+         rb'|(?: t="(b|n)")?><v>(' + _NUMBER + rb')</v></c>|(?: t="(?:inlineStr|b|n)")?/>)')
+_CELL = re.compile(rb'<c r="[A-Z]{1,3}[1-9][0-9]*"' + _BODY)  # groups: text, type, number
+_CELLS = re.compile(rb'(?:<c r="[A-Z]{1,3}[1-9][0-9]*"' + _BODY + rb")*")
+_REF_CELL = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]*)"' + _BODY)  # groups: letters, row, text, type, number
+_LAST_CELL = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
+_ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'"}
+_ENTITY = re.compile("&(?:amp|lt|gt|quot|apos);")
 
 
 class RowCheck:
-    """Called with each row as written; ``done()`` then says whether every edited row came by."""
+    """Called with each row as written; :meth:`follow` wraps the row stream; ``done()`` then says
+    whether every edited row came by. ``complete`` is False once a row was rewritten that the check
+    does not decode: the sheet must then be read back whole."""
 
-    def __init__(self, sheet: str, nsmap: dict[str | None, str]):
+    def __init__(self, sheet: str, nsmap: dict[str | None, str], xml: bytes, body: tuple[int, int]):
         self.sheet = sheet
         decls = "".join(f' xmlns{":" + p if p else ""}="{uri}"' for p, uri in nsmap.items())
         self.open = f"<row{decls}>".encode()
-        self.ns = nsmap.get(None, "")
+        ns = nsmap.get(None, "")
+        self.tags = (f"{{{ns}}}t", f"{{{ns}}}v")
+        self.xml, (self.pos, self.end) = xml, body  # the old sheet, and how far the stream has followed it
+        self.replacing: tuple[int, bytes, bytes | None] | None = None  # the next chunk's row, old element, new cells
         self.seen: set[int] = set()
-        self.letters: dict[int, bytes] = {}  # col -> b'<c r="AB'
+        self.complete = True
+        self.letters = _Columns(lambda col: b'<c r="' + col_letter(col).encode())  # col -> b'<c r="AB'
 
-    def __call__(self, r: int, old: bytes, new: bytes, edits: dict[int, Value], skip: type) -> None:
-        """Row ``r`` held ``old`` (its cells' bytes, each with its r; b"" for a new row) and is written as
-        ``new``; ``edits`` col -> value; values of type ``skip`` (a table's calculated formula) are the
-        patcher's own."""
+    def __call__(self, r: int, raw: bytes, old: bytes, new: bytes, edits: dict[int, Value], skip: type) -> None:
+        """Row ``r`` was the element ``raw`` holding the cells ``old`` (each with its r; b"" for a new
+        row) and is written with the cells ``new``, as the next chunk; ``edits`` col -> value; values
+        of type ``skip`` (a table's calculated formula) are the patcher's own."""
         self.seen.add(r)
-        refs = [(col, self._ref(col, r)) for col in edits]
-        old_rest, _ = _cut(old, refs)
+        self.replacing = (r, raw, new)
+        if new.startswith(old) and self._appended(r, old, new[len(old):], edits, skip):
+            return
+        number, letters = b'%d"' % r, self.letters
+        refs = [letters[col] + number for col in edits]
         new_rest, cells = _cut(new, refs)
-        if old_rest != new_rest:
+        if _cut(old, refs)[0] != new_rest:
             raise VerifyError("verify_row_beyond", where=self.sheet, row=r)
-        try:
-            row = etree.fromstring(self.open + b"".join(cells) + b"</row>", _PARSER)
-        except etree.XMLSyntaxError as exc:
-            raise VerifyError("verify_row_unreadable", where=self.sheet, row=r, reason=exc) from exc
-        found = {c.get("r"): c for c in row}
-        for col, want in edits.items():
+        for (col, want), cell in zip(edits.items(), cells):
             if type(want) is skip:
                 continue
-            ref = f"{col_letter(col)}{r}"
-            got = _value(found.get(ref), self.ns)
+            got = self._value(r, cell)
             if not same(want, got):
-                raise ReadBackMismatch(self.sheet, ref, want=want, got=got)
+                raise ReadBackMismatch(self.sheet, f"{col_letter(col)}{r}", want=want, got=got)
 
-    def _ref(self, col: int, r: int) -> bytes:
-        if col not in self.letters:
-            self.letters[col] = b'<c r="' + col_letter(col).encode()
-        return self.letters[col] + b'%d"' % r
+    def _appended(self, r: int, old: bytes, tail: bytes, edits: dict[int, Value], skip: type) -> bool:
+        """Whether the row is the old one with exactly the edited cells added right of its last cell,
+        each in the grammar and holding its value: as a first refresh writes its computed columns,
+        checked with two regular expressions a row. False sends the row to the general check, which
+        names what is wrong."""
+        if not _CELLS.fullmatch(tail):
+            return False
+        at = old.rfind(b'<c r="')
+        last = _LAST_CELL.match(old, at) if at >= 0 else None
+        previous = _COLUMN[last.group(1)] if last else -1
+        if (at >= 0 and last is None) or previous >= min(edits):
+            return False  # an edited column may hold an old cell still
+        number, wanted = b"%d" % r, 0
+        for letters, row, text, kind, value in _REF_CELL.findall(tail):
+            col = _COLUMN[letters]
+            want = edits.get(col, _NOTHING)
+            if row != number or col <= previous or want is _NOTHING or type(want) is skip:
+                return False  # another row's cell, out of order or doubled, or not an edit
+            previous = col
+            if type(want) is datetime and value and not kind and want >= _FIRST_MOMENT and want.tzinfo is None:
+                if abs((want - EXCEL_EPOCH) / _DAY - float(value)) > ONE_SECOND:  # a date-time as its serial
+                    return False
+            else:
+                got = _decoded(text, kind, value)
+                if not (got == want if type(want) is str and type(got) is str else same(want, got)):
+                    return False
+            wanted += want is not None
+        return wanted == len(edits) - list(edits.values()).count(None)
+
+    def unchecked(self, r: int, raw: bytes) -> None:
+        """Row ``r`` (the element ``raw``) is rewritten, as the next chunk, for a reason other than edits."""
+        self.replacing = (r, raw, None)
+        self.complete = False
+
+    def follow(self, chunks: Iterator[bytes]) -> Iterator[bytes]:
+        """The new <sheetData> content, passed on; VerifyError unless it is the old content with only
+        the rows announced replaced, each in its old row's place."""
+        xml = self.xml
+        for chunk in chunks:
+            if self.replacing is None:
+                if not xml.startswith(chunk, self.pos):
+                    raise VerifyError("verify_row_beyond", where=self.sheet, row=self._row_at(_differs(xml, self.pos, chunk)))
+                self.pos += len(chunk)
+            else:
+                r, raw, new = self.replacing
+                self.replacing = None
+                if not xml.startswith(raw, self.pos) or not _holds(chunk, r, new):
+                    raise VerifyError("verify_row_beyond", where=self.sheet, row=r)
+                self.pos += len(raw)
+            yield chunk
+        if self.pos != self.end:  # rows from here on never came
+            raise VerifyError("verify_never_written", where=f"{self.sheet}!A{self._row_at(self.pos)}")
 
     def done(self, edited: set[int]) -> None:
         missing = edited - self.seen
         if missing:
             raise VerifyError("verify_never_written", where=f"{self.sheet}!{a1(min(missing) - 1, 0)}")
 
+    def _row_at(self, pos: int) -> int:
+        """The number of the old row at ``pos``."""
+        found = _ROW_NUMBER.match(self.xml, max(self.xml.rfind(b"<row", 0, pos + 4), 0))
+        return int(found.group(1)) if found else 0
 
-def _cut(content: bytes, refs: list[tuple[int, bytes]]) -> tuple[bytes, list[bytes]]:
-    """(the row without the cells ``refs`` start, those cells). The ref ends in a quote, so A1 is not A12."""
-    spans = []
-    for _, ref in refs:
+    def _value(self, r: int, cell: bytes | None) -> Value:
+        """A written cell's value as Excel reads it: by the strict grammar, else through lxml."""
+        if cell is None:
+            return None
+        m = _CELL.fullmatch(cell)
+        if m is None:
+            try:
+                return _value(etree.fromstring(self.open + cell + b"</row>", _PARSER)[0], self.tags)
+            except etree.XMLSyntaxError as exc:
+                raise VerifyError("verify_row_unreadable", where=self.sheet, row=r, reason=exc) from exc
+        return _decoded(*m.groups())
+
+
+def _decoded(text: bytes | None, kind: bytes | None, number: bytes | None) -> Value:
+    """The value of a cell in the grammar, from its groups: a match's (None where a group did not
+    take part) or findall's (b"" there: an empty <c .../> then reads as "", which no None equals,
+    and the row goes to the general check, which reads it from a match)."""
+    if text or (text is not None and not number):
+        text = text.decode()
+        if "&" in text:
+            text = _ENTITY.sub(lambda e: _ENTITIES[e.group()], text)
+        return _ESCAPED.sub(lambda e: chr(int(e.group(1), 16)), text) if "_x" in text else text
+    if not number:
+        return None
+    return number == b"1" if kind == b"b" else float(number)
+
+
+def _differs(xml: bytes, pos: int, chunk) -> int:
+    """Where in ``xml`` the copy ``chunk`` of it from ``pos`` first differs (by halves: a stretch
+    may be most of a big sheet)."""
+    chunk = memoryview(chunk)
+    same, differs = 0, min(len(chunk), len(xml) - pos) + 1  # the first ``same`` bytes agree
+    while differs - same > 1:
+        mid = (same + differs) // 2
+        if xml.startswith(chunk[:mid], pos):
+            same = mid
+        else:
+            differs = mid
+    return pos + same
+
+
+def _holds(chunk: bytes, r: int, cells: bytes | None) -> bool:
+    """Whether ``chunk`` is row ``r``'s element holding ``cells`` (None: any cells)."""
+    if not chunk:
+        return not cells
+    if not chunk.startswith(b'<row r="%d"' % r):
+        return False
+    if cells is None:
+        return True
+    return chunk.endswith(b">" + cells + b"</row>") if cells else chunk.endswith(b"/>")
+
+
+def _cut(content: bytes, refs: list[bytes]) -> tuple[bytes, list[bytes | None]]:
+    """(the row without the cells ``refs`` start, each of those cells or None where there is none).
+    The ref ends in a quote, so A1 is not A12."""
+    spans, cells = [], []
+    for ref in refs:
         start = content.find(ref)
-        if start >= 0:
-            close = content.find(b">", start)
-            end = close + 1 if content[close - 1] == 0x2F else content.find(b"</c>", close) + 4
-            spans.append((start, end))
+        if start < 0:
+            cells.append(None)
+            continue
+        close = content.find(b">", start)
+        end = close + 1 if content[close - 1] == 0x2F else content.find(b"</c>", close) + 4
+        spans.append((start, end))
+        cells.append(content[start:end])
     spans.sort()
-    rest, cells, pos = [], [], 0
+    rest, pos = [], 0
     for start, end in spans:
         rest.append(content[pos:start])
-        cells.append(content[start:end])
         pos = end
     rest.append(content[pos:])
     return b"".join(rest), cells
 
 
-def _value(cell, ns: str) -> Value:
-    """A cell's value as Excel would read it: None, text, bool or number (a date is its serial)."""
+def _value(cell, tags: tuple[str, str]) -> Value:
+    """A cell's value as Excel would read it: None, text, bool or number (a date is its serial);
+    ``tags`` are the namespaced names of <t> and <v>."""
     if cell is None:
         return None
     kind = cell.get("t")
     if kind == "inlineStr":
-        text = "".join(t.text or "" for t in cell.iter(f"{{{ns}}}t"))
+        text = "".join([t.text or "" for t in cell.iter(tags[0])])
         return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
-    v = cell.findtext(f"{{{ns}}}v")
-    if v is None:
+    for child in cell:
+        if child.tag == tags[1]:
+            v = child.text or ""
+            break
+    else:
         return None
     if kind is None or kind == "n":
         return float(v)
@@ -112,6 +247,8 @@ def same(want: Value, got: object) -> bool:
     """Whether ``got`` (a decoded cell, or calamine's value) is how Excel stores ``want``."""
     if type(want) is str:  # the common cases first: a refresh writes 40,000 cells at 10k tickets
         return type(got) is str and want == got
+    if type(want) is datetime and type(got) is float and want >= _FIRST_MOMENT and want.tzinfo is None:
+        return abs((want - EXCEL_EPOCH) / _DAY - got) <= ONE_SECOND
     if want is None or got is None:
         return want is None and got is None
     if isinstance(want, str) or isinstance(got, str) or isinstance(want, bool) or isinstance(got, bool):
@@ -133,3 +270,19 @@ def _number(value) -> float:
     if isinstance(value, timedelta):
         return value.total_seconds() / 86400
     return float(value)
+
+
+class _Columns(dict):
+    """A column's spelling, made once per column."""
+
+    def __init__(self, spell):
+        super().__init__()
+        self.spell = spell
+
+    def __missing__(self, col: int):
+        value = self[col] = self.spell(col)
+        return value
+
+
+_COLUMN = _Columns(lambda letters: col_index(letters.decode()))  # b"AB" -> 27
+_NOTHING = object()

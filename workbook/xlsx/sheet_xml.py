@@ -87,7 +87,8 @@ class SheetXml:
                 edits.setdefault(r + 1, {})[c] = value
         self._fill_calculated(plan, edits)
         head, tail = self._patched_skeleton(plan, rows)
-        return _chain(head + b"<sheetData>", Rows(self.xml, self.body, self.col_style, plan, edits, rows, check), b"</sheetData>" + tail)
+        written = Rows(self.xml, self.body, self.col_style, plan, edits, rows, check)
+        return _chain(head + b"<sheetData>", check.follow(written) if check else written, b"</sheetData>" + tail)
 
     def _fill_calculated(self, plan: SheetPlan, edits: dict[int, dict[int, Value]]) -> None:
         for col, (e, formula) in plan.calculated.items():
