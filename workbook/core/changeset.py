@@ -44,7 +44,8 @@ class ChangeSet:
         A table's Total Row moves down below rows written where it stood, as the engines move it."""
         sheets, totals = dict(book.sheets), dict(book.total_rows)
         for name in {*self.cells, *self.removed_rows}:
-            rows = [list(row) for row in book.sheets[name].rows]
+            rows = list(book.sheets[name].rows)  # rows are copied only when edited: the book stays as it was
+            copied: set[int] = set()
             edits = self.cells.get(name, {})
             footer = sorted(book.total_rows.get(name, ()))
             if footer:
@@ -54,6 +55,9 @@ class ChangeSet:
                 footer = [r + by for r in footer]
             for (r, c), value in edits.items():
                 rows.extend([] for _ in range(r + 1 - len(rows)))
+                if r not in copied:
+                    rows[r] = list(rows[r])
+                    copied.add(r)
                 rows[r].extend([None] * (c + 1 - len(rows[r])))
                 rows[r][c] = value
             removed = self.removed_rows.get(name, set())
