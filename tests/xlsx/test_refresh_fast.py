@@ -98,3 +98,19 @@ def test_fast_refresh_writes_what_a_plain_one_would(template, seed, count, hours
         want = reference(path, later)
         run_refresh(FileEngine(path, backups=0), later)
         assert_same_cells(path, want)
+
+
+def test_a_benchmark_sized_tracker_refreshes_as_a_plain_one_would(template, tmp_path):
+    """The bench's shape at 1,000 tickets: a demo tracker's first refresh (every ticket written), then
+    a steady one ten minutes later with four statuses set to 等待报修人 by hand (Log rows appended,
+    pauses started, a few rows written)."""
+    path = tmp_path / "tracker.xlsx"
+    shutil.copy(template, path)
+    engine = FileEngine(path, backups=0)
+    engine.apply(demo._rows_change_set(engine, *demo.demo_rows(1_000, NOW, "zh")))
+    for now, picks in ((NOW, []), (NOW + timedelta(minutes=10), [3, 50, 400, 777])):
+        if picks:
+            hand_edits(path, picks, "waiting")
+        want = reference(path, now)
+        run_refresh(FileEngine(path, backups=0), now)
+        assert_same_cells(path, want)
