@@ -128,6 +128,15 @@ def test_version_imports_no_command_module():
     assert out.splitlines()[-1] == "['workbook.cli.console']"
 
 
+def test_refresh_imports_no_authoring_or_report_library(tracker):
+    """A refresh reads and patches the package: openpyxl and pandas (0.3 s and more to import) are
+    for new workbooks and reports."""
+    code = ("import sys; from workbook.cli import main; sys.argv = ['track-xls', 'refresh', sys.argv[1]]\n"
+            "try: main()\nexcept SystemExit as exit: print(exit.code, sorted({'openpyxl', 'pandas'} & set(sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code, str(tracker)], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines()[-1] == "0 []"
+
+
 @needs_libreoffice
 def test_demo_tracker_opens_in_libreoffice_with_its_values(tmp_path):
     result = run("demo", tmp_path / "demo", "--tickets", "60", "--now", "2024-06-12 10:00")

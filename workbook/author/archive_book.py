@@ -25,7 +25,7 @@ from ..core.book import Value
 from . import style
 from .purpose import mark
 from .style import HEADER_FILL, font
-from .template import DATE_FORMAT, DATETIME_FORMAT, TITLE
+from .template import DATE_FORMAT, DATETIME_FORMAT
 
 CENTRED = Alignment(horizontal="center", vertical="center", wrap_text=True)
 WIDTH_SAMPLE = 500  # rows looked at for column widths: enough to see the typical value, fast on big months
@@ -39,7 +39,7 @@ def write_archive(path: Path, month: str, lang: str, tickets: ArchiveRows, log: 
     """
     wb = Workbook(write_only=True)
     style.use_font(wb, lang)
-    title = f"{TITLE(lang)} {month}"
+    title = f"{schema.TRACKER_TITLE(lang)} {month}"
     _table(wb.create_sheet(schema.SHEETS["tickets"](lang)), tickets, schema.TICKET_COLUMNS, "B2", lang, title)
     _table(wb.create_sheet(schema.SHEETS["log"](lang)), log, schema.LOG_COLUMNS, "A2", lang, title)
     _summary(wb.create_sheet(SUMMARY_SHEET(lang)), summary_rows(tickets, month, lang), lang, title)

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 from ..core.report_model import TITLES
+from ..core.schema import TRACKER_TITLE
 from ..xlsx.made_by import category, made_for
-from .template import TITLE
 
 _MONTH = r"\d{4}-\d{2}"
 
@@ -20,8 +20,8 @@ def _title(*texts: str) -> re.Pattern:
 # Before workbooks were marked, their titles told: "<tracker title> YYYY-MM" was an archive.
 LEGACY = {
     "report": _title(TITLES["report"].zh, TITLES["report"].en),
-    "archive": _title(f"{TITLE.zh} {{month}}", f"{TITLE.en} {{month}}"),
-    "tracker": _title(TITLE.zh, TITLE.en),
+    "archive": _title(f"{TRACKER_TITLE.zh} {{month}}", f"{TRACKER_TITLE.en} {{month}}"),
+    "tracker": _title(TRACKER_TITLE.zh, TRACKER_TITLE.en),
 }
 
 

@@ -33,7 +33,6 @@ DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 DATE_FORMAT = "yyyy-mm-dd"
 TABLE_STYLE = "TableStyleMedium2"
 
-TITLE = Label("工单跟踪表", "Support Ticket Tracker")
 COMPUTED_NOTE = Label("由 track-xls 计算（刷新时写入），请勿手工填写。",
                       "Computed by track-xls on refresh; do not type here.")
 SETTINGS_NOTE = Label("本表可直接编辑；下拉列表从H列起，可向下添加。",
@@ -81,10 +80,10 @@ def build_template(path: str | Path, lang: str = "zh") -> None:
     _dashboard_sheet(sheets["dashboard"], lang)
     for key, ws in sheets.items():
         # The Settings sheet has no header row; the dashboard fits one page, for a wall screen.
-        style.print_setup(ws, lang, TITLE(lang), None if key in ("settings", "dashboard") else "1:1",
+        style.print_setup(ws, lang, schema.TRACKER_TITLE(lang), None if key in ("settings", "dashboard") else "1:1",
                           "page" if key == "dashboard" else "width")
     wb.active = 0
-    wb.properties.title = TITLE(lang)
+    wb.properties.title = schema.TRACKER_TITLE(lang)
     wb.properties.creator = "track-xls"
     wb.properties.category = category("tracker")
     wb.calculation.fullCalcOnLoad = True  # the row colours and any user formulas recalculate on open

@@ -59,6 +59,9 @@ class Column:
 
 # -- sheets -------------------------------------------------------------------------------------
 
+# The tracker workbook's title (document properties, print headers); an archive is "<title> YYYY-MM".
+TRACKER_TITLE = Label("工单跟踪表", "Support Ticket Tracker")
+
 SHEETS = {
     "tickets": Label("工单", "Tickets"),
     "log": Label("进展日志", "Log"),
