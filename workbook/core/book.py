@@ -88,11 +88,9 @@ class Table:
 
     def records(self) -> Iterator[tuple[int, dict[str, Value]]]:
         """(row, {key: value}) for every non-empty row under the header."""
-        keys = list(self.columns)
         for r in range(self.first_row, self.end_row):
-            values = self._row_values(r)
-            if any(_filled(v) for v in values):
-                yield r, dict(zip(keys, values))
+            if (record := self.record(r)) is not None:
+                yield r, record
 
     def record(self, row: int) -> dict[str, Value] | None:
         """{key: value} of one row under the header, None when it is empty."""
@@ -106,12 +104,12 @@ class Table:
         cols = [self.columns.get(k) for k in keys]
         nothing = (None,) * len(keys)
         # Rows wide enough for every column (as a reader gives them) in one C call each.
-        wide = len(cols) > 1 and None not in cols and itemgetter(*cols)
-        width = wide and max(cols)
-        for r in range(max(self.first_row, start or 0), self.end_row):
-            cells = self.sheet.rows[r]
-            if wide and len(cells) > width:
-                found = wide(cells)
+        pick = None not in cols and itemgetter(*cols)
+        width = pick and max(cols)
+        first = max(self.first_row, start or 0)
+        for r, cells in enumerate(self.sheet.rows[first:self.end_row], first):
+            if pick and len(cells) > width:
+                found = pick(cells) if len(cols) > 1 else (pick(cells),)
             else:
                 found = tuple(cells[c] if c is not None and c < len(cells) else None for c in cols)
             if found != nothing:

@@ -84,8 +84,8 @@ def load_tracker(book: BookData) -> Tracker:
 def updated(tracker: Tracker, changes: ChangeSet) -> Tracker:
     """``tracker`` as ``changes`` leave it, what a command plans on after its own edits: the Tickets
     rows they write and the Log rows they append are read again, the rest is kept (a 10k-ticket
-    tracker reads in ~0.6 s). Edits anywhere else, a
-    number changed, removed rows or an Excel Total Row read it whole."""
+    tracker reads in ~0.6 s). Edits anywhere else, a number changed, removed rows or an Excel Total
+    Row read it whole."""
     book = changes.applied_to(tracker.book)
     tickets, log = tracker.tickets_table, tracker.log_table
     edited = changes.cells.get(tickets.name, {})
