@@ -14,6 +14,17 @@ settings.register_profile("track-xls", deadline=None)
 settings.load_profile("track-xls")
 
 
+@pytest.fixture(scope="session")
+def blank(tmp_path_factory) -> Path:
+    """A Chinese tracker as ``init`` makes it, made once: copy it before writing (a test module may
+    define its own ``blank``)."""
+    from workbook.author.template import build_template
+
+    path = tmp_path_factory.mktemp("blank") / "tracker.xlsx"
+    build_template(path, "zh")
+    return path
+
+
 @pytest.fixture(scope="module")
 def master(tmp_path_factory) -> Path:
     """A demo tracker of 100 tickets over the months before ``archive_books.NOW``, made once per module."""

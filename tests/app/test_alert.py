@@ -24,13 +24,6 @@ from tests.support.servers import RobotServer, SmtpServer, free_port
 NUMBER = "20240520-001"
 
 
-@pytest.fixture(scope="module")
-def blank(tmp_path_factory):
-    path = tmp_path_factory.mktemp("blank") / "blank.xlsx"
-    build_template(path, "zh")
-    return path
-
-
 @pytest.fixture
 def book(blank, tmp_path):
     """A P1 ticket: reported 10:00, assigned 10:05, progress 10:06 (the first response), 12:00 and 13:00.

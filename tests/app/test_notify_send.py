@@ -11,7 +11,6 @@ import pytest
 import trustme
 
 from tests.support.cli import run, step
-from workbook.author.template import build_template
 from workbook.core.tracker import load_tracker
 from workbook.xlsx.reader import read_book
 
@@ -21,13 +20,6 @@ NUMBER = "20240521-001"
 SECRET = "SEC0123456789abcdef"
 # The plain-text test server takes a login, as a company-internal relay may; aiosmtpd warns about it.
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
-
-
-@pytest.fixture(scope="module")
-def blank(tmp_path_factory):
-    path = tmp_path_factory.mktemp("blank") / "blank.xlsx"
-    build_template(path, "zh")
-    return path
 
 
 @pytest.fixture

@@ -19,11 +19,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from unittest.mock import patch
 
-import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from workbook.app import demo
-from workbook.author.template import build_template
 from workbook.core import schema
 from workbook.core.book import BookData, find_table
 from workbook.core.changeset import ChangeSet
@@ -34,13 +32,6 @@ from workbook.xlsx.reader import read_book
 from workbook.xlsx.row_check import same
 
 NOW = datetime(2025, 11, 19, 15, 0)
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "tracker.xlsx"
-    build_template(path, "zh")
-    return path
 
 
 def reference(path: Path, now: datetime) -> BookData:
@@ -81,11 +72,11 @@ def hand_edits(path: Path, picks: list[int], status: str) -> None:
 @given(seed=st.integers(0, 10_000), count=st.integers(1, 60), hours=st.integers(0, 72),
        picks=st.lists(st.integers(0, 10_000), max_size=4),
        status=st.sampled_from(["in_progress", "waiting", "resolved", "closed"]))
-def test_fast_refresh_writes_what_a_plain_one_would(template, seed, count, hours, picks, status):
+def test_fast_refresh_writes_what_a_plain_one_would(blank, seed, count, hours, picks, status):
     now = NOW + timedelta(hours=hours)
     with tempfile.TemporaryDirectory() as work:
         path = Path(work) / "tracker.xlsx"
-        shutil.copy(template, path)
+        shutil.copy(blank, path)
         engine = FileEngine(path, backups=0)
         engine.apply(demo._rows_change_set(engine, *demo.demo_rows(count, now, "zh", seed)))
 
@@ -100,12 +91,12 @@ def test_fast_refresh_writes_what_a_plain_one_would(template, seed, count, hours
         assert_same_cells(path, want)
 
 
-def test_a_benchmark_sized_tracker_refreshes_as_a_plain_one_would(template, tmp_path):
+def test_a_benchmark_sized_tracker_refreshes_as_a_plain_one_would(blank, tmp_path):
     """The bench's shape at 1,000 tickets: a demo tracker's first refresh (every ticket written), then
     a steady one ten minutes later with four statuses set to 等待报修人 by hand (Log rows appended,
     pauses started, a few rows written)."""
     path = tmp_path / "tracker.xlsx"
-    shutil.copy(template, path)
+    shutil.copy(blank, path)
     engine = FileEngine(path, backups=0)
     engine.apply(demo._rows_change_set(engine, *demo.demo_rows(1_000, NOW, "zh")))
     for now, picks in ((NOW, []), (NOW + timedelta(minutes=10), [3, 50, 400, 777])):
