@@ -73,6 +73,9 @@ class ChangeSet:
                         {name: set(rows) for name, rows in self.removed_rows.items()})
         for name, edits in later.cells.items():
             removed = sorted(self.removed_rows.get(name, ()))
+            if not removed:  # the usual case, and a refresh's 40k computed cells
+                out.cells.setdefault(name, {}).update(edits)
+                continue
             for (r, c), value in edits.items():
                 out.set(name, _before_removal(r, removed), c, value)
         for name, rows in later.removed_rows.items():
