@@ -66,7 +66,8 @@ class BusinessCalendar:
         # day. Loading earlier years moves it, so a position taken before stays valid.
         self._origin = 0
         self._numbers: dict[int, int] = {}  # ordinal of a working day -> its index in _days less _origin
-        self._placed: tuple[datetime | None, int] = (None, 0)  # the last moment positioned, and where
+        self._placed: datetime | None = None  # the last moment positioned, at _placed_at
+        self._placed_at = 0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> BusinessCalendar:
@@ -132,9 +133,8 @@ class BusinessCalendar:
 
     def _position(self, t: datetime) -> int:
         """Working microseconds from the origin's working day to ``t``; before it, negative."""
-        placed, pos = self._placed
-        if t == placed:
-            return pos  # a ticket's deadlines mostly count from its report time: placed once
+        if t == self._placed:
+            return self._placed_at  # a ticket's deadlines mostly count from its report time: placed once
         o = t.toordinal()
         if not self._loaded_from <= o < self._loaded_to:
             self._cover(t.year)
@@ -148,7 +148,7 @@ class BusinessCalendar:
                 if now <= start:
                     break
                 pos += (now if now < end else end) - start
-        self._placed = t, pos
+        self._placed, self._placed_at = t, pos
         return pos
 
     def _cover(self, year: int) -> None:

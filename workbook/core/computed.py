@@ -71,7 +71,7 @@ def computed_columns(tracker: Tracker, tickets: Iterable[Ticket], now: datetime,
         row = ticket.row
         sla = _evaluate(tracker, ticket, rules, now)
         needs_fix = sla is None or row in incomplete
-        deadlines = pending(ticket, sla)
+        deadlines = [] if ticket.done else pending(ticket, sla)
         out[row] = Computed({
             "response_due": sla and sla.response_due,
             "assignment_due": sla and sla.assignment_due,
@@ -96,16 +96,16 @@ def _evaluate(tracker: Tracker, ticket: Ticket, rules: Rules, now: datetime) -> 
 def ticket_times(ticket: Ticket, history: History | None) -> TicketTimes:
     history = history or History()
     times = ticket.times
-    return TicketTimes(
-        priority=ticket.priority,
-        reported_at=ticket.reported_at,
-        first_response_at=times.get("first_response_at"),
-        assigned_at=times.get("assigned_at"),
-        resolved_at=times.get("resolved_at") or times.get("closed_at"),
-        updates=_updates(history.updates, times.get("last_update_at")),
-        pauses=history.pauses(),
-        done=ticket.done,
-        known_from=times.get("imported_at"),
+    return TicketTimes(  # in the order of its fields: keywords would cost a fifth of this function
+        ticket.priority,
+        times.get("reported_at"),
+        times.get("first_response_at"),
+        times.get("assigned_at"),
+        times.get("resolved_at") or times.get("closed_at"),
+        _updates(history.updates, times.get("last_update_at")),
+        history.pauses(),
+        ticket.done,
+        times.get("imported_at"),  # known_from
     )
 
 

@@ -90,49 +90,56 @@ def _clocked(target: Target | None, calendar: BusinessCalendar) -> _Clocked | No
     return _Clocked(clock, minutes, clock.length(minutes))
 
 
+class _Clocks(dict[str, tuple[_Clocked | None, ...]]):
+    """Priority -> its response, assignment, update and resolution targets, each looked up on first use."""
+
+    def __init__(self, settings: Settings, calendar: BusinessCalendar):
+        super().__init__()
+        self._targets, self._calendar = settings.targets, calendar
+
+    def __missing__(self, priority: str) -> tuple[_Clocked | None, ...]:
+        clocks = self[priority] = tuple(
+            _clocked(self._targets.get((priority, metric)), self._calendar) for metric in schema.METRICS)
+        return clocks
+
+
 class Rules:
     """The targets of ``settings`` on the clocks of ``calendar``, looked up once per priority: a
     refresh evaluates every ticket with one."""
 
     def __init__(self, settings: Settings, calendar: BusinessCalendar):
-        self._targets, self._calendar, self._warn_ratio = settings.targets, calendar, settings.warn_ratio
-        self._by_priority: dict[str, tuple[_Clocked | None, ...]] = {}
-
-    def _clocks(self, priority: str) -> tuple[_Clocked | None, ...]:
-        """The response, assignment, update and resolution targets of ``priority``."""
-        clocks = self._by_priority.get(priority)
-        if clocks is None:
-            clocks = self._by_priority[priority] = tuple(
-                _clocked(self._targets.get((priority, metric)), self._calendar) for metric in schema.METRICS)
-        return clocks
+        self._clocks, self._warn_ratio = _Clocks(settings, calendar), settings.warn_ratio
 
     def evaluate(self, t: TicketTimes, now: datetime) -> SlaResult:
-        response_clock, assignment_clock, update_clock, resolution_clock = self._clocks(t.priority)
+        response_clock, assignment_clock, update_clock, resolution_clock = self._clocks[t.priority]
         responded, assigned, resolved = _completed(t)
         reported, done, known_from = t.reported_at, t.done, t.known_from
         pauses = clock_pauses(t) if t.pauses else ()
-        response = _once(response_clock, reported, responded, done, now, (),
-                         known_from if t.first_response_at is None else None)
-        assignment = _once(assignment_clock, reported, assigned, done, now, (),
-                           known_from if t.assigned_at is None else None)
+        response_due, response_missed, response_used = _once(
+            response_clock, reported, responded, done, now, (), known_from if t.first_response_at is None else None)
+        assignment_due, assignment_missed, assignment_used = _once(
+            assignment_clock, reported, assigned, done, now, (), known_from if t.assigned_at is None else None)
         # Resolution needs no such rule: open means not resolved, done without a time is not judged.
         # Judged before update: it starts from the report, as assignment does, and the calendar
         # remembers where the last start it placed lies.
-        resolution = _once(resolution_clock, reported, resolved, done, now, pauses)
+        resolution_due, resolution_missed, resolution_used = _once(resolution_clock, reported, resolved, done, now,
+                                                                   pauses)
         update_from = assigned if known_from is None or assigned is None else max(assigned, known_from)
-        update = _recurring(update_clock, t, update_from, pauses, now)
-        dues, missed, shares = zip(response, assignment, update, resolution)  # in the order of schema.METRICS
+        update_due, update_missed, update_used = _recurring(update_clock, t, update_from, pauses, now)
+        missed = (response_missed, assignment_missed, update_missed, resolution_missed)  # in the order of schema.METRICS
         breached = tuple(compress(schema.METRICS, missed)) if any(missed) else ()
         if done:  # no target of a done ticket is running: nothing is used
-            return SlaResult(*dues, "met_late" if breached else "met", breached, {})
-        used = {m: share for m, share in zip(schema.METRICS, shares) if share is not None}
-        if breached:
-            state = "overdue"
-        elif any(u >= self._warn_ratio for u in used.values()):
-            state = "at_risk"
+            state, used = "met_late" if breached else "met", {}
         else:
-            state = "on_track"
-        return SlaResult(*dues, state, breached, used)
+            shares = (response_used, assignment_used, update_used, resolution_used)
+            used = {m: share for m, share in zip(schema.METRICS, shares) if share is not None}
+            if breached:
+                state = "overdue"
+            elif any(u >= self._warn_ratio for u in used.values()):
+                state = "at_risk"
+            else:
+                state = "on_track"
+        return SlaResult(response_due, assignment_due, update_due, resolution_due, state, breached, used)
 
 
 def evaluate(t: TicketTimes, settings: Settings, calendar: BusinessCalendar, now: datetime) -> SlaResult:
@@ -163,7 +170,7 @@ def _once(clocked: _Clocked | None, start: datetime, completed: datetime | None,
     when the deadline came before ``unknown_before``."""
     if clocked is None:
         return _NOT_JUDGED
-    due = _deadline(clocked, start, pauses)
+    due = _deadline(clocked, start, pauses) if pauses else clocked.clock.after(start, clocked.length)
     if due is None:
         return _NOT_JUDGED
     if unknown_before is not None and due <= unknown_before:
@@ -184,7 +191,7 @@ def _recurring(clocked: _Clocked | None, t: TicketTimes, assigned: datetime | No
     anchors = [assigned, *sorted({u for u in t.updates if u > assigned and (end is None or u < end)})]
     breached = False
     for anchor, stop in zip(anchors, [*anchors[1:], end]):
-        due = _deadline(clocked, anchor, pauses)
+        due = _deadline(clocked, anchor, pauses) if pauses else clocked.clock.after(anchor, clocked.length)
         breached = breached or (due is not None and stop is not None and stop > due)
     # `due` is now the deadline of the last gap, the one still open unless the ticket is done.
     if t.done or due is None:
@@ -194,9 +201,7 @@ def _recurring(clocked: _Clocked | None, t: TicketTimes, assigned: datetime | No
 
 def _deadline(clocked: _Clocked, start: datetime, pauses: Sequence[Pause]) -> datetime | None:
     """The target's minutes after ``start`` on its clock, pushed back by the pauses that began before they ran out."""
-    clock, minutes, length = clocked
-    if not pauses:
-        return clock.after(start, length)
+    clock, minutes, _ = clocked
     paused = 0.0
     for pause_start, pause_end in pauses:
         if pause_end is not None and pause_end <= start:
@@ -206,7 +211,7 @@ def _deadline(clocked: _Clocked, start: datetime, pauses: Sequence[Pause]) -> da
         if pause_end is None:
             return None  # waiting for the reporter: the clock is stopped
         paused += clock.working_minutes(max(pause_start, start), pause_end)
-    return clock.add(start, minutes + paused) if paused else clock.after(start, length)
+    return clock.add(start, minutes + paused)
 
 
 def _used(clocked: _Clocked, due: datetime, now: datetime) -> float:
