@@ -1,8 +1,9 @@
 """Working time: the business calendar and the 24x7 wall clock behind every SLA deadline.
 
 Both clocks answer ``add(start, minutes)`` and ``working_minutes(a, b)`` on naive local datetimes,
-so the SLA engine treats them alike. The business calendar keeps a sorted list of the working days
-of every year it has seen, so a deadline is a bisection and a division, never a walk over days.
+so the SLA engine treats them alike; ``after(start, length(minutes))`` is ``add`` with the minutes
+converted once for many starts. The business calendar numbers the working days of every year it
+has seen, so a deadline is a lookup and a division, never a walk over days.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from .settings import Settings
 
 _US_PER_MIN = 60_000_000
 _MINUTE = timedelta(minutes=1)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 class BusinessCalendar:
@@ -59,6 +61,13 @@ class BusinessCalendar:
         self._days: list[int] = []  # ordinals of the working days of years _first.._last, sorted
         self._midnights: list[datetime] = []  # the same days as datetimes
         self._first = self._last = None
+        self._loaded_from = self._loaded_to = 0  # the loaded days' ordinals, end excluded
+        # The index in _days of the day positions count from: the first loaded year's first working
+        # day. Loading earlier years moves it, so a position taken before stays valid.
+        self._origin = 0
+        self._numbers: dict[int, int] = {}  # ordinal of a working day -> its index in _days less _origin
+        self._placed: datetime | None = None  # the last moment positioned, at _placed_at
+        self._placed_at = 0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> BusinessCalendar:
@@ -85,57 +94,65 @@ class BusinessCalendar:
 
     def is_working_day(self, day: date) -> bool:
         self._cover(day.year)
-        o = day.toordinal()
-        i = bisect_left(self._days, o)
-        return i < len(self._days) and self._days[i] == o
+        return day.toordinal() in self._numbers
 
     def add(self, start: datetime, minutes: float) -> datetime:
         """The moment ``minutes`` of working time after ``start`` (see the class docstring)."""
+        return self.after(start, self.length(minutes))
+
+    def length(self, minutes: float) -> int:
+        """``minutes`` of working time in the unit :meth:`after` takes (whole microseconds)."""
         if minutes < 0:
             raise ValueError(f"minutes must not be negative, found {minutes}")
-        self._cover(start.year)
-        us = round(minutes * _US_PER_MIN)
-        return self._moment(self._position(start) + us, at_end=us > 0)
+        return round(minutes * _US_PER_MIN)
 
-    def working_minutes(self, a: datetime, b: datetime) -> float:
-        """Working minutes from ``a`` to ``b``; 0 when ``b`` is not after ``a``."""
-        if b <= a:
-            return 0.0
-        self._cover(a.year)
-        self._cover(b.year)
-        return (self._position(b) - self._position(a)) / _US_PER_MIN
-
-    # -- the index ----------------------------------------------------------------------------------
-
-    def _position(self, t: datetime) -> int:
-        """Working microseconds from the first loaded working day to ``t``."""
-        o = t.toordinal()
-        i = bisect_left(self._days, o)
-        pos = i * self._day_us
-        if i < len(self._days) and self._days[i] == o:
-            now = _us(t)
-            for start, end in self._spans:
-                if now <= start:
-                    break
-                pos += min(now, end) - start
-        return pos
-
-    def _moment(self, pos: int, at_end: bool) -> datetime:
-        """The earliest moment at ``pos`` (at_end) or the moment work continues from ``pos``."""
+    def after(self, start: datetime, length: int) -> datetime:
+        """The moment ``length`` (from :meth:`length`) of working time after ``start``: the earliest
+        moment that much work is done, or with no length the moment work continues from ``start``."""
+        at_end = length > 0
         if at_end:
-            k, rem = divmod(pos - 1, self._day_us)
+            k, rem = divmod(self._position(start) + length - 1, self._day_us)
             rem += 1  # in (0, day]: a full day's work ends at that day's last span end
         else:
-            k, rem = divmod(pos, self._day_us)  # in [0, day): the start of the next stretch
+            k, rem = divmod(self._position(start), self._day_us)  # in [0, day): the start of the next stretch
+        k += self._origin
         while k >= len(self._days):
             self._load(self._last + 1)
         for end, shift in self._ends:
             if rem < end or (at_end and rem == end):
                 break  # rem is always inside the day, so the last span catches it at the latest
-        return self._midnights[k] + timedelta(microseconds=rem + shift)
+        return self._midnights[k] + _MICROSECOND * (rem + shift)  # faster than timedelta(microseconds=...)
+
+    def working_minutes(self, a: datetime, b: datetime) -> float:
+        """Working minutes from ``a`` to ``b``; 0 when ``b`` is not after ``a``."""
+        if b <= a:
+            return 0.0
+        return (self._position(b) - self._position(a)) / _US_PER_MIN
+
+    # -- the index ----------------------------------------------------------------------------------
+
+    def _position(self, t: datetime) -> int:
+        """Working microseconds from the origin's working day to ``t``; before it, negative."""
+        if t == self._placed:
+            return self._placed_at  # a ticket's deadlines mostly count from its report time: placed once
+        o = t.toordinal()
+        if not self._loaded_from <= o < self._loaded_to:
+            self._cover(t.year)
+        number = self._numbers.get(o)
+        if number is None:  # not a working day: where the next one starts
+            pos = (bisect_left(self._days, o) - self._origin) * self._day_us
+        else:
+            pos = number * self._day_us
+            now = _us(t)
+            for start, end in self._spans:
+                if now <= start:
+                    break
+                pos += (now if now < end else end) - start
+        self._placed, self._placed_at = t, pos
+        return pos
 
     def _cover(self, year: int) -> None:
-        """Load every year from the loaded range to ``year``; positions shift when loading earlier years."""
+        """Load every year from the loaded range to ``year``."""
         if self._first is None:
             self._load(year)
         while year < self._first:
@@ -153,13 +170,19 @@ class BusinessCalendar:
             day += one
         midnights = [datetime.fromordinal(o) for o in days]
         if self._first is None or year > self._last:
+            first = len(self._days) - self._origin
             self._days.extend(days)
             self._midnights.extend(midnights)
         else:
             self._days[:0] = days
             self._midnights[:0] = midnights
+            self._origin += len(days)
+            first = -self._origin
+        self._numbers.update(zip(days, range(first, first + len(days))))
         self._first = year if self._first is None else min(self._first, year)
         self._last = year if self._last is None else max(self._last, year)
+        self._loaded_from = date(self._first, 1, 1).toordinal()
+        self._loaded_to = date(self._last, 12, 31).toordinal() + 1
 
     def _library(self, year: int) -> tuple[set[date], set[date]]:
         """The library's days off and make-up working days in ``year``."""
@@ -184,6 +207,12 @@ class WallClock:
 
     def add(self, start: datetime, minutes: float) -> datetime:
         return start + timedelta(minutes=minutes)
+
+    def length(self, minutes: float) -> timedelta:
+        return timedelta(minutes=minutes)
+
+    def after(self, start: datetime, length: timedelta) -> datetime:
+        return start + length
 
     def working_minutes(self, a: datetime, b: datetime) -> float:
         return max(0.0, (b - a) / _MINUTE)

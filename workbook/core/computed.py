@@ -26,7 +26,7 @@ from .dashboard import TITLE_CELL, DashboardRow, Deadline, figures
 from .log import History
 from .normalize import choice_lists
 from .reviews import read_reviews, review_flags
-from .sla import SlaResult, TicketTimes, evaluate
+from .sla import Rules, SlaResult, TicketTimes
 from .tickets import Ticket
 from .tracker import Tracker, updated
 from .validation import EARLIEST, Finding, check_tickets
@@ -57,52 +57,63 @@ def computed_columns(tracker: Tracker, tickets: Iterable[Ticket], now: datetime,
     """Row -> the computed columns of each of ``tickets`` at ``now``; ``findings`` (told in the
     workbook's language) mark their rows and fill the Problems column."""
     lang = tracker.lang
-    calendar = BusinessCalendar.from_settings(tracker.settings)
+    rules = Rules(tracker.settings, BusinessCalendar.from_settings(tracker.settings))
     flagged = review_flags(tracker.tickets, read_reviews(tracker.reviews_table))
     problems: dict[int, list[Finding]] = {}
     for finding in findings:
         problems.setdefault(finding.row, []).append(finding)
+    # Worked out once rather than per ticket: the labels, and what the rows with findings show.
+    states, yes = {code: label(lang) for code, label in schema.SLA_STATES.items()}, schema.YES(lang)
+    incomplete = {row for row, found in problems.items() if any(f.incomplete for f in found)}
+    told = {row: PROBLEM_SEPARATOR.join(f"{f.cell} {f.message}" for f in found) for row, found in problems.items()}
     out = {}
     for ticket in tickets:
-        sla = _evaluate(tracker, ticket, calendar, now)
-        found = problems.get(ticket.row, [])
-        needs_fix = sla is None or any(f.incomplete for f in found)
-        shown = "needs_fix" if needs_fix else sla.state
-        out[ticket.row] = Computed({
+        row = ticket.row
+        sla = _evaluate(tracker, ticket, rules, now)
+        needs_fix = sla is None or row in incomplete
+        deadlines = [] if ticket.done else pending(ticket, sla)
+        out[row] = Computed({
             "response_due": sla and sla.response_due,
             "assignment_due": sla and sla.assignment_due,
             "next_update_due": sla and sla.next_update_due,
             "resolution_due": sla and sla.resolution_due,
-            "sla_state": schema.SLA_STATES[shown](lang),
+            "sla_state": states["needs_fix" if needs_fix else sla.state],
             "breached": schema.LIST_SEPARATOR(lang).join(schema.METRICS[m](lang) for m in sla.breached)
             if sla and sla.breached else None,
-            "review_needed": schema.YES(lang) if ticket.number in flagged else None,  # see core/reviews.py
-            "problems": PROBLEM_SEPARATOR.join(f"{f.cell} {f.message}" for f in found) or None,
-        }, sla.state if sla else None, min((d.due for d in pending(ticket, sla)), default=None), needs_fix, sla)
+            "review_needed": yes if ticket.number in flagged else None,  # see core/reviews.py
+            "problems": told.get(row),
+        }, sla.state if sla else None, min(d.due for d in deadlines) if deadlines else None, needs_fix, sla)
     return out
 
 
-def _evaluate(tracker: Tracker, ticket: Ticket, calendar: BusinessCalendar, now: datetime) -> SlaResult | None:
-    if ticket.reported_at is None or ticket.priority is None or ticket.reported_at < EARLIEST:
+def _evaluate(tracker: Tracker, ticket: Ticket, rules: Rules, now: datetime) -> SlaResult | None:
+    reported = ticket.reported_at
+    if reported is None or ticket.priority is None or reported < EARLIEST:
         return None  # no clock starts without both (nor from a typo decades back: no cell could hold its deadlines)
-    return evaluate(ticket_times(ticket, tracker.histories.get(ticket.number)), tracker.settings, calendar, now)
+    return rules.evaluate(ticket_times(ticket, tracker.histories.get(ticket.number)), now)
 
 
 def ticket_times(ticket: Ticket, history: History | None) -> TicketTimes:
     history = history or History()
-    last_update = ticket.time("last_update_at")
-    updates = set(history.updates) | ({last_update} if last_update else set())
-    return TicketTimes(
-        priority=ticket.priority,
-        reported_at=ticket.reported_at,
-        first_response_at=ticket.time("first_response_at"),
-        assigned_at=ticket.time("assigned_at"),
-        resolved_at=ticket.time("resolved_at") or ticket.time("closed_at"),
-        updates=tuple(sorted(updates)),
-        pauses=history.pauses(),
-        done=ticket.done,
-        known_from=ticket.time("imported_at"),
+    times = ticket.times
+    return TicketTimes(  # in the order of its fields: keywords would cost a fifth of this function
+        ticket.priority,
+        times.get("reported_at"),
+        times.get("first_response_at"),
+        times.get("assigned_at"),
+        times.get("resolved_at") or times.get("closed_at"),
+        _updates(history.updates, times.get("last_update_at")),
+        history.pauses(),
+        ticket.done,
+        times.get("imported_at"),  # known_from
     )
+
+
+def _updates(logged: list[datetime], last_update: datetime | None) -> tuple[datetime, ...]:
+    """The logged progress updates and 最近进展时间, without repeats, in time order."""
+    if len(logged) <= 1 and (last_update is None or last_update in logged):
+        return tuple(logged)  # the usual shape: at most one update, the row's time logged as well
+    return tuple(sorted({*logged, last_update} - {None}))
 
 
 def pending(ticket: Ticket, sla: SlaResult | None, warn_ratio: float = 1.0) -> list[Deadline]:

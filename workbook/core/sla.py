@@ -24,9 +24,10 @@ Rules SPEC leaves open, decided here:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import lru_cache
+from itertools import compress
 from typing import NamedTuple
 
 from . import schema
@@ -36,8 +37,8 @@ from .settings import Settings, Target
 Pause = tuple[datetime, datetime | None]
 
 
-@dataclass(frozen=True)
-class TicketTimes:
+@dataclass
+class TicketTimes:  # not frozen: a frozen dataclass's __init__ costs twice as much, for every ticket on every refresh
     priority: str  # "P1".."P4"
     reported_at: datetime
     first_response_at: datetime | None = None
@@ -49,24 +50,29 @@ class TicketTimes:
     known_from: datetime | None = None  # an imported ticket's import time
 
 
-@dataclass(frozen=True)
-class SlaResult:
+class SlaResult(NamedTuple):  # a tuple, not a dataclass: one made per ticket on every refresh
     response_due: datetime | None
     assignment_due: datetime | None
     next_update_due: datetime | None
     resolution_due: datetime | None
     state: str  # a key of schema.SLA_STATES
     breached: tuple[str, ...]  # keys of schema.METRICS, in that order
-    used: dict[str, float] = field(default_factory=dict)  # share of each running target used at now
-
-
-class _Outcome(NamedTuple):  # a tuple: four made per ticket on every refresh
-    due: datetime | None = None
-    breached: bool = False
-    used: float | None = None  # None when the target is not running
+    used: dict[str, float]  # share of each running target used at now
 
 
 Clock = BusinessCalendar | WallClock
+
+
+class _Clocked(NamedTuple):
+    clock: Clock
+    minutes: float  # the target on its clock
+    length: int | timedelta  # the same as the clock's length, converted once for every ticket
+
+
+# A target's outcome for one ticket: its deadline, whether it was missed, and the share of it used
+# at now (None when it is not running). Plain tuples: four are made per ticket on every refresh.
+_Outcome = tuple[datetime | None, bool, float | None]
+_NOT_JUDGED: _Outcome = (None, False, None)
 
 
 def target_minutes(target: Target, calendar: BusinessCalendar) -> float:
@@ -76,46 +82,81 @@ def target_minutes(target: Target, calendar: BusinessCalendar) -> float:
     return target.amount * (60 if target.unit == "h" else 1)
 
 
-@lru_cache(maxsize=256)  # a handful of targets, asked for by every ticket of a 100,000-ticket refresh
-def _clocked(target: Target | None, calendar: BusinessCalendar) -> tuple[Clock, float] | None:
-    return None if target is None else (clock_for(target.clock, calendar), target_minutes(target, calendar))
+@lru_cache(maxsize=256)  # a handful of targets, asked for by each ticket that evaluate() is called for
+def _clocked(target: Target | None, calendar: BusinessCalendar) -> _Clocked | None:
+    if target is None:
+        return None
+    clock, minutes = clock_for(target.clock, calendar), target_minutes(target, calendar)
+    return _Clocked(clock, minutes, clock.length(minutes))
+
+
+class _Clocks(dict[str, tuple[_Clocked | None, ...]]):
+    """Priority -> its response, assignment, update and resolution targets, each looked up on first use."""
+
+    def __init__(self, settings: Settings, calendar: BusinessCalendar):
+        super().__init__()
+        self._targets, self._calendar = settings.targets, calendar
+
+    def __missing__(self, priority: str) -> tuple[_Clocked | None, ...]:
+        clocks = self[priority] = tuple(
+            _clocked(self._targets.get((priority, metric)), self._calendar) for metric in schema.METRICS)
+        return clocks
+
+
+class Rules:
+    """The targets of ``settings`` on the clocks of ``calendar``, looked up once per priority: a
+    refresh evaluates every ticket with one."""
+
+    def __init__(self, settings: Settings, calendar: BusinessCalendar):
+        self._clocks, self._warn_ratio = _Clocks(settings, calendar), settings.warn_ratio
+
+    def evaluate(self, t: TicketTimes, now: datetime) -> SlaResult:
+        response_clock, assignment_clock, update_clock, resolution_clock = self._clocks[t.priority]
+        responded, assigned, resolved = _completed(t)
+        reported, done, known_from = t.reported_at, t.done, t.known_from
+        pauses = clock_pauses(t) if t.pauses else ()
+        response_due, response_missed, response_used = _once(
+            response_clock, reported, responded, done, now, (), known_from if t.first_response_at is None else None)
+        assignment_due, assignment_missed, assignment_used = _once(
+            assignment_clock, reported, assigned, done, now, (), known_from if t.assigned_at is None else None)
+        # Resolution needs no such rule: open means not resolved, done without a time is not judged.
+        # Judged before update: it starts from the report, as assignment does, and the calendar
+        # remembers where the last start it placed lies.
+        resolution_due, resolution_missed, resolution_used = _once(resolution_clock, reported, resolved, done, now,
+                                                                   pauses)
+        update_from = assigned if known_from is None or assigned is None else max(assigned, known_from)
+        update_due, update_missed, update_used = _recurring(update_clock, t, update_from, pauses, now)
+        missed = (response_missed, assignment_missed, update_missed, resolution_missed)  # in the order of schema.METRICS
+        breached = tuple(compress(schema.METRICS, missed)) if any(missed) else ()
+        if done:  # no target of a done ticket is running: nothing is used
+            state, used = "met_late" if breached else "met", {}
+        else:
+            shares = (response_used, assignment_used, update_used, resolution_used)
+            used = {m: share for m, share in zip(schema.METRICS, shares) if share is not None}
+            if breached:
+                state = "overdue"
+            elif any(u >= self._warn_ratio for u in used.values()):
+                state = "at_risk"
+            else:
+                state = "on_track"
+        return SlaResult(response_due, assignment_due, update_due, resolution_due, state, breached, used)
 
 
 def evaluate(t: TicketTimes, settings: Settings, calendar: BusinessCalendar, now: datetime) -> SlaResult:
-    # Run for every ticket on every refresh: lookups and outcomes spelled out, no helper dicts.
-    targets, priority = settings.targets, t.priority
-    completed = completions(t)
-    known_from = t.known_from
-    assigned = completed["assignment"]
-    response = _once(_clocked(targets.get((priority, "response")), calendar), t.reported_at, completed["response"],
-                     t.done, now, unknown_before=known_from if t.first_response_at is None else None)
-    assignment = _once(_clocked(targets.get((priority, "assignment")), calendar), t.reported_at, assigned, t.done,
-                       now, unknown_before=known_from if t.assigned_at is None else None)
-    update_clock = _clocked(targets.get((priority, "update")), calendar)
-    resolution_clock = _clocked(targets.get((priority, "resolution")), calendar)
-    pauses = clock_pauses(t) if t.pauses else ()
-    update = _recurring(update_clock, t, assigned and max(assigned, known_from or assigned), pauses, now)
-    # Resolution needs no such rule: open means not resolved, done without a time is not judged.
-    resolution = _once(resolution_clock, t.reported_at, completed["resolution"], t.done, now, pauses)
-    outcomes = (response, assignment, update, resolution)  # in the order of schema.METRICS
-    breached = tuple(m for m, o in zip(schema.METRICS, outcomes) if o.breached)
-    used = {m: o.used for m, o in zip(schema.METRICS, outcomes) if o.used is not None}
-    if t.done:
-        state = "met_late" if breached else "met"
-    elif breached:
-        state = "overdue"
-    elif any(u >= settings.warn_ratio for u in used.values()):
-        state = "at_risk"
-    else:
-        state = "on_track"
-    return SlaResult(response.due, assignment.due, update.due, resolution.due, state, breached, used)
+    """One ticket's deadlines and state at ``now``; for many tickets, make one :class:`Rules`."""
+    return Rules(settings, calendar).evaluate(t, now)
 
 
 def completions(t: TicketTimes) -> dict[str, datetime | None]:
     """When each one-off metric was completed, by the rules above; None while it runs (or never recorded)."""
+    return dict(zip(("response", "assignment", "resolution"), _completed(t)))
+
+
+def _completed(t: TicketTimes) -> tuple[datetime | None, datetime | None, datetime | None]:
+    """When the response, the assignment and the resolution were completed."""
     responded = t.first_response_at or min(
         (x for x in (t.assigned_at, t.resolved_at, *t.updates) if x is not None), default=None)
-    return {"response": responded, "assignment": t.assigned_at or t.resolved_at, "resolution": t.resolved_at}
+    return responded, t.assigned_at or t.resolved_at, t.resolved_at
 
 
 def clock_pauses(t: TicketTimes) -> list[Pause]:
@@ -123,45 +164,44 @@ def clock_pauses(t: TicketTimes) -> list[Pause]:
     return _merged(t.pauses, t.resolved_at if t.done else None)
 
 
-def _once(clocked: tuple[Clock, float] | None, start: datetime, completed: datetime | None, done: bool,
+def _once(clocked: _Clocked | None, start: datetime, completed: datetime | None, done: bool,
           now: datetime, pauses: Sequence[Pause] = (), unknown_before: datetime | None = None) -> _Outcome:
     """A one-off target from ``start``, met when ``completed`` is not after the deadline; not judged
     when the deadline came before ``unknown_before``."""
     if clocked is None:
-        return _Outcome()
-    clock, minutes = clocked
-    due = _deadline(clock, minutes, start, pauses)
+        return _NOT_JUDGED
+    due = _deadline(clocked, start, pauses) if pauses else clocked.clock.after(start, clocked.length)
     if due is None:
-        return _Outcome()
+        return _NOT_JUDGED
     if unknown_before is not None and due <= unknown_before:
-        return _Outcome(due)
+        return due, False, None
     if completed is not None:
-        return _Outcome(due, completed > due)
+        return due, completed > due, None
     if done:
-        return _Outcome(due)  # done without the event ever recorded: not judged
-    return _Outcome(due, now > due, _used(clock, minutes, due, now))
+        return due, False, None  # done without the event ever recorded: not judged
+    return due, now > due, _used(clocked, due, now)
 
 
-def _recurring(clocked: tuple[Clock, float] | None, t: TicketTimes, assigned: datetime | None,
+def _recurring(clocked: _Clocked | None, t: TicketTimes, assigned: datetime | None,
                pauses: list[Pause], now: datetime) -> _Outcome:
     """The update target: each gap between anchors, the last one open until the ticket is done."""
     if clocked is None or assigned is None:
-        return _Outcome()  # no update clock before assignment
-    clock, minutes = clocked
+        return _NOT_JUDGED  # no update clock before assignment
     end = t.resolved_at if t.done else None
     anchors = [assigned, *sorted({u for u in t.updates if u > assigned and (end is None or u < end)})]
     breached = False
     for anchor, stop in zip(anchors, [*anchors[1:], end]):
-        due = _deadline(clock, minutes, anchor, pauses)
+        due = _deadline(clocked, anchor, pauses) if pauses else clocked.clock.after(anchor, clocked.length)
         breached = breached or (due is not None and stop is not None and stop > due)
     # `due` is now the deadline of the last gap, the one still open unless the ticket is done.
     if t.done or due is None:
-        return _Outcome(None, breached)
-    return _Outcome(due, breached or now > due, _used(clock, minutes, due, now))
+        return None, breached, None
+    return due, breached or now > due, _used(clocked, due, now)
 
 
-def _deadline(clock: Clock, minutes: float, start: datetime, pauses: Sequence[Pause]) -> datetime | None:
-    """``minutes`` after ``start`` on ``clock``, pushed back by the pauses that began before it ran out."""
+def _deadline(clocked: _Clocked, start: datetime, pauses: Sequence[Pause]) -> datetime | None:
+    """The target's minutes after ``start`` on its clock, pushed back by the pauses that began before they ran out."""
+    clock, minutes, _ = clocked
     paused = 0.0
     for pause_start, pause_end in pauses:
         if pause_end is not None and pause_end <= start:
@@ -174,8 +214,9 @@ def _deadline(clock: Clock, minutes: float, start: datetime, pauses: Sequence[Pa
     return clock.add(start, minutes + paused)
 
 
-def _used(clock: Clock, minutes: float, due: datetime, now: datetime) -> float:
+def _used(clocked: _Clocked, due: datetime, now: datetime) -> float:
     """Share of the target used at ``now``: 1 at the deadline, above 1 past it, 0 before the start."""
+    clock, minutes, _ = clocked
     if now > due:
         return 1 + clock.working_minutes(due, now) / minutes
     return max(0.0, 1 - clock.working_minutes(now, due) / minutes)
