@@ -73,6 +73,7 @@ class Rows:
         self.above: tuple[int, bytes] = (0, b"")  # the last row written (old number, cells): styles source
         # (style, with time) -> the style showing the date
         self.date_styles = _Memo(lambda key: plan.date_style(*key))
+        self.times = _Memo(_value_xml)  # date-time -> spelt in a cell (deadlines repeat across rows)
 
     def __iter__(self) -> Iterator[bytes]:
         xml, (pos, end) = self.xml, self.body
@@ -209,6 +210,7 @@ class Rows:
         style = self.col_style[col] or self._style_above(r, col)
         if kind is datetime:
             style = self.date_styles[style, True]
+            return b'<c r="%s%s"%s%s>%s</c>' % (_LETTERS[col], number, _STYLE_ATTR[style], *self.times[value])
         return b'<c r="%s%s"%s%s>%s</c>' % (_LETTERS[col], number, _STYLE_ATTR[style], *_value_xml(value))
 
     def _cell(self, number: bytes, col: int, value: Value, cell: re.Match | None) -> bytes:
