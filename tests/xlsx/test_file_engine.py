@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import shutil
 import uuid
+import zlib
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from tests.support.engine_fixtures import (COL, DASHBOARD, EXCEL_SAVED, HEADERS,
                              make_tracker, part,
                              raw_members, sheet_part, vba_project)
 from tests.support.libreoffice import convert, needs_libreoffice
+from tests.xlsx.test_package import LosingCompressor
 from workbook.xlsx import file_engine
 from workbook.xlsx import package
 from workbook.xlsx import sheet_rows
@@ -311,6 +313,16 @@ def test_wrong_value_written_is_caught(tracker, monkeypatch):
     with pytest.raises(ReadBackMismatch, match="reads back as 'garbled'") as info:
         FileEngine(tracker).apply(refresh_like())
     assert info.value.got == "garbled" and info.value.want == "正常"
+    assert tracker.read_bytes() == before and leftovers(tracker.parent) == []
+
+
+def test_part_that_does_not_inflate_back_is_caught(tracker, monkeypatch):
+    before = tracker.read_bytes()
+    real = zlib.compressobj
+    monkeypatch.setattr(package, "isal_zlib", None)
+    monkeypatch.setattr(zlib, "compressobj", lambda *args: LosingCompressor(real(*args), unfinished=False))
+    with pytest.raises(VerifyError, match="CRC"):
+        FileEngine(tracker).apply(refresh_like())
     assert tracker.read_bytes() == before and leftovers(tracker.parent) == []
 
 

@@ -9,6 +9,7 @@ import shutil
 import stat
 import time
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from lxml import etree
 
 from tests.support.engine_fixtures import EXCEL_SAVED, SAVED_WORKBOOKS, add_calc_chain, raw_members
 from workbook.core.errors import Busy, FileProblem, OpenInApp
+from workbook.xlsx import package
 from workbook.xlsx.package import DateStyles, Package, deflate, drop_calc_chain, is_date_format, patch_workbook
 from workbook.xlsx.ranges import RowMap
 from workbook.xlsx.safe_write import (BACKUP_DIR, advisory_lock, backups_of, check_openable,
@@ -254,3 +256,28 @@ def test_stale_temps_are_removed(tmp_path):
 def test_deflate_round_trips():
     part = deflate([b"a" * 3_000_000, b"b"], 1)
     assert io.BytesIO(part.data).read() and part.size == 3_000_001
+    assert zlib.decompress(part.data, -15) == b"a" * 3_000_000 + b"b"
+    assert part.inflated_crc == part.crc == zlib.crc32(b"a" * 3_000_000 + b"b")
+
+
+class LosingCompressor:
+    """A compressor whose stream inflates to less than it was given: the last byte of each batch, or
+    (``unfinished``) the end of the stream."""
+
+    def __init__(self, real, unfinished: bool):
+        self.real, self.unfinished = real, unfinished
+
+    def compress(self, data) -> bytes:
+        return self.real.compress(data if self.unfinished else bytes(data)[:-1])
+
+    def flush(self) -> bytes:
+        return self.real.flush(zlib.Z_SYNC_FLUSH if self.unfinished else zlib.Z_FINISH)
+
+
+@pytest.mark.parametrize("unfinished", [False, True], ids=["bytes lost", "stream unfinished"])
+def test_deflate_tells_a_part_that_does_not_inflate_back(monkeypatch, unfinished):
+    real = zlib.compressobj
+    monkeypatch.setattr(package, "isal_zlib", None)
+    monkeypatch.setattr(zlib, "compressobj", lambda *args: LosingCompressor(real(*args), unfinished))
+    part = deflate([b"a" * 3_000_000, memoryview(b"b" * 2_000_000)], 1)
+    assert part.crc == zlib.crc32(b"a" * 3_000_000 + b"b" * 2_000_000) and part.inflated_crc != part.crc

@@ -90,10 +90,11 @@ def check_cell(sheet: str, r: int, c: int, value: object) -> None:
             value.encode("utf-8")
         except UnicodeEncodeError as exc:
             raise InputError("cell_bad_text", sheet, a1(r, c), reason=exc.reason) from exc
+    elif isinstance(value, date):  # before float: a refresh writes more times than numbers
+        if day_of(value) < FIRST_DATE:  # (no date is past 9999-12-31)
+            raise InputError("cell_bad_date", sheet, a1(r, c), value=value, first=f"{FIRST_DATE:%Y-%m-%d}")
     elif isinstance(value, float) and not math.isfinite(value):
         raise InputError("cell_bad_number", sheet, a1(r, c), value=value)
-    elif isinstance(value, date) and not FIRST_DATE <= day_of(value) <= date(9999, 12, 31):
-        raise InputError("cell_bad_date", sheet, a1(r, c), value=value, first=f"{FIRST_DATE:%Y-%m-%d}")
     elif value is not None and not isinstance(value, (str, int, float, date)):
         raise InputError("cell_bad_type", sheet, a1(r, c), kind=type(value).__name__, value=repr(value))
 

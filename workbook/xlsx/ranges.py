@@ -165,8 +165,10 @@ def appended(cells: dict[tuple[int, int], object], areas: Iterable[tuple[int, in
     first col, last col) with 1-based rows. A value written below an area, within its columns, is an
     appended row; clearing a cell appends nothing.
     """
-    out = []
+    out, lowest = [], max(cells, default=(-1, 0))[0] + 1  # the lowest row written
     for header, last, first_col, last_col in areas:
+        if lowest <= last:  # nothing written below the area: a refresh's Tickets, 40,000 cells
+            continue
         below = [r + 1 for (r, c), value in cells.items()
                  if r + 1 > last and first_col <= c <= last_col and value is not None]
         if below:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
+from itertools import islice
 from typing import Iterator
 
 from lxml import etree
@@ -35,13 +36,13 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Tru
 # A cell as the patcher writes one, and nothing else: reference, style, type; an inline string of
 # characters XML allows (no raw CR: a parser would read it as LF) with the five entities, or a plain
 # number, or none. Anything else (kept attributes, formulas, rich text) is parsed with lxml.
-_TEXT = rb"(?:[^<&\x00-\x08\x0b-\x1f]|&(?:amp|lt|gt|quot|apos);)*"
-_NUMBER = rb"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"
-_BODY = (rb'(?: s="[0-9]+")?(?: t="inlineStr"><is><t(?: xml:space="preserve")?>(' + _TEXT + rb')</t></is></c>'
+# (Possessive: nothing here is matched twice, and a regular expression reads 40,000 cells a refresh.)
+_TEXT = rb"[^<&\x00-\x08\x0b-\x1f]*+(?:&(?:amp|lt|gt|quot|apos);[^<&\x00-\x08\x0b-\x1f]*+)*+"
+_NUMBER = rb"-?[0-9]++(?:\.[0-9]++)?+(?:[eE][-+]?[0-9]++)?+"
+_BODY_GRAMMAR = (rb'(?: s="[0-9]+")?(?: t="inlineStr"><is><t(?: xml:space="preserve")?>(' + _TEXT + rb')</t></is></c>'
          rb'|(?: t="(b|n)")?><v>(' + _NUMBER + rb')</v></c>|(?: t="(?:inlineStr|b|n)")?/>)')
-_CELL = re.compile(rb'<c r="[A-Z]{1,3}[1-9][0-9]*"' + _BODY)  # groups: text, type, number
-_CELLS = re.compile(rb'(?:<c r="[A-Z]{1,3}[1-9][0-9]*"' + _BODY + rb")*")
-_REF_CELL = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]*)"' + _BODY)  # groups: letters, row, text, type, number
+_CELL = re.compile(rb'<c r="[A-Z]{1,3}[1-9][0-9]*"' + _BODY_GRAMMAR)  # groups: text, type, number
+_BODY = re.compile(_BODY_GRAMMAR)  # a cell after its reference; the same groups
 _LAST_CELL = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
 _ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'"}
 _ENTITY = re.compile("&(?:amp|lt|gt|quot|apos);")
@@ -62,7 +63,7 @@ class RowCheck:
         self.replacing: tuple[int, bytes, bytes | None] | None = None  # the next chunk's row, old element, new cells
         self.seen: set[int] = set()
         self.complete = True
-        self.letters = _Columns(lambda col: b'<c r="' + col_letter(col).encode())  # col -> b'<c r="AB'
+        self.bodies: dict[bytes, Value] = {}  # cell bodies read (after the reference) -> the text or time they hold
 
     def __call__(self, r: int, raw: bytes, old: bytes, new: bytes, edits: dict[int, Value], skip: type) -> None:
         """Row ``r`` was the element ``raw`` holding the cells ``old`` (each with its r; b"" for a new
@@ -72,8 +73,8 @@ class RowCheck:
         self.replacing = (r, raw, new)
         if new.startswith(old) and self._appended(r, old, new[len(old):], edits, skip):
             return
-        number, letters = b'%d"' % r, self.letters
-        refs = [letters[col] + number for col in edits]
+        number = b'%d"' % r
+        refs = [b'<c r="' + _LETTERS[col] + number for col in edits]
         new_rest, cells = _cut(new, refs)
         if _cut(old, refs)[0] != new_rest:
             raise VerifyError("verify_row_beyond", where=self.sheet, row=r)
@@ -86,32 +87,42 @@ class RowCheck:
 
     def _appended(self, r: int, old: bytes, tail: bytes, edits: dict[int, Value], skip: type) -> bool:
         """Whether the row is the old one with exactly the edited cells added right of its last cell,
-        each in the grammar and holding its value: as a first refresh writes its computed columns,
-        checked with two regular expressions a row. False sends the row to the general check, which
-        names what is wrong."""
-        if not _CELLS.fullmatch(tail):
-            return False
+        in column order, each in the grammar and holding its value: as a first refresh writes its
+        computed columns. False sends the row to the general check, which names what is wrong."""
+        cols = sorted(edits)
         at = old.rfind(b'<c r="')
-        last = _LAST_CELL.match(old, at) if at >= 0 else None
-        previous = _COLUMN[last.group(1)] if last else -1
-        if (at >= 0 and last is None) or previous >= min(edits):
+        if at >= 0 and ((last := _LAST_CELL.match(old, at)) is None or _COLUMN[last.group(1)] >= cols[0]):
             return False  # an edited column may hold an old cell still
-        number, wanted = b"%d" % r, 0
-        for letters, row, text, kind, value in _REF_CELL.findall(tail):
-            col = _COLUMN[letters]
-            want = edits.get(col, _NOTHING)
-            if row != number or col <= previous or want is _NOTHING or type(want) is skip:
-                return False  # another row's cell, out of order or doubled, or not an edit
-            previous = col
-            if type(want) is datetime and value and not kind and want >= _FIRST_MOMENT and want.tzinfo is None:
-                if abs((want - EXCEL_EPOCH) / _DAY - float(value)) > ONE_SECOND:  # a date-time as its serial
-                    return False
-            else:
-                got = _decoded(text, kind, value)
-                if not (got == want if type(want) is str and type(got) is str else same(want, got)):
-                    return False
-            wanted += want is not None
-        return wanted == len(edits) - list(edits.values()).count(None)
+        cells = tail.split(b'<c r="')  # exact: no cell in the grammar holds another's start
+        if cells[0] or len(cells) != len(cols) + 1 or None in edits.values():
+            return False  # something before the first cell, a cell too many or too few, or one cleared
+        number = b'%d"' % r
+        for col, cell in zip(cols, islice(cells, 1, None)):
+            letters = _LETTERS[col]
+            if not (cell.startswith(letters) and cell.startswith(number, len(letters))):
+                return False  # another cell, or another row's
+            want = edits[col]
+            if type(want) is skip or not self._holds(cell[len(letters) + len(number):], want):
+                return False
+        return True
+
+    def _holds(self, body: bytes, want: Value) -> bool:
+        """Whether a cell's ``body`` (all after its reference) is in the grammar and holds ``want``.
+        A body read once is known after (a refresh writes the same states and times on many rows)."""
+        known = type(want) is str or type(want) is datetime  # (no other type: 1 == 1.0 == True)
+        if known and self.bodies.get(body) == want:
+            return True
+        m = _BODY.fullmatch(body)
+        if m is None:
+            return False
+        text, kind, value = m.groups()
+        if type(want) is datetime and value and not kind and want >= _FIRST_MOMENT and want.tzinfo is None:
+            ok = abs((want - EXCEL_EPOCH) / _DAY - float(value)) <= ONE_SECOND  # a date-time as its serial
+        else:
+            ok = same(want, _decoded(text, kind, value))
+        if ok and known:
+            self.bodies[body] = want
+        return ok
 
     def unchecked(self, r: int, raw: bytes) -> None:
         """Row ``r`` (the element ``raw``) is rewritten, as the next chunk, for a reason other than edits."""
@@ -161,15 +172,13 @@ class RowCheck:
 
 
 def _decoded(text: bytes | None, kind: bytes | None, number: bytes | None) -> Value:
-    """The value of a cell in the grammar, from its groups: a match's (None where a group did not
-    take part) or findall's (b"" there: an empty <c .../> then reads as "", which no None equals,
-    and the row goes to the general check, which reads it from a match)."""
-    if text or (text is not None and not number):
+    """The value of a cell in the grammar, from its match's groups (None where a group took no part)."""
+    if text is not None:
         text = text.decode()
         if "&" in text:
             text = _ENTITY.sub(lambda e: _ENTITIES[e.group()], text)
         return _ESCAPED.sub(lambda e: chr(int(e.group(1), 16)), text) if "_x" in text else text
-    if not number:
+    if number is None:
         return None
     return number == b"1" if kind == b"b" else float(number)
 
@@ -285,4 +294,4 @@ class _Columns(dict):
 
 
 _COLUMN = _Columns(lambda letters: col_index(letters.decode()))  # b"AB" -> 27
-_NOTHING = object()
+_LETTERS = _Columns(lambda col: col_letter(col).encode())  # 27 -> b"AB"

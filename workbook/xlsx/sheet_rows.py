@@ -26,6 +26,8 @@ _ROW_NUMBER = re.compile(rb'(?:^|\s)r="(\d+)"')
 _SPANS = re.compile(rb'\sspans="[^"]*"')
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _CELL_START = re.compile(rb'<c r="([A-Z]{1,3})\d+"')
+_UNNUMBERED_CELL = re.compile(rb'<c(?! r=")')
+_UNNUMBERED_ROW = re.compile(rb'<row(?! r=")')
 _STYLE = re.compile(rb'\ss="(\d+)"')
 _RENUMBER = re.compile(rb'(<c r="[A-Z]{1,3})\d+"')
 _FORMULA = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
@@ -64,25 +66,27 @@ class Rows:
     def __init__(self, xml: bytes, body: tuple[int, int], col_style: Callable[[int], int], plan: SheetPlan,
                  edits: dict[int, dict[int, Value]], rows: RowMap, check: RowCheck | None = None):
         # The sheet part's bytes, where its <sheetData> content lies, and each column's own style.
-        self.xml, self.body, self.col_style = xml, body, col_style
+        self.xml, self.body, self.col_style = xml, body, _Memo(col_style)
         self.plan, self.edits, self.rows = plan, edits, rows
         self.check = check  # verifies each rewritten row as it goes out (row_check.py)
         self.shared: dict[bytes, tuple[int, int, str]] = {}  # si -> first cell and text, to spell out
         self.above: tuple[int, bytes] = (0, b"")  # the last row written (old number, cells): styles source
-        self.date_styles: dict[tuple[int, bool], int] = {}  # (style, with time) -> style showing the date
+        # (style, with time) -> the style showing the date
+        self.date_styles = _Memo(lambda key: plan.date_style(*key))
+        self.times = _Memo(_value_xml)  # date-time -> spelt in a cell (deadlines repeat across rows)
 
     def __iter__(self) -> Iterator[bytes]:
         xml, (pos, end) = self.xml, self.body
         pending, i, r = sorted(self.edits), 0, 0
-        # With no row removed and every row numbered, the rows before the next edited one are found
-        # by its number and copied as one slice: a refresh edits the few last rows of a long Log.
-        jump = not self.rows and xml.count(b"<row", pos, end) == xml.count(b'<row r="', pos, end)
-        final = _last_row(xml, pos, end) if jump else None
+        final = _last_row(xml, pos, end)
         last = _number(final[0]) if final else 0
         while True:
-            target = pending[i] if i < len(pending) else last + 1
-            if jump and not self.shared and target != r + 1:  # (a shared formula spelt out may reach any row below)
-                pos = yield from self._untouched(target, pos, end, last)
+            target = pending[i] if i < len(pending) else None
+            # With no row removed, the rows before the next edited one are found by its number and
+            # copied as one slice: a refresh edits the few last rows of a long Log. (A shared formula
+            # spelt out may reach any row below.)
+            if target != r + 1 and not self.rows and not self.shared:
+                pos, r = yield from self._untouched(target, last, pos, end, r)
             found = _next_row(xml, pos, end)
             if found is None:
                 break
@@ -100,20 +104,28 @@ class Rows:
         if self.check:
             self.check.done(set(self.edits))
 
-    def _untouched(self, target: int, pos: int, end: int, last: int) -> Iterator[bytes]:
-        """The rows from ``pos`` numbered below ``target``, as they are; returns where they end."""
+    def _untouched(self, target: int | None, last: int | None, pos: int, end: int, r: int) -> Iterator[bytes]:
+        """The rows from ``pos`` numbered below ``target`` (None: all), as they are, up to the first
+        one not numbered first thing (written out row by row); returns where they end and the number
+        of the last one. ``last``: the number of the sheet's last row (None: it has none)."""
         xml = self.xml
-        at = end if target > last else xml.find(b'<row r="%d"' % target, pos, end)
-        if at < 0:  # a new row within the sheet: it goes before the first row numbered past it
-            at = pos
-            while (found := _next_row(xml, at, end)) and _number(found[0]) < target:
-                at = found[3]
+        if target is None or (last is not None and target > last):
+            at = end
+        else:
+            at = xml.find(b'<row r="%d"' % target, pos, end)
+            if at < 0:  # a new row within the sheet: it goes before the first row numbered past it
+                at = pos
+                while (found := _next_row(xml, at, end)) and (_number(found[0]) or 0) < target:
+                    at = found[3]
+        unnumbered = _UNNUMBERED_ROW.search(xml, pos, at)
+        if unnumbered:
+            at = unnumbered.start()
         if at > pos:
-            above = _last_row(xml, pos, at)
-            if above:
-                self.above = (_number(above[0]), above[1])
+            attrs, content, _, _ = _last_row(xml, pos, at)
+            r = _number(attrs)
+            self.above = (r, content)
             yield memoryview(xml)[pos:at]  # a view, not a copy: the stretch may be most of a 150 MB sheet
-        return at
+        return at, r
 
     def _row(self, r: int, attrs: bytes, content: bytes, raw: bytes, numbered: bool) -> bytes:
         new_r = self.rows.row(r) if self.rows else r
@@ -122,8 +134,8 @@ class Rows:
             if b"shared" in content:
                 self._formulas(r, _normalised(r, content), None)  # spelt out where it is shared below
             return b""
-        formulas = b"<f" in content and bool(self.rows or (self.shared and b"si=" in content)
-                                              or (edits and b"shared" in content))
+        formulas = bool(self.rows or (self.shared and b"si=" in content) or (edits and b"shared" in content)) \
+            and b"<f" in content  # (the rarer word first: each test reads the whole row)
         if not (edits or formulas or new_r != r or not numbered):
             self.above = (r, content)
             return raw
@@ -143,7 +155,7 @@ class Rows:
             attrs = number + _ROW_NUMBER.sub(b"", attrs, count=1)
             if edits:
                 attrs = _SPANS.sub(b"", attrs)  # spans is only a hint; a stale one is worse than none
-        return b"<row" + attrs + (b">" + content + b"</row>" if content else b"/>")
+        return b"<row%s>%s</row>" % (attrs, content) if content else b"<row%s/>" % attrs
 
     def _new_row(self, r: int) -> bytes:
         edits = self.edits[r]
@@ -162,14 +174,15 @@ class Rows:
     def _splice(self, r: int, content: bytes, edits: dict[int, Value]) -> bytes:
         # The hot loop of a refresh (every row, 7 cells): C-level findall/find, no match objects.
         number = b"%d" % r
-        cells_end = content.find(b"<extLst")
+        # a row ending in a cell has no <extLst> (it comes after the cells)
+        cells_end = len(content) if content.endswith(b"</c>") else content.find(b"<extLst")
         cells_end = len(content) if cells_end < 0 else cells_end
         at = content.rfind(b'<c r="', 0, cells_end)
         last = _CELL_START.match(content, at) if at >= 0 else None
         if at < 0 or (last and _COLUMN[last.group(1)] < min(edits)):
             # only new cells right of the row's last one, as a first refresh writes its computed columns
-            new = b"".join([self._new_cell(number, col, edits[col]) for col in sorted(edits)])
-            return content[:cells_end] + new + content[cells_end:]
+            new = b"".join([self._new_cell(r, number, col, edits[col]) for col in sorted(edits)])
+            return content[:cells_end] + new + content[cells_end:] if cells_end < len(content) else content + new
         letters = _CELL_START.findall(content)
         cols = [_COLUMN[x] for x in letters]
         out, pos = [], 0
@@ -188,24 +201,22 @@ class Rows:
         out.append(content[pos:])
         return b"".join(out)
 
-    def _new_cell(self, number: bytes, col: int, value: Value) -> bytes:
+    def _new_cell(self, r: int, number: bytes, col: int, value: Value) -> bytes:
         """:meth:`_cell` for a cell the row did not have, holding text or a date-time (nearly every
         cell a first refresh writes) in fewer steps; the same bytes."""
         kind = type(value)
         if kind is not str and (kind is not datetime or self.plan.epoch_days):
             return self._cell(number, col, value, None)
-        style = self.col_style(col) or self._style_above(number, col)
+        style = self.col_style[col] or self._style_above(r, col)
         if kind is datetime:
-            key = (style, True)
-            if key not in self.date_styles:
-                self.date_styles[key] = self.plan.date_style(*key)
-            style = self.date_styles[key]
+            style = self.date_styles[style, True]
+            return b'<c r="%s%s"%s%s>%s</c>' % (_LETTERS[col], number, _STYLE_ATTR[style], *self.times[value])
         return b'<c r="%s%s"%s%s>%s</c>' % (_LETTERS[col], number, _STYLE_ATTR[style], *_value_xml(value))
 
     def _cell(self, number: bytes, col: int, value: Value, cell: re.Match | None) -> bytes:
         kept, style = b"", 0
         if cell is None:
-            style = self.col_style(col) or self._style_above(number, col)
+            style = self.col_style[col] or self._style_above(int(number), col)
         else:
             for name, quoted in _ATTR.findall(cell.group(1)):
                 if name == b"s":
@@ -217,21 +228,18 @@ class Rows:
                 return b""
             return b'<c r="%s%s"%s%s/>' % (_LETTERS[col], number, _STYLE_ATTR[style], kept)
         if isinstance(value, date):
-            key = (style, type(value) is datetime)
-            if key not in self.date_styles:
-                self.date_styles[key] = self.plan.date_style(*key)
-            style = self.date_styles[key]
+            style = self.date_styles[style, type(value) is datetime]
             if self.plan.epoch_days:  # the same serial, counted from the workbook's own day 0
                 value -= timedelta(days=self.plan.epoch_days)
         kind, children = _value_xml(value)
         return b'<c r="%s%s"%s%s%s>%s</c>' % (_LETTERS[col], number, _STYLE_ATTR[style], kind, kept, children)
 
-    def _style_above(self, number: bytes, col: int) -> int:
+    def _style_above(self, r: int, col: int) -> int:
         """The style of the cell above a new one: a new cell looks like its column (never a header)."""
         above_r, above = self.above
-        if above_r != int(number) - 1 or above_r in self.plan.header_rows:
+        if above_r != r - 1 or above_r in self.plan.header_rows:
             return 0
-        at = above.find(b'<c r="%s%d"' % (_LETTERS[col], above_r))
+        at = above.rfind(b'<c r="%s%d"' % (_LETTERS[col], above_r))  # from the end: new cells go right
         if at < 0:
             return 0
         m = _STYLE.search(above, at, above.find(b">", at))
@@ -292,16 +300,17 @@ def _last_row(xml: bytes, start: int, end: int) -> tuple[bytes, bytes, bytes, in
     return _next_row(xml, max(xml.rfind(b"<row", start, end), start), end)
 
 
-def _number(attrs: bytes) -> int:
-    """The number of a row whose attributes hold one."""
-    return int(_ROW_NUMBER.search(attrs).group(1))
+def _number(attrs: bytes) -> int | None:
+    """The number of a row, from its attributes; None when they hold none."""
+    found = _ROW_NUMBER.search(attrs)
+    return int(found.group(1)) if found else None
 
 
 def _normalised(r: int, content: bytes) -> bytes:
     """The row's cells, each with its reference as first attribute (r is optional in the schema)."""
-    # Each <c> or <c/> tag, and each <c ...> with another attribute first, is one more "<c" than '<c r="'
-    # (so is a rich text run's <color>, needlessly but harmlessly).
-    if content.count(b"<c") == content.count(b'<c r="'):
+    # A <c> or <c/> tag, or a <c ...> with another attribute first (or a rich text run's <color>,
+    # needlessly but harmlessly): a "<c" without ' r="' after it.
+    if _UNNUMBERED_CELL.search(content) is None:
         return content
     col = -1
 
@@ -316,8 +325,8 @@ def _normalised(r: int, content: bytes) -> bytes:
     return _CELL.sub(fix, content)
 
 
-class _Columns(dict):
-    """Column letters <-> 0-based index, computed once per column."""
+class _Memo(dict):
+    """A mapping that computes each value once, the first time its key is looked up."""
 
     def __init__(self, convert):
         super().__init__()
@@ -328,9 +337,9 @@ class _Columns(dict):
         return value
 
 
-_COLUMN = _Columns(lambda letters: col_index(letters.decode()))  # b"AC" -> 28
-_LETTERS = _Columns(lambda col: col_letter(col).encode())  # 28 -> b"AC"
-_STYLE_ATTR = _Columns(lambda style: b' s="%d"' % style if style else b"")  # 3 -> b' s="3"'
+_COLUMN = _Memo(lambda letters: col_index(letters.decode()))  # b"AC" -> 28
+_LETTERS = _Memo(lambda col: col_letter(col).encode())  # 28 -> b"AC"
+_STYLE_ATTR = _Memo(lambda style: b' s="%d"' % style if style else b"")  # 3 -> b' s="3"'
 
 
 def _escape(text: str) -> bytes:
@@ -340,6 +349,10 @@ def _escape(text: str) -> bytes:
 def _value_xml(value: Value) -> tuple[bytes, bytes]:
     """(type attribute, children) of a cell holding ``value``. A str is always text, never a formula."""
     kind = type(value)
+    if kind is str:  # what nearly every cell holds, first
+        return b' t="inlineStr"', _inline(value)
+    if kind is datetime:
+        return b"", b"<v>%r</v>" % to_serial(value)
     if kind is Formula:
         return b"", b"<f>%s</f>" % _escape(value)
     if isinstance(value, str):

@@ -81,10 +81,7 @@ class SheetXml:
         """The new part, in chunks. Checks the plan and patches the skeleton before the first chunk;
         ``check`` verifies each rewritten row as it goes out."""
         rows = RowMap(r + 1 for r in plan.removed)
-        edits: dict[int, dict[int, Value]] = {}
-        for (r, c), value in plan.cells.items():
-            if r not in plan.removed:  # edits apply first: a removed row takes its edits with it
-                edits.setdefault(r + 1, {})[c] = value
+        edits = _by_row(plan.cells, plan.removed)
         self._fill_calculated(plan, edits)
         head, tail = self._patched_skeleton(plan, rows)
         written = Rows(self.xml, self.body, self.col_style, plan, edits, rows, check)
@@ -181,6 +178,18 @@ class SheetXml:
 def patch_sheet(xml: bytes, plan: SheetPlan) -> bytes:
     """The whole new part at once (tests, small sheets)."""
     return b"".join(SheetXml(xml).patch(plan))
+
+
+def _by_row(cells: dict[tuple[int, int], Value], removed: set[int]) -> dict[int, dict[int, Value]]:
+    """The cells (0-based (row, col) -> value) by 1-based row, less the removed rows' (edits apply
+    first: a removed row takes its edits with it)."""
+    rows: dict[int, dict[int, Value]] = {}
+    for (r, c), value in cells.items():
+        row = rows.get(r)
+        if row is None:
+            row = rows[r] = {}
+        row[c] = value
+    return {r + 1: row for r, row in rows.items() if r not in removed}
 
 
 def _chain(head: bytes, rows: Iterator[bytes], tail: bytes) -> Iterator[bytes]:
