@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from operator import itemgetter
 from datetime import date, datetime
-from typing import Iterator
+from typing import Callable, Iterator
 
 from . import schema
 from .cells import a1
@@ -80,43 +80,49 @@ class Table:
                 return r + 1
         return self.first_row
 
-    def _row_values(self, row: int) -> list[Value]:
+    def _row_values(self, row: int) -> tuple[Value, ...]:
         """The row's values in the order of ``columns``."""
-        cells = self.sheet.rows[row]
-        width = len(cells)
-        return [cells[c] if c < width else None for c in self.columns.values()]
+        return _reader(list(self.columns.values()))(self.sheet.rows[row])
 
     def records(self) -> Iterator[tuple[int, dict[str, Value]]]:
         """(row, {key: value}) for every non-empty row under the header."""
-        for r in range(self.first_row, self.end_row):
-            if (record := self.record(r)) is not None:
-                yield r, record
+        keys, read = tuple(self.columns), _reader(list(self.columns.values()))
+        for r, cells in enumerate(self.sheet.rows[self.first_row:self.end_row], self.first_row):
+            values = read(cells)
+            if any(map(_filled, values)):
+                yield r, dict(zip(keys, values))
 
     def record(self, row: int) -> dict[str, Value] | None:
         """{key: value} of one row under the header, None when it is empty."""
-        values = self._row_values(row) if row < len(self.sheet.rows) else []
-        return dict(zip(self.columns, values)) if any(_filled(v) for v in values) else None
+        values = self._row_values(row) if row < len(self.sheet.rows) else ()
+        return dict(zip(self.columns, values)) if any(map(_filled, values)) else None
 
     def values(self, keys: tuple[str, ...], start: int | None = None) -> Iterator[tuple[int, tuple[Value, ...]]]:
         """(row, the values of ``keys``) for each row under the header (from ``start`` when given)
         holding a value in one of them; None for a key the table has no column for. For long
         loops: no dict per row."""
-        cols = [self.columns.get(k) for k in keys]
+        read = _reader([self.columns.get(k) for k in keys])
         nothing = (None,) * len(keys)
-        # Rows wide enough for every column (as a reader gives them) in one C call each.
-        pick = None not in cols and itemgetter(*cols)
-        width = pick and max(cols)
         first = max(self.first_row, start or 0)
         for r, cells in enumerate(self.sheet.rows[first:self.end_row], first):
-            if pick and len(cells) > width:
-                found = pick(cells) if len(cols) > 1 else (pick(cells),)
-            else:
-                found = tuple(cells[c] if c is not None and c < len(cells) else None for c in cols)
-            if found != nothing:
+            if (found := read(cells)) != nothing:
                 yield r, found
 
     def cell(self, row: int, key: str) -> str:
         return a1(row, self.columns[key])
+
+
+def _reader(cols: list[int | None]) -> Callable[[list[Value]], tuple[Value, ...]]:
+    """A function giving a row's values in ``cols`` (None for no column, or past the row's end):
+    for a row wide enough for all of them (as a reader gives them), one C call."""
+    def each(cells: list[Value]) -> tuple[Value, ...]:
+        return tuple(cells[c] if c is not None and c < len(cells) else None for c in cols)
+    if None in cols:
+        return each
+    pick, width = itemgetter(*cols), max(cols)
+    if len(cols) == 1:
+        return lambda cells: (pick(cells),) if len(cells) > width else each(cells)
+    return lambda cells: pick(cells) if len(cells) > width else each(cells)
 
 
 def _filled(value: Value) -> bool:

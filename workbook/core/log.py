@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from operator import itemgetter
 
 from . import schema
 from .book import Table, Value
@@ -59,6 +60,7 @@ def read_histories(table: Table | None, start: int | None = None) -> dict[str, H
     out: dict[str, History] = defaultdict(History)
     if table is None:
         return out
+    latest, in_order = datetime.min, True
     for _, (number, when, kind, change) in table.values(("ticket_no", "time", "kind", "text"), start):
         kind = _kind(kind)
         if kind not in ("status_change", "update"):
@@ -66,13 +68,15 @@ def read_histories(table: Table | None, start: int | None = None) -> dict[str, H
         number, when = text(number), parse_datetime(when)
         if not number or when is None:
             continue
+        in_order, latest = in_order and when >= latest, when
         if kind == "update":
             out[number].updates.append(when)
         elif status := status_in_text(change):
             out[number].status_changes.append((when, status))
-    for history in out.values():
-        history.status_changes.sort(key=lambda item: item[0])
-        history.updates.sort()
+    if not in_order:  # a row typed out of place: a Log is kept in time order otherwise
+        for history in out.values():
+            history.status_changes.sort(key=itemgetter(0))
+            history.updates.sort()
     return out
 
 

@@ -48,6 +48,8 @@ STATUS_ALIASES = {
 
 def parse_datetime(value: object) -> datetime | None:
     """A cell's value as a datetime to the minute, or None when it is not one."""
+    if value is None:  # an open ticket's times, mostly
+        return None
     if isinstance(value, datetime):
         if value.second or value.microsecond or value.tzinfo is not None:  # most are to the minute already: no copy
             return value.replace(second=0, microsecond=0, tzinfo=None)
@@ -96,6 +98,7 @@ def _hour24(hour: int, half: str) -> int | None:
     return hour % 12 + (12 if half in _AFTERNOON else 0)
 
 
+@lru_cache(maxsize=1024, typed=True)  # a column repeats a handful of values on every row (typed: True is not 1)
 def parse_priority(value: object) -> str | None:
     """P1..P4 from 'P1', 'p1', '紧急', 'High', 2, 'P2 高' ..."""
     if isinstance(value, (int, float)) and not isinstance(value, bool) and value in (1, 2, 3, 4):
@@ -117,6 +120,7 @@ def parse_priority(value: object) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1024, typed=True)
 def parse_status(value: object) -> str | None:
     """A status code (schema.STATUSES key) from its zh/en label or a common alias."""
     code = schema.code_of(schema.STATUSES, value)

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from . import schema
 from .book import Table, Value
 from .parse import parse_datetime, parse_int, parse_priority, parse_status, text
 
 TIME_KEYS = tuple(c.key for c in schema.TICKET_COLUMNS if c.kind is schema.Kind.DATETIME and not c.computed)
+_yes_no = lru_cache(maxsize=256, typed=True)(schema.yes_no)  # the same few answers on every row
 
 
-@dataclass
+@dataclass(slots=True)
 class Ticket:
     row: int  # 0-based sheet row
     raw: dict[str, Value] = field(repr=False)
@@ -47,13 +49,14 @@ def read_tickets(table: Table) -> list[Ticket]:
 
 
 def ticket_from_record(row: int, record: dict[str, Value]) -> Ticket:
+    get = record.get
     return Ticket(
         row=row,
         raw=record,
-        number=text(record.get("ticket_no")),
-        priority=parse_priority(record.get("priority")),
-        status=parse_status(record.get("status")),
-        times={k: parse_datetime(record.get(k)) for k in TIME_KEYS},
-        backup_done=schema.yes_no(record.get("backup_done")),
-        satisfaction=parse_int(record.get("satisfaction")),
+        number=text(get("ticket_no")),
+        priority=parse_priority(get("priority")),
+        status=parse_status(get("status")),
+        times=dict(zip(TIME_KEYS, map(parse_datetime, map(get, TIME_KEYS)))),
+        backup_done=_yes_no(get("backup_done")),
+        satisfaction=parse_int(get("satisfaction")),
     )
