@@ -6,6 +6,8 @@ from __future__ import annotations
 from hypothesis import given, strategies as st
 
 from workbook.core.book import SheetData, Table
+from workbook.core.cells import MAX_TEXT
+from workbook.core.limits import unstorable
 
 CELLS = st.sampled_from([None, " ", "x", 0, 1.5, False])
 ROWS = st.lists(st.lists(CELLS, max_size=6), max_size=8)
@@ -41,3 +43,13 @@ def test_values_are_the_cells_of_the_keys(rows, keys, start):
     expected = [(r, tuple(cell(row, c) for c in cols)) for r, row in enumerate(rows, 1) if r >= start]
     expected = [(r, found) for r, found in expected if found != (None,) * len(keys) and r < under.end_row]
     assert list(under.values(keys, start)) == expected
+
+
+@given(st.lists(st.lists(st.sampled_from([None, "x", "y" * (MAX_TEXT + 1), 7]), max_size=4), max_size=6), st.booleans())
+def test_text_too_long_for_a_cell_is_found_whether_the_longest_text_is_known_or_not(rows, counted):
+    under = table(rows)
+    if counted:  # as the xlsx reader tells it
+        under.sheet.longest_text = max((len(v) for row in under.sheet.rows for v in row if isinstance(v, str)), default=0)
+    expected = [(r, c, v) for r, row in enumerate(rows, 1) if r < under.end_row
+                for c, v in enumerate(row) if isinstance(v, str) and len(v) > MAX_TEXT]
+    assert list(unstorable(under)) == expected

@@ -8,6 +8,7 @@ workbook object, so the same core runs against a file on disk and a workbook ope
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import repeat
 from operator import itemgetter
 from datetime import date, datetime
 from typing import Callable, Iterator
@@ -26,6 +27,12 @@ HEADER_SEARCH_ROWS = 10
 class SheetData:
     name: str
     rows: list[list[Value]] = field(default_factory=list)
+    # the length of the longest text in ``rows``, when the reader counted it (None: not counted):
+    # a check for text too long for a cell then need not visit every cell
+    longest_text: int | None = None
+
+    def may_hold_text_longer_than(self, length: int) -> bool:
+        return self.longest_text is None or self.longest_text > length
 
     def value(self, row: int, col: int) -> Value:
         if row < len(self.rows) and col < len(self.rows[row]):
@@ -76,7 +83,7 @@ class Table:
         """One past the last row holding any value in a schema column."""
         bottom = len(self.sheet.rows) if self.stop is None else min(self.stop, len(self.sheet.rows))
         for r in range(bottom - 1, self.first_row - 1, -1):  # from the bottom: found at once
-            if any(_filled(v) for v in self._row_values(r)):
+            if any(filled(v) for v in self._row_values(r)):
                 return r + 1
         return self.first_row
 
@@ -89,13 +96,13 @@ class Table:
         keys, read = tuple(self.columns), _reader(list(self.columns.values()))
         for r, cells in enumerate(self.sheet.rows[self.first_row:self.end_row], self.first_row):
             values = read(cells)
-            if any(map(_filled, values)):
+            if any(map(filled, values)):
                 yield r, dict(zip(keys, values))
 
     def record(self, row: int) -> dict[str, Value] | None:
         """{key: value} of one row under the header, None when it is empty."""
         values = self._row_values(row) if row < len(self.sheet.rows) else ()
-        return dict(zip(self.columns, values)) if any(map(_filled, values)) else None
+        return dict(zip(self.columns, values)) if any(map(filled, values)) else None
 
     def values(self, keys: tuple[str, ...], start: int | None = None) -> Iterator[tuple[int, tuple[Value, ...]]]:
         """(row, the values of ``keys``) for each row under the header (from ``start`` when given)
@@ -107,6 +114,18 @@ class Table:
         for r, cells in enumerate(self.sheet.rows[first:self.end_row], first):
             if (found := read(cells)) != nothing:
                 yield r, found
+
+    def column(self, key: str, start: int | None = None) -> Iterator[Value]:
+        """The cells of ``key``'s column, one for each row under the header (from ``start`` when
+        given); None past a row's end and for a key the table has no column for. For long loops
+        over one column, or a few zipped: no tuple, no generator step per row."""
+        rows = self.sheet.rows[max(self.first_row, start or 0):self.end_row]
+        c = self.columns.get(key)
+        if c is None:
+            return repeat(None, len(rows))
+        if min(map(len, rows), default=c + 1) > c:  # every row as wide as a reader gives them
+            return map(itemgetter(c), rows)
+        return (cells[c] if c < len(cells) else None for cells in rows)
 
     def cell(self, row: int, key: str) -> str:
         return a1(row, self.columns[key])
@@ -125,7 +144,8 @@ def _reader(cols: list[int | None]) -> Callable[[list[Value]], tuple[Value, ...]
     return lambda cells: pick(cells) if len(cells) > width else each(cells)
 
 
-def _filled(value: Value) -> bool:
+def filled(value: Value) -> bool:
+    """Whether a cell holds something: not empty, not only spaces (what text() makes of it is not '')."""
     return value is not None and not (isinstance(value, str) and not value.strip())
 
 

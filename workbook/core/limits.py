@@ -24,7 +24,7 @@ def check_limits(tracker: Tracker, lang: str) -> list[Finding]:
     out = []
     log = tracker.log_table
     if log is not None and "time" in log.columns:
-        for r, (value,) in log.values(("time",)):
+        for r, value in enumerate(log.column("time"), log.first_row):
             when = parse_datetime(value)
             if when is not None and when < EARLIEST:
                 out.append(Finding(log.name, log.cell(r, "time"), "date_range",
@@ -38,7 +38,7 @@ def check_limits(tracker: Tracker, lang: str) -> list[Finding]:
 
 def unstorable(table: Table | None) -> Iterator[tuple[int, int, str]]:
     """(row, column, text) of each cell under the header that an Excel cell cannot hold whole."""
-    if table is None:
+    if table is None or not table.sheet.may_hold_text_longer_than(MAX_TEXT):
         return
     for r, row in enumerate(table.sheet.rows[table.first_row:table.end_row], table.first_row):
         for c, value in enumerate(row):

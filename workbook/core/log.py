@@ -61,7 +61,7 @@ def read_histories(table: Table | None, start: int | None = None) -> dict[str, H
     if table is None:
         return out
     latest, in_order = datetime.min, True
-    for _, (number, when, kind, change) in table.values(("ticket_no", "time", "kind", "text"), start):
+    for number, when, kind, change in zip(*(table.column(key, start) for key in ("ticket_no", "time", "kind", "text"))):
         kind = _kind(kind)
         if kind not in ("status_change", "update"):
             continue

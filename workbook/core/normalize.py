@@ -39,10 +39,11 @@ class Fix:
 def plan_fixes(tracker: Tracker) -> list[Fix]:
     """Every cell of the Tickets rows whose value reads as one thing spelled another way."""
     lists = choice_lists(tracker)
+    labels = _Labels(tracker.lang)
     table = tracker.tickets_table
     fixes = []
     for ticket in tracker.tickets:
-        for key, new in _fixed(ticket, tracker.lang, lists).items():
+        for key, new in _fixed(ticket, labels, lists).items():
             if key in table.columns:
                 fixes.append(Fix(ticket.row, key, f"{table.name}!{table.cell(ticket.row, key)}",
                                  ticket.raw.get(key), new))
@@ -54,18 +55,24 @@ def choice_lists(tracker: Tracker) -> dict[str, dict[str, str | None]]:
     return {key: _list(tracker, key) for key in CHOICES}
 
 
-def _fixed(t: Ticket, lang: str, lists: dict[str, dict[str, str | None]]) -> dict[str, Value]:
+class _Labels:
+    """The workbook's spelling of each status and of yes/no, looked up once, not on every row."""
+
+    def __init__(self, lang: str):
+        self.statuses = {code: label(lang) for code, label in schema.STATUSES.items()}
+        self.answers = {True: schema.YES(lang), False: schema.NO(lang)}
+
+
+def _fixed(t: Ticket, labels: _Labels, lists: dict[str, dict[str, str | None]]) -> dict[str, Value]:
     out: dict[str, Value] = {}
-    raw = t.raw
+    raw, times = t.raw, t.times
     if t.priority and raw.get("priority") != t.priority:
         out["priority"] = t.priority
-    if t.status and raw.get("status") != schema.STATUSES[t.status](lang):
-        out["status"] = schema.STATUSES[t.status](lang)
-    done = schema.yes_no(raw.get("backup_done"))
-    if isinstance(raw.get("backup_done"), str) and done is not None:
-        label = (schema.YES if done else schema.NO)(lang)
-        if raw["backup_done"] != label:
-            out["backup_done"] = label
+    if t.status and raw.get("status") != labels.statuses[t.status]:
+        out["status"] = labels.statuses[t.status]
+    backup = raw.get("backup_done")
+    if isinstance(backup, str) and t.backup_done is not None and backup != labels.answers[t.backup_done]:
+        out["backup_done"] = labels.answers[t.backup_done]
     for key, entries in lists.items():
         value = raw.get(key)
         if isinstance(value, str) and value.strip():
@@ -74,7 +81,7 @@ def _fixed(t: Ticket, lang: str, lists: dict[str, dict[str, str | None]]) -> dic
                 out[key] = entry
     for key in TIME_KEYS:
         value = raw.get(key)
-        when = t.times.get(key)
+        when = times.get(key)
         if isinstance(value, str) and when is not None and when >= EARLIEST:  # an earlier one is a typo, reported
             out[key] = when
     return out

@@ -113,5 +113,5 @@ def _mentioned(table: Table | None, key: str, start: int | None = None) -> froze
     """The ticket numbers a column of a Log or Reviews sheet mentions (from row ``start`` when given)."""
     if table is None or key not in table.columns:
         return frozenset()
-    values = {value for _, (value,) in table.values((key,), start)}  # a Log names each ticket ~5 times
+    values = set(table.column(key, start))  # a Log names each ticket ~5 times
     return frozenset(n for value in values for n in numbers_in(text(value)))

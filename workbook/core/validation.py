@@ -13,10 +13,11 @@ from datetime import datetime, timedelta
 from typing import Iterable
 
 from . import schema
-from .book import Table
+from .book import Table, filled
 from .cells import a1
 from .messages import say
 from .numbering import is_well_formed
+from .parse import text
 from .tickets import TIME_KEYS, Ticket
 
 INCOMPLETE_RULES = frozenset({"date", "future_date", "date_range", "priority", "status", "number_format",
@@ -86,55 +87,59 @@ def check_tickets(table: Table, tickets: list[Ticket], now: datetime, lang: str,
 
 
 def _check_values(out: _Collector, t: Ticket, now: datetime) -> None:
-    # Each test looks at the parsed value first and at the cell's text only when it has to: this
-    # runs on every row at every refresh.
+    # Each test looks at the parsed value first and at the cell only when it has to: this runs on
+    # every row at every refresh.
+    raw, times = t.raw, t.times
     for key in REQUIRED_KEYS:
-        if not t.text(key):
+        if not filled(raw.get(key)):
             out.add(t, key, "required", header=out.header(key))
     latest = now + FUTURE_TOLERANCE
     for key in TIME_KEYS:
-        value = t.times.get(key)
-        if value is None and t.text(key):
-            out.add(t, key, "date", header=out.header(key), value=t.raw.get(key))
-        elif value is not None and value < EARLIEST:
+        value = times.get(key)
+        if value is None:
+            if filled(raw.get(key)):
+                out.add(t, key, "date", header=out.header(key), value=raw.get(key))
+        elif value < EARLIEST:
             out.add(t, key, "date_range", header=out.header(key), value=f"{value:%Y-%m-%d}",
                     earliest=f"{EARLIEST:%Y-%m-%d}")
-        elif value is not None and value > latest:
+        elif value > latest:
             out.add(t, key, "future_date", header=out.header(key), value=f"{value:%Y-%m-%d %H:%M}",
                     now=f"{now:%Y-%m-%d %H:%M}")
-    if t.priority is None and t.text("priority"):
-        out.add(t, "priority", "priority", value=t.raw.get("priority"))
-    if t.status is None and t.text("status"):
+    if t.priority is None and filled(raw.get("priority")):
+        out.add(t, "priority", "priority", value=raw.get("priority"))
+    if t.status is None and filled(raw.get("status")):
         allowed = "/".join(label(out.lang) for label in schema.STATUSES.values())
-        out.add(t, "status", "status", value=t.raw.get("status"), allowed=allowed)
-    if (t.satisfaction is None or not 1 <= t.satisfaction <= 5) and t.text("satisfaction"):
-        out.add(t, "satisfaction", "satisfaction", value=t.raw.get("satisfaction"))
+        out.add(t, "status", "status", value=raw.get("status"), allowed=allowed)
+    if (t.satisfaction is None or not 1 <= t.satisfaction <= 5) and filled(raw.get("satisfaction")):
+        out.add(t, "satisfaction", "satisfaction", value=raw.get("satisfaction"))
 
 
 def _check_choices(out: _Collector, t: Ticket, lists: dict[str, dict[str, str | None]]) -> None:
     for key, spellings in lists.items():
-        value = t.text(key)
+        value = text(t.raw.get(key))
         if value and spellings.get(schema.fold(value)) is None:
             allowed = "/".join(dict.fromkeys(e for e in spellings.values() if e))
             out.add(t, key, "choice", header=out.header(key), value=value, allowed=allowed)
 
 
 def _check_process(out: _Collector, t: Ticket) -> None:
+    raw, times = t.raw, t.times
     for later, earlier in TIME_ORDER:
-        a, b = t.times.get(later), t.times.get(earlier)
+        a, b = times.get(later), times.get(earlier)
         if a and b and a < b:
             out.add(t, later, "time_order", header=out.header(later), before=out.header(earlier),
                     value=f"{a:%Y-%m-%d %H:%M}", other=f"{b:%Y-%m-%d %H:%M}")
     if t.status == "closed":
-        if not t.text("summary"):
+        if not filled(raw.get("summary")):
             out.add(t, "summary", "closed_without_summary")
-        if t.times.get("resolved_at") is None and t.text("resolved_at") == "":
+        if times.get("resolved_at") is None and not filled(raw.get("resolved_at")):
             out.add(t, "resolved_at", "closed_without_resolution")
     if t.done and t.priority in ("P1", "P2") and t.backup_done is not True:
         out.add(t, "backup_done", "backup_required", priority=t.priority)
-    if t.satisfaction is not None and not t.text("confirmation"):
+    if t.satisfaction is not None and not filled(raw.get("confirmation")):
         out.add(t, "confirmation", "rating_without_confirmation")
-    if t.text("vendor_contact") and not t.text("lead_department") and "lead_department" in out.table.columns:
+    if filled(raw.get("vendor_contact")) and not filled(raw.get("lead_department")) \
+            and "lead_department" in out.table.columns:
         out.add(t, "lead_department", "lead_department")
 
 

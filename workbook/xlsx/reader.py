@@ -13,7 +13,7 @@ from typing import Callable, TypeVar
 
 from python_calamine import CalamineWorkbook
 
-from ..core.book import BookData, SheetData, Value
+from ..core.book import BookData, SheetData
 from ..core.collector import collector_paused
 from ..core.errors import NotAWorkbook
 from .package import Package
@@ -28,9 +28,8 @@ def read_book(path: str | Path, sheets: list[str] | None = None) -> BookData:
     check_package(path)  # refuse bombs, DTDs and sheets reaching row 1,048,576 before calamine sees them
     names = [n for n in _open(path).sheet_names if sheets is None or n in sheets]
     with collector_paused():
-        found = in_parallel(path, names, lambda workbook, name: _values(path, workbook, name))
-    return BookData({name: SheetData(name, rows) for name, rows in zip(names, found)}, str(path),
-                    total_rows=book_total_rows(Package.open(path)))
+        found = in_parallel(path, names, lambda workbook, name: _sheet(path, workbook, name))
+    return BookData(dict(zip(names, found)), str(path), total_rows=book_total_rows(Package.open(path)))
 
 
 def in_parallel(path: str | Path, names: list[str], read: Callable[[CalamineWorkbook, str], T]) -> list[T]:
@@ -58,16 +57,18 @@ def _open(path: str | Path) -> CalamineWorkbook:
         raise NotAWorkbook("not_readable", where=path, reason=exc) from exc
 
 
-def _values(path: str | Path, workbook: CalamineWorkbook, name: str) -> list[list[Value]]:
+def _sheet(path: str | Path, workbook: CalamineWorkbook, name: str) -> SheetData:
     """The sheet's rows from A1, converted one at a time as calamine hands them over: never a second
-    copy of a big sheet (to_python's lists, with a new str for every text cell, then these)."""
+    copy of a big sheet (to_python's lists, with a new str for every text cell, then these). Its
+    distinct texts, all seen here, tell the length of the longest for free."""
     try:
         sheet = workbook.get_sheet_by_name(name)
         pad = [None] * (sheet.start or (0, 0))[1]  # iter_rows starts at row 1 but at the first used column
         texts: dict[str, str] = {}  # one object per distinct text: a tracker repeats names and states on every row
-        return [pad + [(texts.setdefault(v, v) if v else None) if type(v) is str else v for v in row]
+        rows = [pad + [(texts.setdefault(v, v) if v else None) if type(v) is str else v for v in row]
                 for row in sheet.iter_rows()]
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # a Rust panic in calamine is a BaseException, not an Exception
         raise NotAWorkbook("sheet_unreadable", where=path, sheet=name, reason=exc) from exc
+    return SheetData(name, rows, longest_text=max(map(len, texts), default=0))
