@@ -77,7 +77,9 @@ class Rows:
         self.appended: dict[int, int] = {}  # col -> style of each cell appended to the row being written
         # (style, with time) -> the style showing the date
         self.date_styles = _Memo(lambda key: plan.date_style(*key))
-        self.times = _Memo(_value_xml)  # date-time -> spelt in a cell (deadlines repeat across rows)
+        # text or date-time -> its type attribute and children, spelt once: a refresh writes the same
+        # states and deadlines on many rows (the two types never equal one another, unlike 1 and True)
+        self.spelt = _Memo(_value_xml)
 
     def __iter__(self) -> Iterator[bytes]:
         xml, (pos, end) = self.xml, self.body
@@ -125,9 +127,10 @@ class Rows:
         if unnumbered:
             at = unnumbered.start()
         if at > pos:
-            attrs, content, _, _ = _last_row(xml, pos, at)
-            r = _number(attrs)
-            self.above = (r, content, {})
+            above = _last_row(xml, pos, at)
+            if above:  # (the stretch may be only the space between two rows)
+                r = _number(above[0])
+                self.above = (r, above[1], {})
             yield memoryview(xml)[pos:at]  # a view, not a copy: the stretch may be most of a 150 MB sheet
         return at, r
 
@@ -216,8 +219,7 @@ class Rows:
         if kind is datetime:
             style = self.date_styles[style, True]
         self.appended[col] = style
-        spelt = self.times[value] if kind is datetime else _value_xml(value)
-        return b'<c r="%s%s"%s%s>%s</c>' % (_LETTERS[col], number, _STYLE_ATTR[style], *spelt)
+        return b'<c r="%s%s"%s%s>%s</c>' % (_LETTERS[col], number, _STYLE_ATTR[style], *self.spelt[value])
 
     def _cell(self, number: bytes, col: int, value: Value, cell: re.Match | None) -> bytes:
         kept, style = b"", 0
