@@ -126,6 +126,20 @@ def test_cells_without_references_are_numbered():
     assert text(out["A2"]) == "2"
 
 
+def test_rows_skipped_to_an_edit_are_copied_up_to_one_without_its_number():
+    """Rows before an edited one are copied as one stretch, but a row without its number (or not
+    first) is written out with it, row by row, and the rest copied again after it."""
+    rows = ('\n<row r="1"><c r="A1"><v>1</v></c></row>\n<row r="3"><c r="A3"><v>3</v></c></row>\n'
+            '<row><c r="A4"><v>4</v></c></row><row spans="1:1" r="5"><c r="A5"><v>5</v></c></row>\n'
+            '<row r="6"><c r="A6"><v>6</v></c></row>\n<row r="8"><c r="A8"><v>8</v></c></row>\n')
+    out = patch_sheet(sheet(rows), plan({(2, 1): "third", (7, 1): "eighth"}))
+    data = out[out.index(b"<sheetData>") + 11:out.index(b"</sheetData>")]
+    assert data == (b'\n<row r="1"><c r="A1"><v>1</v></c></row>\n<row r="3"><c r="A3"><v>3</v></c>'
+                    b'<c r="B3" t="inlineStr"><is><t>third</t></is></c></row>\n<row r="4"><c r="A4"><v>4</v></c></row>'
+                    b'<row spans="1:1" r="5"><c r="A5"><v>5</v></c></row>\n<row r="6"><c r="A6"><v>6</v></c></row>\n'
+                    b'<row r="8"><c r="A8"><v>8</v></c><c r="B8" t="inlineStr"><is><t>eighth</t></is></c></row>\n')
+
+
 def test_empty_sheet_data():
     out = patch_sheet(sheet("").replace(b"<sheetData></sheetData>", b"<sheetData/>"), plan({(1, 1): "x"}))
     assert text(cells(out)["B2"]) == "x"
@@ -155,6 +169,16 @@ def test_new_cell_takes_column_style_then_cell_above():
     assert out["B3"].get("s") == "7"  # <cols>
     assert out["D3"].get("s") == "8"  # the cell above
     assert out["E2"].get("s") is None  # nothing above, no column style
+
+
+def test_new_cells_down_a_column_take_the_style_written_above():
+    rows = ('<row r="1"><c r="A1" s="1" t="s"><v>0</v></c></row>'
+            + "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in (2, 3, 4))
+            + '<row r="5"><c r="A5"><v>5</v></c><c r="C5" s="6"><v>5</v></c></row>')
+    edits = {(1, 1): datetime(2024, 1, 1, 8), (2, 1): "below a time", (3, 1): "and below that", (3, 2): "no style above",
+             (5, 2): "below an old cell"}
+    out = cells(patch_sheet(sheet(rows), plan(edits, header_rows={1}, date_style=lambda style, with_time: 99)))
+    assert [out[ref].get("s") for ref in ("B2", "B3", "B4", "C4", "C6")] == ["99", "99", "99", None, "6"]
 
 
 def test_new_cell_never_copies_the_header_style():

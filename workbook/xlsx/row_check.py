@@ -86,32 +86,30 @@ class RowCheck:
                 raise ReadBackMismatch(self.sheet, f"{col_letter(col)}{r}", want=want, got=got)
 
     def _appended(self, r: int, old: bytes, tail: bytes, edits: dict[int, Value], skip: type) -> bool:
-        """Whether the row is the old one with exactly the edited cells added right of its last cell,
-        in column order, each in the grammar and holding its value: as a first refresh writes its
+        """Whether the row is the old one with a cell for each edit added right of its last cell, in
+        column order, each in the grammar and holding its value: as a first refresh writes its
         computed columns. False sends the row to the general check, which names what is wrong."""
         cols = sorted(edits)
         at = old.rfind(b'<c r="')
         if at >= 0 and ((last := _LAST_CELL.match(old, at)) is None or _COLUMN[last.group(1)] >= cols[0]):
             return False  # an edited column may hold an old cell still
         cells = tail.split(b'<c r="')  # exact: no cell in the grammar holds another's start
-        if cells[0] or len(cells) != len(cols) + 1 or None in edits.values():
-            return False  # something before the first cell, a cell too many or too few, or one cleared
-        number = b'%d"' % r
+        if cells[0] or len(cells) != len(cols) + 1:
+            return False  # something before the first cell, or a cell too many or too few
+        number, bodies = b'%d"' % r, self.bodies
         for col, cell in zip(cols, islice(cells, 1, None)):
-            letters = _LETTERS[col]
-            if not (cell.startswith(letters) and cell.startswith(number, len(letters))):
+            ref = _LETTERS[col] + number
+            if not cell.startswith(ref):
                 return False  # another cell, or another row's
-            want = edits[col]
-            if type(want) is skip or not self._holds(cell[len(letters) + len(number):], want):
+            body, want = cell[len(ref):], edits[col]
+            if bodies.get(body, _UNREAD) != want and (type(want) is skip or not self._reads(body, want)):
                 return False
         return True
 
-    def _holds(self, body: bytes, want: Value) -> bool:
+    def _reads(self, body: bytes, want: Value) -> bool:
         """Whether a cell's ``body`` (all after its reference) is in the grammar and holds ``want``.
-        A body read once is known after (a refresh writes the same states and times on many rows)."""
-        known = type(want) is str or type(want) is datetime  # (no other type: 1 == 1.0 == True)
-        if known and self.bodies.get(body) == want:
-            return True
+        A body found to hold text or a time is known after: a refresh writes the same states and
+        deadlines on many rows."""
         m = _BODY.fullmatch(body)
         if m is None:
             return False
@@ -120,7 +118,7 @@ class RowCheck:
             ok = abs((want - EXCEL_EPOCH) / _DAY - float(value)) <= ONE_SECOND  # a date-time as its serial
         else:
             ok = same(want, _decoded(text, kind, value))
-        if ok and known:
+        if ok and (type(want) is str or type(want) is datetime):  # (not 1, which 1.0 and True equal)
             self.bodies[body] = want
         return ok
 
@@ -295,3 +293,4 @@ class _Columns(dict):
 
 _COLUMN = _Columns(lambda letters: col_index(letters.decode()))  # b"AB" -> 27
 _LETTERS = _Columns(lambda col: col_letter(col).encode())  # 27 -> b"AB"
+_UNREAD = object()

@@ -67,13 +67,19 @@ class Rows:
                  edits: dict[int, dict[int, Value]], rows: RowMap, check: RowCheck | None = None):
         # The sheet part's bytes, where its <sheetData> content lies, and each column's own style.
         self.xml, self.body, self.col_style = xml, body, _Memo(col_style)
-        self.plan, self.edits, self.rows = plan, edits, rows
+        self.plan, self.edits = plan, edits
+        self.rows = rows or None  # None when no row goes (asked of every row: a RowMap answers in Python)
         self.check = check  # verifies each rewritten row as it goes out (row_check.py)
         self.shared: dict[bytes, tuple[int, int, str]] = {}  # si -> first cell and text, to spell out
-        self.above: tuple[int, bytes] = (0, b"")  # the last row written (old number, cells): styles source
+        # The last row written (old number, cells, and the styles of cells appended to it by column):
+        # where a new cell takes its style from. The styles save a search for the cell above.
+        self.above: tuple[int, bytes, dict[int, int]] = (0, b"", {})
+        self.appended: dict[int, int] = {}  # col -> style of each cell appended to the row being written
         # (style, with time) -> the style showing the date
         self.date_styles = _Memo(lambda key: plan.date_style(*key))
-        self.times = _Memo(_value_xml)  # date-time -> spelt in a cell (deadlines repeat across rows)
+        # text or date-time -> its type attribute and children, spelt once: a refresh writes the same
+        # states and deadlines on many rows (the two types never equal one another, unlike 1 and True)
+        self.spelt = _Memo(_value_xml)
 
     def __iter__(self) -> Iterator[bytes]:
         xml, (pos, end) = self.xml, self.body
@@ -121,9 +127,10 @@ class Rows:
         if unnumbered:
             at = unnumbered.start()
         if at > pos:
-            attrs, content, _, _ = _last_row(xml, pos, at)
-            r = _number(attrs)
-            self.above = (r, content)
+            above = _last_row(xml, pos, at)
+            if above:  # (the stretch may be only the space between two rows)
+                r = _number(above[0])
+                self.above = (r, above[1], {})
             yield memoryview(xml)[pos:at]  # a view, not a copy: the stretch may be most of a 150 MB sheet
         return at, r
 
@@ -137,7 +144,7 @@ class Rows:
         formulas = bool(self.rows or (self.shared and b"si=" in content) or (edits and b"shared" in content)) \
             and b"<f" in content  # (the rarer word first: each test reads the whole row)
         if not (edits or formulas or new_r != r or not numbered):
-            self.above = (r, content)
+            self.above = (r, content, {})
             return raw
         was = _normalised(r, content)
         spelt = self._formulas(r, was, edits) if formulas else was
@@ -147,7 +154,7 @@ class Rows:
                 self.check(r, raw, was, content, edits, Formula)
             else:  # a shared formula spelt out: no edit says what the row should hold
                 self.check.unchecked(r, raw)
-        self.above = (r, content)
+        self.above = (r, content, self.appended if edits else {})
         if new_r != r:
             content = _RENUMBER.sub(b'\\g<1>%d"' % new_r, content)
         number = b' r="%d"' % new_r
@@ -161,12 +168,12 @@ class Rows:
         edits = self.edits[r]
         number = b"%d" % r
         content = b"".join(self._cell(number, col, edits[col], None) for col in sorted(edits))
-        self.above = (r, content)
+        self.above = (r, content, {})
         if self.check:
             self.check(r, b"", b"", content, edits, Formula)
         if not content:
             return b""
-        new_r = self.rows.row(r)
+        new_r = self.rows.row(r) if self.rows else r
         if new_r != r:
             content = _RENUMBER.sub(b'\\g<1>%d"' % new_r, content)
         return b'<row r="%d">' % new_r + content + b"</row>"
@@ -179,14 +186,15 @@ class Rows:
         cells_end = len(content) if cells_end < 0 else cells_end
         at = content.rfind(b'<c r="', 0, cells_end)
         last = _CELL_START.match(content, at) if at >= 0 else None
-        if at < 0 or (last and _COLUMN[last.group(1)] < min(edits)):
+        written, self.appended = sorted(edits), {}
+        if at < 0 or (last and _COLUMN[last.group(1)] < written[0]):
             # only new cells right of the row's last one, as a first refresh writes its computed columns
-            new = b"".join([self._new_cell(r, number, col, edits[col]) for col in sorted(edits)])
+            new = b"".join([self._new_cell(r, number, col, edits[col]) for col in written])
             return content[:cells_end] + new + content[cells_end:] if cells_end < len(content) else content + new
         letters = _CELL_START.findall(content)
         cols = [_COLUMN[x] for x in letters]
         out, pos = [], 0
-        for col in sorted(edits):
+        for col in written:
             k = bisect_left(cols, col)
             at = content.find(b'<c r="' + letters[k] + number + b'"', pos) if k < len(cols) else cells_end
             if k < len(cols) and cols[k] == col:
@@ -210,8 +218,8 @@ class Rows:
         style = self.col_style[col] or self._style_above(r, col)
         if kind is datetime:
             style = self.date_styles[style, True]
-            return b'<c r="%s%s"%s%s>%s</c>' % (_LETTERS[col], number, _STYLE_ATTR[style], *self.times[value])
-        return b'<c r="%s%s"%s%s>%s</c>' % (_LETTERS[col], number, _STYLE_ATTR[style], *_value_xml(value))
+        self.appended[col] = style
+        return b'<c r="%s%s"%s%s>%s</c>' % (_LETTERS[col], number, _STYLE_ATTR[style], *self.spelt[value])
 
     def _cell(self, number: bytes, col: int, value: Value, cell: re.Match | None) -> bytes:
         kept, style = b"", 0
@@ -236,9 +244,11 @@ class Rows:
 
     def _style_above(self, r: int, col: int) -> int:
         """The style of the cell above a new one: a new cell looks like its column (never a header)."""
-        above_r, above = self.above
+        above_r, above, appended = self.above
         if above_r != r - 1 or above_r in self.plan.header_rows:
             return 0
+        if col in appended:  # (the last cell of its column there, as the search below finds)
+            return appended[col]
         at = above.rfind(b'<c r="%s%d"' % (_LETTERS[col], above_r))  # from the end: new cells go right
         if at < 0:
             return 0
