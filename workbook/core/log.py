@@ -60,8 +60,9 @@ def read_histories(table: Table | None, start: int | None = None) -> dict[str, H
     out: dict[str, History] = defaultdict(History)
     if table is None:
         return out
+    columns = (table.column(key, start) for key in ("ticket_no", "time", "kind", "text"))
     latest, in_order = datetime.min, True
-    for number, when, kind, change in zip(*(table.column(key, start) for key in ("ticket_no", "time", "kind", "text"))):
+    for number, when, kind, change in zip(*columns):
         kind = _kind(kind)
         if kind not in ("status_change", "update"):
             continue

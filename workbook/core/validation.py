@@ -17,7 +17,6 @@ from .book import Table, filled
 from .cells import a1
 from .messages import say
 from .numbering import is_well_formed
-from .parse import text
 from .tickets import TIME_KEYS, Ticket
 
 INCOMPLETE_RULES = frozenset({"date", "future_date", "date_range", "priority", "status", "number_format",
@@ -116,7 +115,7 @@ def _check_values(out: _Collector, t: Ticket, now: datetime) -> None:
 
 def _check_choices(out: _Collector, t: Ticket, lists: dict[str, dict[str, str | None]]) -> None:
     for key, spellings in lists.items():
-        value = text(t.raw.get(key))
+        value = t.text(key)
         if value and spellings.get(schema.fold(value)) is None:
             allowed = "/".join(dict.fromkeys(e for e in spellings.values() if e))
             out.add(t, key, "choice", header=out.header(key), value=value, allowed=allowed)
