@@ -117,6 +117,16 @@ def test_years_loaded_out_of_order():
     assert cal.working_minutes(dt("2025-12-31 17:00"), dt("2026-01-04 10:00")) == 120
 
 
+def test_answers_hold_when_an_earlier_year_loads_between_them():
+    cal = BusinessCalendar.from_settings(defaults())
+    start = dt("2025-12-31 17:00")
+    due = cal.add(start, 120)  # the calendar now knows where start lies, in 2025 and 2026 only
+    assert cal.is_working_day(date(2023, 5, 4))  # loads 2023 and 2024 in front of them
+    assert cal.add(start, 120) == due == dt("2026-01-04 10:00")
+    assert cal.working_minutes(start, due) == 120
+    assert cal.add(dt("2023-05-04 17:00"), 60) == dt("2023-05-04 18:00")
+
+
 # -- Settings overrides ----------------------------------------------------------------------------
 
 def test_settings_extra_holiday():
@@ -224,6 +234,17 @@ def test_add_is_monotone_in_start(t1, t2, m):
 def test_add_is_monotone_in_minutes(t, m1, m2):
     m1, m2 = sorted((m1, m2))
     assert CAL.add(t, m1) <= CAL.add(t, m2)
+
+
+@hyp_settings(max_examples=30, deadline=None)  # a fresh calendar per question loads the holiday library
+@given(st.lists(st.tuples(moments, seconds), min_size=1, max_size=6))
+def test_answers_do_not_depend_on_what_was_asked_before(questions):
+    """One calendar asked in turn (as a refresh asks it) answers as a fresh one for each question."""
+    asked = BusinessCalendar.from_settings(defaults())
+    for t, s in questions:
+        fresh = BusinessCalendar.from_settings(defaults())
+        assert asked.add(t, s / 60) == fresh.add(t, s / 60)
+        assert asked.working_minutes(t, t + timedelta(seconds=s)) == fresh.working_minutes(t, t + timedelta(seconds=s))
 
 
 def _walk(start: datetime, minutes: int) -> datetime:

@@ -34,7 +34,7 @@ from workbook.core.parse import text
 from workbook.core.tickets import TIME_KEYS
 from workbook.xlsx.reader import read_book
 from workbook.core.settings import Target, defaults
-from workbook.core.sla import TicketTimes, evaluate
+from workbook.core.sla import Rules, TicketTimes, evaluate
 from workbook.author.template import build_template
 
 SETTINGS = defaults()
@@ -93,6 +93,16 @@ def test_sla_is_total_and_consistent(t, now, calendar):
     else:
         assert r.state in ("on_track", "at_risk", "overdue")
         assert (r.state == "overdue") == bool(r.breached)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(ticket_times(), min_size=2, max_size=6), moments, calendars())
+def test_one_rules_for_many_tickets_judges_each_alone(tickets, now, calendar):
+    """A refresh evaluates every ticket with one Rules and one calendar: nothing carries over."""
+    settings_, cal = calendar
+    rules = Rules(settings_, cal)
+    alone = [evaluate(t, settings_, BusinessCalendar.from_settings(settings_), now) for t in tickets]
+    assert [rules.evaluate(t, now) for t in tickets] == alone
 
 
 @settings(max_examples=150, deadline=None)

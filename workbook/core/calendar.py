@@ -18,7 +18,6 @@ from .settings import Settings
 
 _US_PER_MIN = 60_000_000
 _MINUTE = timedelta(minutes=1)
-_MICROSECOND = timedelta(microseconds=1)
 
 
 class BusinessCalendar:
@@ -65,9 +64,12 @@ class BusinessCalendar:
         # The index in _days of the day positions count from: the first loaded year's first working
         # day. Loading earlier years moves it, so a position taken before stays valid.
         self._origin = 0
-        self._numbers: dict[int, int] = {}  # ordinal of a working day -> its index in _days less _origin
+        self._numbers: dict[int, int] = {}  # a working day's ordinal -> its index in _days less _origin
         self._placed: datetime | None = None  # the last moment positioned, at _placed_at
         self._placed_at = 0
+        # Microseconds since midnight -> that timedelta: building one costs about as much as the rest
+        # of a deadline, and a refresh's deadlines fall on a few hundred times of day.
+        self._times_of_day: dict[int, timedelta] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> BusinessCalendar:
@@ -121,7 +123,11 @@ class BusinessCalendar:
         for end, shift in self._ends:
             if rem < end or (at_end and rem == end):
                 break  # rem is always inside the day, so the last span catches it at the latest
-        return self._midnights[k] + _MICROSECOND * (rem + shift)  # faster than timedelta(microseconds=...)
+        us = rem + shift  # since that day's midnight
+        since_midnight = self._times_of_day.get(us)
+        if since_midnight is None:
+            since_midnight = self._times_of_day[us] = timedelta(microseconds=us)
+        return self._midnights[k] + since_midnight
 
     def working_minutes(self, a: datetime, b: datetime) -> float:
         """Working minutes from ``a`` to ``b``; 0 when ``b`` is not after ``a``."""

@@ -64,6 +64,7 @@ def computed_columns(tracker: Tracker, tickets: Iterable[Ticket], now: datetime,
         problems.setdefault(finding.row, []).append(finding)
     # Worked out once rather than per ticket: the labels, and what the rows with findings show.
     states, yes = {code: label(lang) for code, label in schema.SLA_STATES.items()}, schema.YES(lang)
+    metrics, separator = {code: label(lang) for code, label in schema.METRICS.items()}, schema.LIST_SEPARATOR(lang)
     incomplete = {row for row, found in problems.items() if any(f.incomplete for f in found)}
     told = {row: PROBLEM_SEPARATOR.join(f"{f.cell} {f.message}" for f in found) for row, found in problems.items()}
     out = {}
@@ -71,15 +72,14 @@ def computed_columns(tracker: Tracker, tickets: Iterable[Ticket], now: datetime,
         row = ticket.row
         sla = _evaluate(tracker, ticket, rules, now)
         needs_fix = sla is None or row in incomplete
-        deadlines = [] if ticket.done else pending(ticket, sla)
+        deadlines = () if ticket.done else pending(ticket, sla)  # most are done: pending's own test, no call
         out[row] = Computed({
             "response_due": sla and sla.response_due,
             "assignment_due": sla and sla.assignment_due,
             "next_update_due": sla and sla.next_update_due,
             "resolution_due": sla and sla.resolution_due,
             "sla_state": states["needs_fix" if needs_fix else sla.state],
-            "breached": schema.LIST_SEPARATOR(lang).join(schema.METRICS[m](lang) for m in sla.breached)
-            if sla and sla.breached else None,
+            "breached": separator.join(metrics[m] for m in sla.breached) if sla and sla.breached else None,
             "review_needed": yes if ticket.number in flagged else None,  # see core/reviews.py
             "problems": told.get(row),
         }, sla.state if sla else None, min(d.due for d in deadlines) if deadlines else None, needs_fix, sla)

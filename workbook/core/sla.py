@@ -38,7 +38,7 @@ Pause = tuple[datetime, datetime | None]
 
 
 @dataclass
-class TicketTimes:  # not frozen: a frozen dataclass's __init__ costs twice as much, for every ticket on every refresh
+class TicketTimes:  # not frozen: a frozen dataclass's __init__ costs several times as much, per ticket per refresh
     priority: str  # "P1".."P4"
     reported_at: datetime
     first_response_at: datetime | None = None
@@ -66,7 +66,7 @@ Clock = BusinessCalendar | WallClock
 class _Clocked(NamedTuple):
     clock: Clock
     minutes: float  # the target on its clock
-    length: int | timedelta  # the same as the clock's length, converted once for every ticket
+    length: int | timedelta  # the same in the clock's own unit (its length()), converted once for all tickets
 
 
 # A target's outcome for one ticket: its deadline, whether it was missed, and the share of it used
@@ -126,7 +126,7 @@ class Rules:
                                                                    pauses)
         update_from = assigned if known_from is None or assigned is None else max(assigned, known_from)
         update_due, update_missed, update_used = _recurring(update_clock, t, update_from, pauses, now)
-        missed = (response_missed, assignment_missed, update_missed, resolution_missed)  # in the order of schema.METRICS
+        missed = (response_missed, assignment_missed, update_missed, resolution_missed)  # schema.METRICS' order
         breached = tuple(compress(schema.METRICS, missed)) if any(missed) else ()
         if done:  # no target of a done ticket is running: nothing is used
             state, used = "met_late" if breached else "met", {}
