@@ -12,6 +12,7 @@ from lxml import etree
 
 from workbook.core.errors import NotEditable
 from workbook.xlsx.ranges import Extension, RowMap, appended, grower, map_formula, map_ref, map_sqref
+from workbook.xlsx import sheet_rows
 from workbook.xlsx.sheet_rows import SheetPlan
 from workbook.xlsx.sheet_xml import SheetXml, patch_sheet, patch_table
 
@@ -138,6 +139,18 @@ def test_rows_skipped_to_an_edit_are_copied_up_to_one_without_its_number():
                     b'<c r="B3" t="inlineStr"><is><t>third</t></is></c></row>\n<row r="4"><c r="A4"><v>4</v></c></row>'
                     b'<row spans="1:1" r="5"><c r="A5"><v>5</v></c></row>\n<row r="6"><c r="A6"><v>6</v></c></row>\n'
                     b'<row r="8"><c r="A8"><v>8</v></c><c r="B8" t="inlineStr"><is><t>eighth</t></is></c></row>\n')
+
+
+def test_rows_without_numbers_are_read_once(monkeypatch):
+    """A sheet whose rows carry no numbers is written row by row, each row looked at a few times, not
+    once for every row before it (the rows before a new row are walked once)."""
+    calls = []
+    real = sheet_rows._next_row
+    monkeypatch.setattr(sheet_rows, "_next_row", lambda *args: calls.append(1) or real(*args))
+    rows = "".join(f"<row><c><v>{r}</v></c></row>" for r in range(1, 2001))
+    out = cells(patch_sheet(sheet(rows), plan({(1999, 1): "last", (2500, 0): "new"})))
+    assert text(out["B2000"]) == "last" and text(out["A2501"]) == "new" and text(out["A1999"]) == "1999"
+    assert len(calls) < 3 * 2000
 
 
 def test_empty_sheet_data():

@@ -71,6 +71,7 @@ class Rows:
         self.rows = rows or None  # None when no row goes (asked of every row: a RowMap answers in Python)
         self.check = check  # verifies each rewritten row as it goes out (row_check.py)
         self.shared: dict[bytes, tuple[int, int, str]] = {}  # si -> first cell and text, to spell out
+        self.target: tuple[int | None, int] = (0, 0)  # the row untouched ones are copied up to, and where (0: none yet)
         # The last row written (old number, cells, and the styles of cells appended to it by column):
         # where a new cell takes its style from. The styles save a search for the cell above.
         self.above: tuple[int, bytes, dict[int, int]] = (0, b"", {})
@@ -112,17 +113,12 @@ class Rows:
 
     def _untouched(self, target: int | None, last: int | None, pos: int, end: int, r: int) -> Iterator[bytes]:
         """The rows from ``pos`` numbered below ``target`` (None: all), as they are, up to the first
-        one not numbered first thing (written out row by row); returns where they end and the number
-        of the last one. ``last``: the number of the sheet's last row (None: it has none)."""
+        one not numbered first thing (written out row by row); returns where they end and the number of
+        the last one (``r`` when there is none). ``last``: the number of the sheet's last row."""
         xml = self.xml
-        if target is None or (last is not None and target > last):
-            at = end
-        else:
-            at = xml.find(b'<row r="%d"' % target, pos, end)
-            if at < 0:  # a new row within the sheet: it goes before the first row numbered past it
-                at = pos
-                while (found := _next_row(xml, at, end)) and (_number(found[0]) or 0) < target:
-                    at = found[3]
+        if self.target[0] != target:  # (a row without its number may cut the stretch short of it: once)
+            self.target = (target, self._row_at(target, last, pos, end))
+        at = self.target[1]
         unnumbered = _UNNUMBERED_ROW.search(xml, pos, at)
         if unnumbered:
             at = unnumbered.start()
@@ -133,6 +129,18 @@ class Rows:
                 self.above = (r, above[1], {})
             yield memoryview(xml)[pos:at]  # a view, not a copy: the stretch may be most of a 150 MB sheet
         return at, r
+
+    def _row_at(self, target: int | None, last: int | None, pos: int, end: int) -> int:
+        """Where row ``target`` (None: a row past all) is, or goes: before the first row numbered past it."""
+        xml = self.xml
+        if target is None or (last is not None and target > last):
+            return end
+        at = xml.find(b'<row r="%d"' % target, pos, end)
+        if at < 0:  # a new row within the sheet
+            at = pos
+            while (found := _next_row(xml, at, end)) and (_number(found[0]) or 0) < target:
+                at = found[3]
+        return at
 
     def _row(self, r: int, attrs: bytes, content: bytes, raw: bytes, numbered: bool) -> bytes:
         new_r = self.rows.row(r) if self.rows else r
