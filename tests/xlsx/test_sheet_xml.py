@@ -188,8 +188,8 @@ def test_new_cells_down_a_column_take_the_style_written_above():
     rows = ('<row r="1"><c r="A1" s="1" t="s"><v>0</v></c></row>'
             + "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in (2, 3, 4))
             + '<row r="5"><c r="A5"><v>5</v></c><c r="C5" s="6"><v>5</v></c></row>')
-    edits = {(1, 1): datetime(2024, 1, 1, 8), (2, 1): "below a time", (3, 1): "and below that", (3, 2): "no style above",
-             (5, 2): "below an old cell"}
+    edits = {(1, 1): datetime(2024, 1, 1, 8), (2, 1): "below a time", (3, 1): "and below that",
+             (3, 2): "no style above", (5, 2): "below an old cell"}
     out = cells(patch_sheet(sheet(rows), plan(edits, header_rows={1}, date_style=lambda style, with_time: 99)))
     assert [out[ref].get("s") for ref in ("B2", "B3", "B4", "C4", "C6")] == ["99", "99", "99", None, "6"]
 

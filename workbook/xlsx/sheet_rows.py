@@ -71,7 +71,8 @@ class Rows:
         self.rows = rows or None  # None when no row goes (asked of every row: a RowMap answers in Python)
         self.check = check  # verifies each rewritten row as it goes out (row_check.py)
         self.shared: dict[bytes, tuple[int, int, str]] = {}  # si -> first cell and text, to spell out
-        self.target: tuple[int | None, int] = (0, 0)  # the row untouched ones are copied up to, and where (0: none yet)
+        # The row untouched ones are copied up to, and where it is or goes (0: none yet)
+        self.target: tuple[int | None, int] = (0, 0)
         # The last row written (old number, cells, and the styles of cells appended to it by column):
         # where a new cell takes its style from. The styles save a search for the cell above.
         self.above: tuple[int, bytes, dict[int, int]] = (0, b"", {})
