@@ -198,7 +198,7 @@ class Rows:
         written, self.appended = sorted(edits), {}
         if at < 0 or (last and _COLUMN[last.group(1)] < written[0]):
             # only new cells right of the row's last one, as a first refresh writes its computed columns
-            new = b"".join([self._new_cell(r, number, col, edits[col]) for col in written])
+            new = self._new_cells(r, number, written, edits)
             return content[:cells_end] + new + content[cells_end:] if cells_end < len(content) else content + new
         letters = _CELL_START.findall(content)
         cols = [_COLUMN[x] for x in letters]
@@ -218,17 +218,23 @@ class Rows:
         out.append(content[pos:])
         return b"".join(out)
 
-    def _new_cell(self, r: int, number: bytes, col: int, value: Value) -> bytes:
-        """:meth:`_cell` for a cell the row did not have, holding text or a date-time (nearly every
-        cell a first refresh writes) in fewer steps; the same bytes."""
-        kind = type(value)
-        if kind is not str and (kind is not datetime or self.plan.epoch_days):
-            return self._cell(number, col, value, None)
-        style = self.col_style[col] or self._style_above(r, col)
-        if kind is datetime:
-            style = self.date_styles[style, True]
-        self.appended[col] = style
-        return b'<c r="%s%s"%s%s>%s</c>' % (_LETTERS[col], number, _STYLE_ATTR[style], *self.spelt[value])
+    def _new_cells(self, r: int, number: bytes, cols: list[int], edits: dict[int, Value]) -> bytes:
+        """:meth:`_cell` for each of ``cols``, cells row ``r`` did not have: those holding text or a
+        date-time (nearly every cell a first refresh writes) in fewer steps, the same bytes, their
+        styles kept in ``appended``."""
+        cells, col_style, date_styles, spelt, appended = [], self.col_style, self.date_styles, self.spelt, self.appended
+        for col in cols:
+            value = edits[col]
+            kind = type(value)
+            if kind is not str and (kind is not datetime or self.plan.epoch_days):
+                cells.append(self._cell(number, col, value, None))
+                continue
+            style = col_style[col] or self._style_above(r, col)
+            if kind is datetime:
+                style = date_styles[style, True]
+            appended[col] = style
+            cells.append(b'<c r="%s%s"%s%s>%s</c>' % (_LETTERS[col], number, _STYLE_ATTR[style], *spelt[value]))
+        return b"".join(cells)
 
     def _cell(self, number: bytes, col: int, value: Value, cell: re.Match | None) -> bytes:
         kept, style = b"", 0
