@@ -88,7 +88,8 @@ def test_a_cell_spelt_as_one_read_before_for_another_value_is_caught(monkeypatch
     """Cells appended to rows are read once for each spelling: one spelt as another value was is
     still caught (and TRUE is not taken for 1, though True == 1)."""
     real = sheet_rows._value_xml
-    monkeypatch.setattr(sheet_rows, "_value_xml", lambda v: real(spelt_as if v == then and type(v) is type(then) else v))
+    monkeypatch.setattr(sheet_rows, "_value_xml",
+                        lambda v: real(spelt_as if v == then and type(v) is type(then) else v))
     with pytest.raises(ReadBackMismatch, match="Sheet1!D4"):
         patched(sheet(ROWS), {(2, 3): first, (3, 3): then})
 

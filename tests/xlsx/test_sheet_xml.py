@@ -12,6 +12,7 @@ from lxml import etree
 
 from workbook.core.errors import NotEditable
 from workbook.xlsx.ranges import Extension, RowMap, appended, grower, map_formula, map_ref, map_sqref
+from workbook.xlsx import sheet_rows
 from workbook.xlsx.sheet_rows import SheetPlan
 from workbook.xlsx.sheet_xml import SheetXml, patch_sheet, patch_table
 
@@ -140,6 +141,18 @@ def test_rows_skipped_to_an_edit_are_copied_up_to_one_without_its_number():
                     b'<row r="8"><c r="A8"><v>8</v></c><c r="B8" t="inlineStr"><is><t>eighth</t></is></c></row>\n')
 
 
+def test_rows_without_numbers_are_read_once(monkeypatch):
+    """A sheet whose rows carry no numbers is written row by row, each row looked at a few times, not
+    once for every row before it (the rows before a new row are walked once)."""
+    calls = []
+    real = sheet_rows._next_row
+    monkeypatch.setattr(sheet_rows, "_next_row", lambda *args: calls.append(1) or real(*args))
+    rows = "".join(f"<row><c><v>{r}</v></c></row>" for r in range(1, 2001))
+    out = cells(patch_sheet(sheet(rows), plan({(1999, 1): "last", (2500, 0): "new"})))
+    assert text(out["B2000"]) == "last" and text(out["A2501"]) == "new" and text(out["A1999"]) == "1999"
+    assert len(calls) < 3 * 2000
+
+
 def test_empty_sheet_data():
     out = patch_sheet(sheet("").replace(b"<sheetData></sheetData>", b"<sheetData/>"), plan({(1, 1): "x"}))
     assert text(cells(out)["B2"]) == "x"
@@ -175,8 +188,8 @@ def test_new_cells_down_a_column_take_the_style_written_above():
     rows = ('<row r="1"><c r="A1" s="1" t="s"><v>0</v></c></row>'
             + "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in (2, 3, 4))
             + '<row r="5"><c r="A5"><v>5</v></c><c r="C5" s="6"><v>5</v></c></row>')
-    edits = {(1, 1): datetime(2024, 1, 1, 8), (2, 1): "below a time", (3, 1): "and below that", (3, 2): "no style above",
-             (5, 2): "below an old cell"}
+    edits = {(1, 1): datetime(2024, 1, 1, 8), (2, 1): "below a time", (3, 1): "and below that",
+             (3, 2): "no style above", (5, 2): "below an old cell"}
     out = cells(patch_sheet(sheet(rows), plan(edits, header_rows={1}, date_style=lambda style, with_time: 99)))
     assert [out[ref].get("s") for ref in ("B2", "B3", "B4", "C4", "C6")] == ["99", "99", "99", None, "6"]
 

@@ -4,12 +4,13 @@ Reading the written sheet back whole with calamine cost a third of a refresh. A 
 does not touch is copied as the bytes it had, so only rewritten rows need a look, and they are
 checked as they stream out, by other means than wrote them: each written cell is read by a strict
 grammar of the cells the patcher writes (an inline string, a number, a boolean: whatever it accepts
-is well-formed XML) or, when it does not fit, parsed with lxml; its value is decoded from that, and
-every other cell of the row must keep its exact bytes. The stream itself is followed against the old
-sheet: every stretch copied must be the old bytes at that place, and each rewritten row must stand
-where its old row stood, so no row is lost, doubled or moved. Used when rows keep their numbers; a
-sheet that loses rows, or a row rewritten for a reason other than its edits (a shared formula spelt
-out), is read back whole (file_engine).
+is well-formed XML) or, when it does not fit, parsed with lxml; its value is decoded from that (a
+cell body read once is known after: a refresh writes the same states and deadlines on many rows),
+and every other cell of the row must keep its exact bytes. The stream itself is followed against the
+old sheet: every stretch copied must be the old bytes at that place, and each rewritten row must
+stand where its old row stood, so no row is lost, doubled or moved. Used when rows keep their
+numbers; a sheet that loses rows, or a row rewritten for a reason other than its edits (a shared
+formula spelt out), is read back whole (file_engine).
 
 Rows are Excel's 1-based numbers; columns 0-based.
 """
@@ -36,11 +37,12 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Tru
 # A cell as the patcher writes one, and nothing else: reference, style, type; an inline string of
 # characters XML allows (no raw CR: a parser would read it as LF) with the five entities, or a plain
 # number, or none. Anything else (kept attributes, formulas, rich text) is parsed with lxml.
-# (Possessive: nothing here is matched twice, and a regular expression reads 40,000 cells a refresh.)
+# (Possessive loops: what follows one could never match what it gave back, and not keeping the
+# places to back up to makes the grammar faster.)
 _TEXT = rb"[^<&\x00-\x08\x0b-\x1f]*+(?:&(?:amp|lt|gt|quot|apos);[^<&\x00-\x08\x0b-\x1f]*+)*+"
 _NUMBER = rb"-?[0-9]++(?:\.[0-9]++)?+(?:[eE][-+]?[0-9]++)?+"
 _BODY_GRAMMAR = (rb'(?: s="[0-9]+")?(?: t="inlineStr"><is><t(?: xml:space="preserve")?>(' + _TEXT + rb')</t></is></c>'
-         rb'|(?: t="(b|n)")?><v>(' + _NUMBER + rb')</v></c>|(?: t="(?:inlineStr|b|n)")?/>)')
+                 rb'|(?: t="(b|n)")?><v>(' + _NUMBER + rb')</v></c>|(?: t="(?:inlineStr|b|n)")?/>)')
 _CELL = re.compile(rb'<c r="[A-Z]{1,3}[1-9][0-9]*"' + _BODY_GRAMMAR)  # groups: text, type, number
 _BODY = re.compile(_BODY_GRAMMAR)  # a cell after its reference; the same groups
 _LAST_CELL = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')

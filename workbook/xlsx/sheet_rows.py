@@ -71,6 +71,8 @@ class Rows:
         self.rows = rows or None  # None when no row goes (asked of every row: a RowMap answers in Python)
         self.check = check  # verifies each rewritten row as it goes out (row_check.py)
         self.shared: dict[bytes, tuple[int, int, str]] = {}  # si -> first cell and text, to spell out
+        # The row untouched ones are copied up to, and where it is or goes (0: none yet)
+        self.target: tuple[int | None, int] = (0, 0)
         # The last row written (old number, cells, and the styles of cells appended to it by column):
         # where a new cell takes its style from. The styles save a search for the cell above.
         self.above: tuple[int, bytes, dict[int, int]] = (0, b"", {})
@@ -112,17 +114,12 @@ class Rows:
 
     def _untouched(self, target: int | None, last: int | None, pos: int, end: int, r: int) -> Iterator[bytes]:
         """The rows from ``pos`` numbered below ``target`` (None: all), as they are, up to the first
-        one not numbered first thing (written out row by row); returns where they end and the number
-        of the last one. ``last``: the number of the sheet's last row (None: it has none)."""
+        one not numbered first thing (written out row by row); returns where they end and the number of
+        the last one (``r`` when there is none). ``last``: the number of the sheet's last row."""
         xml = self.xml
-        if target is None or (last is not None and target > last):
-            at = end
-        else:
-            at = xml.find(b'<row r="%d"' % target, pos, end)
-            if at < 0:  # a new row within the sheet: it goes before the first row numbered past it
-                at = pos
-                while (found := _next_row(xml, at, end)) and (_number(found[0]) or 0) < target:
-                    at = found[3]
+        if self.target[0] != target:  # (a row without its number may cut the stretch short of it: once)
+            self.target = (target, self._row_at(target, last, pos, end))
+        at = self.target[1]
         unnumbered = _UNNUMBERED_ROW.search(xml, pos, at)
         if unnumbered:
             at = unnumbered.start()
@@ -133,6 +130,18 @@ class Rows:
                 self.above = (r, above[1], {})
             yield memoryview(xml)[pos:at]  # a view, not a copy: the stretch may be most of a 150 MB sheet
         return at, r
+
+    def _row_at(self, target: int | None, last: int | None, pos: int, end: int) -> int:
+        """Where row ``target`` (None: a row past all) is, or goes: before the first row numbered past it."""
+        xml = self.xml
+        if target is None or (last is not None and target > last):
+            return end
+        at = xml.find(b'<row r="%d"' % target, pos, end)
+        if at < 0:  # a new row within the sheet
+            at = pos
+            while (found := _next_row(xml, at, end)) and (_number(found[0]) or 0) < target:
+                at = found[3]
+        return at
 
     def _row(self, r: int, attrs: bytes, content: bytes, raw: bytes, numbered: bool) -> bytes:
         new_r = self.rows.row(r) if self.rows else r
@@ -189,7 +198,7 @@ class Rows:
         written, self.appended = sorted(edits), {}
         if at < 0 or (last and _COLUMN[last.group(1)] < written[0]):
             # only new cells right of the row's last one, as a first refresh writes its computed columns
-            new = b"".join([self._new_cell(r, number, col, edits[col]) for col in written])
+            new = self._new_cells(r, number, written, edits)
             return content[:cells_end] + new + content[cells_end:] if cells_end < len(content) else content + new
         letters = _CELL_START.findall(content)
         cols = [_COLUMN[x] for x in letters]
@@ -209,17 +218,23 @@ class Rows:
         out.append(content[pos:])
         return b"".join(out)
 
-    def _new_cell(self, r: int, number: bytes, col: int, value: Value) -> bytes:
-        """:meth:`_cell` for a cell the row did not have, holding text or a date-time (nearly every
-        cell a first refresh writes) in fewer steps; the same bytes."""
-        kind = type(value)
-        if kind is not str and (kind is not datetime or self.plan.epoch_days):
-            return self._cell(number, col, value, None)
-        style = self.col_style[col] or self._style_above(r, col)
-        if kind is datetime:
-            style = self.date_styles[style, True]
-        self.appended[col] = style
-        return b'<c r="%s%s"%s%s>%s</c>' % (_LETTERS[col], number, _STYLE_ATTR[style], *self.spelt[value])
+    def _new_cells(self, r: int, number: bytes, cols: list[int], edits: dict[int, Value]) -> bytes:
+        """:meth:`_cell` for each of ``cols``, cells row ``r`` did not have: those holding text or a
+        date-time (nearly every cell a first refresh writes) in fewer steps, the same bytes, their
+        styles kept in ``appended``."""
+        cells, col_style, date_styles, spelt, appended = [], self.col_style, self.date_styles, self.spelt, self.appended
+        for col in cols:
+            value = edits[col]
+            kind = type(value)
+            if kind is not str and (kind is not datetime or self.plan.epoch_days):
+                cells.append(self._cell(number, col, value, None))
+                continue
+            style = col_style[col] or self._style_above(r, col)
+            if kind is datetime:
+                style = date_styles[style, True]
+            appended[col] = style
+            cells.append(b'<c r="%s%s"%s%s>%s</c>' % (_LETTERS[col], number, _STYLE_ATTR[style], *spelt[value]))
+        return b"".join(cells)
 
     def _cell(self, number: bytes, col: int, value: Value, cell: re.Match | None) -> bytes:
         kept, style = b"", 0
