@@ -170,7 +170,7 @@ def _once(clocked: _Clocked | None, start: datetime, completed: datetime | None,
     when the deadline came before ``unknown_before``."""
     if clocked is None:
         return _NOT_JUDGED
-    due = _deadline(clocked, start, pauses) if pauses else clocked.clock.after(start, clocked.length)
+    due = _deadline(clocked, start, pauses)
     if due is None:
         return _NOT_JUDGED
     if unknown_before is not None and due <= unknown_before:
@@ -191,7 +191,7 @@ def _recurring(clocked: _Clocked | None, t: TicketTimes, assigned: datetime | No
     anchors = [assigned, *sorted({u for u in t.updates if u > assigned and (end is None or u < end)})]
     breached = False
     for anchor, stop in zip(anchors, [*anchors[1:], end]):
-        due = _deadline(clocked, anchor, pauses) if pauses else clocked.clock.after(anchor, clocked.length)
+        due = _deadline(clocked, anchor, pauses)
         breached = breached or (due is not None and stop is not None and stop > due)
     # `due` is now the deadline of the last gap, the one still open unless the ticket is done.
     if t.done or due is None:
@@ -201,7 +201,9 @@ def _recurring(clocked: _Clocked | None, t: TicketTimes, assigned: datetime | No
 
 def _deadline(clocked: _Clocked, start: datetime, pauses: Sequence[Pause]) -> datetime | None:
     """The target's minutes after ``start`` on its clock, pushed back by the pauses that began before they ran out."""
-    clock, minutes, _ = clocked
+    clock, minutes, length = clocked
+    if not pauses:  # most tickets: the length converted once for all of them
+        return clock.after(start, length)
     paused = 0.0
     for pause_start, pause_end in pauses:
         if pause_end is not None and pause_end <= start:
