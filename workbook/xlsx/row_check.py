@@ -25,8 +25,9 @@ from typing import Iterator
 from lxml import etree
 
 from ..core.book import Value
-from ..core.cells import EXCEL_EPOCH, FIRST_DATE, a1, col_index, col_letter, day_of
+from ..core.cells import EXCEL_EPOCH, FIRST_DATE, a1, col_letter, day_of
 from ..core.errors import ReadBackMismatch, VerifyError
+from .memo import COLUMN, LETTERS
 
 ONE_SECOND = 1 / 86400 + 1e-9  # in days
 _DAY = timedelta(days=1)
@@ -76,7 +77,7 @@ class RowCheck:
         if new.startswith(old) and self._appended(r, old, new[len(old):], edits, skip):
             return
         number = b'%d"' % r
-        refs = [b'<c r="' + _LETTERS[col] + number for col in edits]
+        refs = [b'<c r="' + LETTERS[col] + number for col in edits]
         new_rest, cells = _cut(new, refs)
         if _cut(old, refs)[0] != new_rest:
             raise VerifyError("verify_row_beyond", where=self.sheet, row=r)
@@ -93,14 +94,14 @@ class RowCheck:
         computed columns. False sends the row to the general check, which names what is wrong."""
         cols = sorted(edits)
         at = old.rfind(b'<c r="')
-        if at >= 0 and ((last := _LAST_CELL.match(old, at)) is None or _COLUMN[last.group(1)] >= cols[0]):
+        if at >= 0 and ((last := _LAST_CELL.match(old, at)) is None or COLUMN[last.group(1)] >= cols[0]):
             return False  # an edited column may hold an old cell still
         cells = tail.split(b'<c r="')  # exact: no cell in the grammar holds another's start
         if cells[0] or len(cells) != len(cols) + 1:
             return False  # something before the first cell, or a cell too many or too few
         number, bodies = b'%d"' % r, self.bodies
         for col, cell in zip(cols, islice(cells, 1, None)):
-            ref = _LETTERS[col] + number
+            ref = LETTERS[col] + number
             if not cell.startswith(ref):
                 return False  # another cell, or another row's
             body, want = cell[len(ref):], edits[col]
@@ -281,18 +282,4 @@ def _number(value) -> float:
     return float(value)
 
 
-class _Columns(dict):
-    """A column's spelling, made once per column."""
-
-    def __init__(self, spell):
-        super().__init__()
-        self.spell = spell
-
-    def __missing__(self, col: int):
-        value = self[col] = self.spell(col)
-        return value
-
-
-_COLUMN = _Columns(lambda letters: col_index(letters.decode()))  # b"AB" -> 27
-_LETTERS = _Columns(lambda col: col_letter(col).encode())  # 27 -> b"AB"
 _UNREAD = object()

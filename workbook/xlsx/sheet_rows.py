@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 from ..core.book import Value
-from ..core.cells import col_index, col_letter, to_serial
+from ..core.cells import to_serial
+from .memo import COLUMN, LETTERS, Memo
 from .ranges import Extension, RowMap, copy_formula, map_formula, map_sqref
 from .row_check import RowCheck
 
@@ -66,7 +67,7 @@ class Rows:
     def __init__(self, xml: bytes, body: tuple[int, int], col_style: Callable[[int], int], plan: SheetPlan,
                  edits: dict[int, dict[int, Value]], rows: RowMap, check: RowCheck | None = None):
         # The sheet part's bytes, where its <sheetData> content lies, and each column's own style.
-        self.xml, self.body, self.col_style = xml, body, _Memo(col_style)
+        self.xml, self.body, self.col_style = xml, body, Memo(col_style)
         self.plan, self.edits = plan, edits
         self.rows = rows or None  # None when no row goes (asked of every row: a RowMap answers in Python)
         self.check = check  # verifies each rewritten row as it goes out (row_check.py)
@@ -78,10 +79,10 @@ class Rows:
         self.above: tuple[int, bytes, dict[int, int]] = (0, b"", {})
         self.appended: dict[int, int] = {}  # col -> style of each cell appended to the row being written
         # (style, with time) -> the style showing the date
-        self.date_styles = _Memo(lambda key: plan.date_style(*key))
+        self.date_styles = Memo(lambda key: plan.date_style(*key))
         # text or date-time -> its type attribute and children, spelt once: a refresh writes the same
         # states and deadlines on many rows (the two types never equal one another, unlike 1 and True)
-        self.spelt = _Memo(_value_xml)
+        self.spelt = Memo(_value_xml)
 
     def __iter__(self) -> Iterator[bytes]:
         xml, (pos, end) = self.xml, self.body
@@ -196,12 +197,12 @@ class Rows:
         at = content.rfind(b'<c r="', 0, cells_end)
         last = _CELL_START.match(content, at) if at >= 0 else None
         written, self.appended = sorted(edits), {}
-        if at < 0 or (last and _COLUMN[last.group(1)] < written[0]):
+        if at < 0 or (last and COLUMN[last.group(1)] < written[0]):
             # only new cells right of the row's last one, as a first refresh writes its computed columns
             new = self._new_cells(r, number, written, edits)
             return content[:cells_end] + new + content[cells_end:] if cells_end < len(content) else content + new
         letters = _CELL_START.findall(content)
-        cols = [_COLUMN[x] for x in letters]
+        cols = [COLUMN[x] for x in letters]
         out, pos = [], 0
         for col in written:
             k = bisect_left(cols, col)
@@ -233,7 +234,7 @@ class Rows:
             if kind is datetime:
                 style = date_styles[style, True]
             appended[col] = style
-            cells.append(b'<c r="%s%s"%s%s>%s</c>' % (_LETTERS[col], number, _STYLE_ATTR[style], *spelt[value]))
+            cells.append(b'<c r="%s%s"%s%s>%s</c>' % (LETTERS[col], number, _STYLE_ATTR[style], *spelt[value]))
         return b"".join(cells)
 
     def _cell(self, number: bytes, col: int, value: Value, cell: re.Match | None) -> bytes:
@@ -249,13 +250,13 @@ class Rows:
         if value is None:  # clear the value, keep the formatting
             if cell is None or not (style or kept):
                 return b""
-            return b'<c r="%s%s"%s%s/>' % (_LETTERS[col], number, _STYLE_ATTR[style], kept)
+            return b'<c r="%s%s"%s%s/>' % (LETTERS[col], number, _STYLE_ATTR[style], kept)
         if isinstance(value, date):
             style = self.date_styles[style, type(value) is datetime]
             if self.plan.epoch_days:  # the same serial, counted from the workbook's own day 0
                 value -= timedelta(days=self.plan.epoch_days)
         kind, children = _value_xml(value)
-        return b'<c r="%s%s"%s%s%s>%s</c>' % (_LETTERS[col], number, _STYLE_ATTR[style], kind, kept, children)
+        return b'<c r="%s%s"%s%s%s>%s</c>' % (LETTERS[col], number, _STYLE_ATTR[style], kind, kept, children)
 
     def _style_above(self, r: int, col: int) -> int:
         """The style of the cell above a new one: a new cell looks like its column (never a header)."""
@@ -264,7 +265,7 @@ class Rows:
             return 0
         if col in appended:  # (the last cell of its column there, as the search below finds)
             return appended[col]
-        at = above.rfind(b'<c r="%s%d"' % (_LETTERS[col], above_r))  # from the end: new cells go right
+        at = above.rfind(b'<c r="%s%d"' % (LETTERS[col], above_r))  # from the end: new cells go right
         if at < 0:
             return 0
         m = _STYLE.search(above, at, above.find(b">", at))
@@ -277,7 +278,7 @@ class Rows:
             f = _FORMULA.search(cell) if b"<f" in cell else None
             if f is None:
                 return cell
-            col = _COLUMN[_CELL_START.match(cell).group(1)]
+            col = COLUMN[_CELL_START.match(cell).group(1)]
             attrs = dict(_ATTR.findall(f.group(1)))
             text = html.unescape(f.group(2).decode()) if f.group(2) else ""
             if attrs.get(b"t", b"").strip(b"\"'") == b"shared":
@@ -343,28 +344,14 @@ def _normalised(r: int, content: bytes) -> bytes:
         nonlocal col
         attrs = _ATTR.findall(m.group(1))
         ref = next((v[1:-1] for n, v in attrs if n == b"r"), None)
-        col = _COLUMN[re.match(rb"[A-Z]+", ref).group()] if ref else col + 1
+        col = COLUMN[re.match(rb"[A-Z]+", ref).group()] if ref else col + 1
         rest = b"".join(b" %s=%s" % (n, v) for n, v in attrs if n != b"r")
         close = b"/>" if m.group(2) is None else b">" + m.group(2) + b"</c>"
-        return b'<c r="%s%d"%s%s' % (_LETTERS[col], r, rest, close)
+        return b'<c r="%s%d"%s%s' % (LETTERS[col], r, rest, close)
     return _CELL.sub(fix, content)
 
 
-class _Memo(dict):
-    """A mapping that computes each value once, the first time its key is looked up."""
-
-    def __init__(self, convert):
-        super().__init__()
-        self.convert = convert
-
-    def __missing__(self, key):
-        value = self[key] = self.convert(key)
-        return value
-
-
-_COLUMN = _Memo(lambda letters: col_index(letters.decode()))  # b"AC" -> 28
-_LETTERS = _Memo(lambda col: col_letter(col).encode())  # 28 -> b"AC"
-_STYLE_ATTR = _Memo(lambda style: b' s="%d"' % style if style else b"")  # 3 -> b' s="3"'
+_STYLE_ATTR = Memo(lambda style: b' s="%d"' % style if style else b"")  # 3 -> b' s="3"'
 
 
 def _escape(text: str) -> bytes:
