@@ -319,7 +319,7 @@ def test_wrong_value_written_is_caught(tracker, monkeypatch):
 def test_part_that_does_not_inflate_back_is_caught(tracker, monkeypatch):
     before = tracker.read_bytes()
     real = zlib.compressobj
-    monkeypatch.setattr(package, "isal_zlib", None)
+    monkeypatch.setattr("workbook.xlsx.deflate.isal_zlib", None)
     monkeypatch.setattr(zlib, "compressobj", lambda *args: LosingCompressor(real(*args), unfinished=False))
     with pytest.raises(VerifyError, match="CRC"):
         FileEngine(tracker).apply(refresh_like())

@@ -18,7 +18,8 @@ from lxml import etree
 from tests.support.engine_fixtures import EXCEL_SAVED, SAVED_WORKBOOKS, add_calc_chain, raw_members
 from workbook.core.errors import Busy, FileProblem, OpenInApp
 from workbook.xlsx import package
-from workbook.xlsx.package import DateStyles, Package, deflate, drop_calc_chain, is_date_format, patch_workbook
+from workbook.xlsx.deflate import deflate
+from workbook.xlsx.package import DateStyles, Package, drop_calc_chain, is_date_format, patch_workbook
 from workbook.xlsx.ranges import RowMap
 from workbook.xlsx.safe_write import (BACKUP_DIR, advisory_lock, backups_of, check_openable,
                                  remove_stale_temps, replace_file, temp_name)
@@ -277,7 +278,7 @@ class LosingCompressor:
 @pytest.mark.parametrize("unfinished", [False, True], ids=["bytes lost", "stream unfinished"])
 def test_deflate_tells_a_part_that_does_not_inflate_back(monkeypatch, unfinished):
     real = zlib.compressobj
-    monkeypatch.setattr(package, "isal_zlib", None)
+    monkeypatch.setattr("workbook.xlsx.deflate.isal_zlib", None)
     monkeypatch.setattr(zlib, "compressobj", lambda *args: LosingCompressor(real(*args), unfinished))
     part = deflate([b"a" * 3_000_000, memoryview(b"b" * 2_000_000)], 1)
     assert part.crc == zlib.crc32(b"a" * 3_000_000 + b"b" * 2_000_000) and part.inflated_crc != part.crc

@@ -29,8 +29,9 @@ from ..core.cells import a1, check_cell
 from ..core.changeset import ChangeSet
 from ..core.errors import (ChangedSinceRead, FileProblem, InputError, NotEditable, NotWritable, ReadBackMismatch,
                            VerifyError)
-from .package import (COMMENTS, STYLES, TABLE, THREADED_COMMENTS, VML, DateStyles, Deflated, Package, deflate,
-                      drop_calc_chain, patch_workbook, same_bytes, xml)
+from .deflate import Deflated, deflate
+from .package import (COMMENTS, STYLES, TABLE, THREADED_COMMENTS, VML, DateStyles, Package, drop_calc_chain,
+                      patch_workbook, same_bytes, xml)
 from .ranges import RowMap, appended, area_of, grower
 from .reader import in_parallel, read_book
 from .row_anchors import patch_comments, patch_vml_notes
@@ -326,7 +327,7 @@ def _verify(tmp: Path, old: Package, replaced: dict, dropped: set[str], expected
 
 def _check_deflated(name: str, part: Deflated, written) -> None:
     """The member as written holds the compressed bytes made, which inflated whole to the checked ones
-    (as they were made: package.deflate)."""
+    (as they were made: deflate.deflate)."""
     if not (same_bytes(written.data, part.data) and part.inflated_crc == part.crc):
         raise VerifyError("verify_part_unreadable", part=name, reason="CRC")
 

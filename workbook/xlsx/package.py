@@ -26,20 +26,15 @@ import posixpath
 import re
 import struct
 import zipfile
-import zlib
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterable
+from typing import BinaryIO
 
 from lxml import etree
 
-try:
-    from isal import isal_zlib
-except ImportError:  # a platform without a wheel: zlib makes the same format, slower
-    isal_zlib = None
 
 from ..core.errors import NotAWorkbook, NotWritable
+from .deflate import BATCH, Deflated, crc32, deflate, have_isal, inflate
 from .ranges import SpanFn, map_formula
 from .sheet_xml import PARSER, serialize
 
@@ -63,7 +58,6 @@ _FORMAT_NOISE = re.compile(r'"[^"]*"|\\.|\[(?![hms]+\])[^\]]*\]|_.|\*.', re.I)
 _LOCAL = struct.Struct("<4s2B4HL2L2H")  # local file header, as zipfile spells it
 _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
 _END = struct.Struct("<4s4H2LH")
-_BATCH = 1 << 20  # deflate streamed parts in ~1 MB pieces
 
 
 @dataclass
@@ -106,7 +100,7 @@ class Package:
         if name is None:
             raise NotAWorkbook("part_missing", where=self.source, part=part)
         info = self.zip.getinfo(name)
-        if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1 or isal_zlib is None:
+        if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1 or not have_isal():
             return self.zip.read(name)
         data = inflate(self._by_name[name].data[:info.compress_size])
         if len(data) != info.file_size or crc32(data) != info.CRC:
@@ -162,86 +156,6 @@ class Package:
         writer.close(self.comment)
 
 
-@dataclass
-class Deflated:
-    """A part's new content, already compressed: big sheets are deflated while they are generated."""
-
-    data: bytes
-    crc: int  # of the bytes compressed
-    size: int
-    inflated_crc: int | None  # of the bytes ``data`` inflates back to; None when it does not inflate whole
-
-
-def deflate(chunks: Iterable[bytes], level: int) -> Deflated:
-    """Compress a part streamed in chunks. The big sheets use level 1, with python-isal (ISA-L) where
-    it is installed: 4x faster than zlib's level 1, itself 4x faster than level 6 (PERF-NOTES); ISA-L's
-    level 1 packs a sheet smaller than zlib's. Small parts keep zlib's level 6."""
-    packer = _RoundTrip((isal_zlib if isal_zlib and level <= 3 else zlib).compressobj(level, zlib.DEFLATED, -15))
-    size = 0
-    # zlib lets go of the GIL: one thread compresses a batch (and inflates it again) while this one makes the next
-    with ThreadPoolExecutor(1) as pool:
-        compressed = []
-        for batch in _batches(chunks):
-            size += len(batch)
-            compressed.append(pool.submit(packer.compress, batch))
-        compressed.append(pool.submit(packer.flush))
-        data = b"".join([f.result() for f in compressed])
-    if size >= 0xFFFFFFFF or len(data) >= 0xFFFFFFFF:
-        raise NotWritable("part_over_4gb")
-    return Deflated(data, packer.crc, size, packer.inflated_crc)
-
-
-class _RoundTrip:
-    """A compressor that inflates each piece it makes again, a megabyte at a time, keeping the
-    checksums of the bytes given and of the bytes inflated: a part is found to inflate whole to what
-    was compressed on the compressing thread, while the rows are still being made."""
-
-    def __init__(self, packer):
-        self.packer, self.unpacker = packer, (isal_zlib or zlib).decompressobj(-15)
-        self.crc = self._inflated = 0
-        self._broken = False
-
-    def compress(self, batch: bytes) -> bytes:
-        self.crc = crc32(batch, self.crc)
-        piece = self.packer.compress(batch)
-        self._inflate(piece)
-        return piece
-
-    def flush(self) -> bytes:
-        piece = self.packer.flush()
-        self._inflate(piece, last=True)
-        return piece
-
-    @property
-    def inflated_crc(self) -> int | None:
-        whole = self.unpacker.eof and not self.unpacker.unused_data and not self._broken
-        return self._inflated if whole else None
-
-    def _inflate(self, piece: bytes, last: bool = False) -> None:
-        unpacker = self.unpacker
-        try:
-            while piece:
-                self._inflated = crc32(unpacker.decompress(piece, _BATCH), self._inflated)
-                piece = unpacker.unconsumed_tail
-            if last:  # what the inflater still holds
-                self._inflated = crc32(unpacker.flush(), self._inflated)
-        except INFLATE_ERRORS:
-            self._broken = True
-
-
-def inflate(data: bytes) -> bytes:
-    """Raw deflate data inflated, with python-isal where installed (2.5x zlib's speed)."""
-    return (isal_zlib or zlib).decompress(data, -15)
-
-
-INFLATE_ERRORS = (zlib.error,) + ((isal_zlib.error,) if isal_zlib else ())
-
-
-def crc32(data: bytes, value: int = 0) -> int:
-    """The CRC-32 of ``data``, continuing ``value`` (that of the bytes before)."""
-    return (isal_zlib or zlib).crc32(data, value)
-
-
 def _member(blob: bytes, info: zipfile.ZipInfo) -> Member:
     at = info.header_offset
     signature, *_, name_len, extra_len = _LOCAL.unpack_from(blob, at)
@@ -259,7 +173,7 @@ def same_bytes(a: bytes | memoryview, b: bytes | memoryview) -> bool:
     if len(a) != len(b):
         return False
     a, b = memoryview(a), memoryview(b)
-    return all(a[i:i + _BATCH].tobytes() == b[i:i + _BATCH].tobytes() for i in range(0, len(a), _BATCH))
+    return all(a[i:i + BATCH].tobytes() == b[i:i + BATCH].tobytes() for i in range(0, len(a), BATCH))
 
 
 def rels_part_of(part: str) -> str:
@@ -336,24 +250,6 @@ def _without_zip64(extra: bytes) -> bytes:
             out += extra[i:i + 4 + length]
         i += 4 + length
     return out
-
-
-def _batches(chunks: Iterable[bytes]) -> Iterable[bytes]:
-    pending, size = [], 0
-    for chunk in chunks:
-        if len(chunk) >= _BATCH:  # a long stretch of rows kept as they were: passed on, never copied
-            if pending:
-                yield b"".join(pending)
-                pending, size = [], 0
-            yield chunk
-            continue
-        pending.append(chunk)
-        size += len(chunk)
-        if size >= _BATCH:
-            yield b"".join(pending)
-            pending, size = [], 0
-    if pending:
-        yield b"".join(pending)
 
 
 # -- package-level XML edits -----------------------------------------------------------------------
