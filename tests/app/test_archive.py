@@ -5,7 +5,13 @@ Crashes and kill -9 are in test_archive_crash.py.
 
 from __future__ import annotations
 
+import errno
+import gc
 import json
+import os
+import sys
+import tempfile
+import zipfile
 from datetime import datetime
 
 import pytest
@@ -179,6 +185,44 @@ def test_unwritable_archive_folder_is_refused(tracker):
 def test_bad_month_is_a_usage_error(tracker):
     assert cli(tracker, "--month", "2024-13").exit_code == 2
     assert cli(tracker, "--month", "2024-05", "--all-before", "2024-06").exit_code == 2
+
+
+def _a_folder(monkeypatch, tmp_path):
+    """Where the file should be: fails before any sheet is saved."""
+    return tmp_path, []
+
+
+def _disk_full_after_the_first_sheet(monkeypatch, tmp_path):
+    real = zipfile.ZipFile.write
+
+    def write(archive, filename, arcname=None, *args):
+        if arcname == "xl/worksheets/sheet2.xml":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(archive, filename, arcname, *args)
+    monkeypatch.setattr(zipfile.ZipFile, "write", write)
+    return tmp_path / "a.xlsx", []
+
+
+def _a_value_excel_cannot_hold(monkeypatch, tmp_path):
+    """Fails halfway through the log's rows."""
+    return tmp_path / "a.xlsx", [["20240501-001", object()]]
+
+
+@pytest.mark.parametrize("failure", [_a_folder, _disk_full_after_the_first_sheet, _a_value_excel_cannot_hold])
+def test_a_failed_archive_write_leaves_no_stream_open_and_no_temp_file(failure, monkeypatch, tmp_path):
+    ignored = []
+    monkeypatch.setattr(sys, "unraisablehook", ignored.append)
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    path, more_log = failure(monkeypatch, tmp_path)
+    tickets = ArchiveRows([c.header("zh") for c in schema.TICKET_COLUMNS], [["20240501-001"]])
+    log = ArchiveRows([c.header("zh") for c in schema.LOG_COLUMNS],
+                      [["20240501-001", datetime(2024, 5, 1, 9, 30)], *more_log])
+    with pytest.raises((OSError, ValueError)):
+        write_archive(path, "2024-05", "zh", tickets, log)
+    gc.collect()
+    assert [u.exc_value for u in ignored] == [] and list(temp.iterdir()) == []
 
 
 # -- retention --------------------------------------------------------------------------------------------

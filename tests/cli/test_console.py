@@ -66,6 +66,28 @@ def test_usage_language_follows_the_system_without_lang():
     assert "没有选项 --bogus" in run("check", "x.xlsx", "--bogus", env={"LANG": "zh_CN.UTF-8"}).output
 
 
+def test_a_mistyped_command_is_answered_with_the_one_meant():
+    assert "no such command 'alerts' (did you mean alert?)" in run("alerts", "x.xlsx", "--lang", "en").output
+    assert "没有命令 'chek'（是否想用 check？）" in run("chek", "x.xlsx", env={"LANG": "zh_CN.UTF-8"}).output
+
+
+def test_track_xls_alone_shows_its_help_and_a_bad_month_says_what_a_month_is():
+    alone = run(env={"LANG": "en_US.UTF-8"})
+    assert alone.exit_code in (0, 2) and alone.output.startswith("Usage: ") and "Error" not in alone.output
+    assert "refresh   Number new tickets" in alone.output
+    month = run("report", "x.xlsx", "--month", "2024-13", "--lang", "en")
+    assert month.exit_code == 2 and "'2024-13' is not a month (expected YYYY-MM" in month.output, month.output
+
+
+@pytest.mark.parametrize("lang, words", [("en_US.UTF-8", ("a folder", "text file", "no such file")),
+                                         ("zh_CN.UTF-8", ("文件夹", "文本文件", "文件不存在"))])
+def test_an_error_with_no_tracker_to_tell_its_language_is_in_the_users(tmp_path, lang, words):
+    (tmp_path / "tickets.csv").write_text("a,b\n1,2\n")
+    for path, word in zip(("", "tickets.csv", "missing.xlsx"), words):
+        result = run("check", tmp_path / path, env={"LANG": lang})
+        assert result.exit_code == 1 and word in result.output, result.output
+
+
 @pytest.mark.parametrize("encoding", ["cp1252", "ascii", "gbk", "utf-8"])
 def test_python_m_workbook_on_any_console_encoding(tmp_path, encoding):
     env = {**os.environ, "PYTHONIOENCODING": encoding}

@@ -221,6 +221,31 @@ def far_column(folder: Path) -> Path:
     return rewrite(path, SHEET1, lambda data: data.replace(b"</sheetData>", stray))
 
 
+def far_row_unnumbered(folder: Path) -> Path:
+    """Rows that leave out r= (calamine numbers them in turn) down to a stray cell on row 1,048,576."""
+    path = tracker(folder)
+
+    def stray(data: bytes) -> bytes:
+        last = int(re.findall(rb'<row r="(\d+)"', data)[-1])
+        rows = b"<row/>" * (1_048_575 - last) + b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
+        return data.replace(b"</sheetData>", rows + b"</sheetData>")
+    return rewrite(path, SHEET1, stray)
+
+
+def far_cell_in_an_unnumbered_row(folder: Path) -> Path:
+    """A stray cell on row 1,048,576, in a row that leaves out its r=."""
+    path = tracker(folder)
+    stray = b'<row><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+    return rewrite(path, SHEET1, lambda data: data.replace(b"</sheetData>", stray))
+
+
+def far_column_unnumbered(folder: Path) -> Path:
+    """Cells that leave out r= (calamine numbers them in turn) out to column XFD on row 1300."""
+    path = tracker(folder)
+    stray = b'<row r="1300">' + b"<c/>" * 16383 + b'<c t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+    return rewrite(path, SHEET1, lambda data: data.replace(b"</sheetData>", stray))
+
+
 def old_xls(folder: Path) -> Path:
     """An Excel 97-2003 workbook under its own name."""
     path = folder / "tickets.xls"
@@ -281,7 +306,8 @@ def directory(folder: Path) -> Path:
 
 BROKEN: dict[str, Callable[[Path], Path]] = {f.__name__: f for f in (
     corrupt_zip, truncated, empty, encrypted, xls_renamed, old_xls, ods_renamed, csv_renamed, word_document,
-    zip_bomb, lying_bomb, billion_laughs, external_entity, far_row, far_column, impossible_date, no_tickets_sheet,
+    zip_bomb, lying_bomb, billion_laughs, external_entity, far_row, far_column, far_row_unnumbered,
+    far_cell_in_an_unnumbered_row, far_column_unnumbered, impossible_date, no_tickets_sheet,
     chart_sheet_named_tickets, header_too_low, required_header_renamed, duplicate_numbers, missing, directory)}
 
 

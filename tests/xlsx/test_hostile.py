@@ -14,8 +14,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import Workbook
+from python_calamine import CalamineWorkbook
 
 from workbook.cli import main
+from workbook.core.cells import col_index, col_letter
+from workbook.core.errors import NotAWorkbook
+from workbook.xlsx import safety
 from workbook.xlsx.reader import read_book
 
 from tests.support import hostile
@@ -78,9 +83,71 @@ def test_entities_are_refused_not_expanded(tmp_path):
 
 def test_messages_say_what_the_file_really_is(tmp_path):
     expected = {hostile.encrypted: "password", hostile.xls_renamed: ".xls", hostile.csv_renamed: "CSV",
-                hostile.far_row: "1048576", hostile.truncated: "damaged", hostile.empty: "empty"}
+                hostile.far_row: "1048576", hostile.far_row_unnumbered: "1048576", hostile.far_column_unnumbered: "XFD",
+                hostile.far_cell_in_an_unnumbered_row: "1048576",
+                hostile.truncated: "damaged", hostile.empty: "empty"}
     for build, words in expected.items():
         assert words in run("check", str(build(tmp_path)), "--lang", "en").output, build.__name__
+
+
+SHEET = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+         b"<sheetData>%s</sheetData></worksheet>")
+
+
+def _inline(text: bytes, attributes: bytes = b"") -> bytes:
+    return b'<c t="inlineStr"' + attributes + b"><is><t>" + text + b"</t></is></c>"
+
+
+LAYOUTS = {  # sheetData contents -> (rows, columns) as calamine lays them out
+    "cells in turn": (b"<row>" + _inline(b"a") * 3 + b"</row>", (1, 3)),
+    "rows in turn": ((b"<row>" + _inline(b"a") + b"</row>") * 3, (3, 1)),
+    "after a numbered row": (b'<row r="5">' + _inline(b"a") + b"</row><row>" + _inline(b"b") * 2 + b"</row>", (6, 2)),
+    "after a numbered cell": (b"<row>" + _inline(b"a", b' r="C1"') + _inline(b"b") + b"</row>", (1, 4)),
+    "empty rows and cells count": (b"<row/>" * 4 + b"<row></row><row>" + b"<c/><c></c>" + _inline(b"a") + b"</row>",
+                                   (6, 3)),
+    "a cell's r wins over its row's": (b'<row r="2">' + _inline(b"a", b' r="B300"') + b"</row>", (300, 2)),
+    "r not first, in quotes, in lower case": (b"<row r='2'>" + _inline(b"a", b" s='0' r='c2'") + b"</row>", (2, 3)),
+    "a prefix": (b'<x:row xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                 + b'<x:c t="inlineStr"><x:is><x:t>a</x:t></x:is></x:c>' * 3 + b"</x:row>", (1, 3)),
+}
+
+
+@pytest.mark.parametrize("cells, extent", LAYOUTS.values(), ids=LAYOUTS.keys())
+def test_a_sheet_that_leaves_out_r_is_measured_as_calamine_lays_it_out(tmp_path, cells, extent):
+    path = tmp_path / "book.xlsx"
+    book = Workbook()
+    book.active["A1"] = "x"
+    book.save(path)
+    hostile.rewrite(path, "xl/worksheets/sheet1.xml", lambda data: SHEET % cells)
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python(skip_empty_area=False)
+    assert (len(rows), max(map(len, rows))) == extent
+    last_row, widest = safety._counted("book.xlsx", iter([SHEET % cells]))
+    assert (last_row, col_index(widest) + 1) == extent
+
+
+def test_a_sheet_that_leaves_out_r_and_is_not_well_formed_is_refused_as_damaged():
+    unclosed = b"<worksheet><sheetData><row><c/><row><c/></row></sheetData></worksheet>"  # calamine reads on
+    with pytest.raises(NotAWorkbook, match="damaged"):
+        safety._counted("book.xlsx", iter([unclosed]))
+
+
+@pytest.mark.parametrize("cell", [b"<c>", b"<c/>", b'<c s="1" r="B2">', b'<c\nr="B2">', b"<c r='B2'>", b'<c r="b2">'])
+def test_the_quick_scan_hands_a_cell_that_does_not_start_with_r_to_the_layout(cell):
+    assert safety._widest(b'<row r="2"><c r="A2"/>' + cell, "A") is None
+    assert safety._widest(b'<row r="2"><c r="A2"/><c r="B2" s="1"/>', "A") == "B"
+
+
+def test_a_cell_cut_by_the_chunk_boundary_waits_for_the_next_chunk_unless_too_long_for_its_tail():
+    row = b'<row r="2"><c r="A2"/><c r="B2"/>'
+    assert safety._widest(row + b'<c r="X', "B") == "B"  # read whole with the next chunk
+    assert safety._widest(row + b"<c" + b" " * safety.TAIL + b'r="XFD2"', "B") is None
+
+
+def test_the_quick_scan_finds_exactly_the_columns_past_the_widest():
+    columns = [col_letter(c) for c in range(16384)]
+    for widest in ("A", "Z", "AL", "AZ", "BA", "ZZ", "AAA", "AZZ", "XFC"):
+        past = [c for c in columns if safety._past(widest).search(b'<c r="%s7"' % c.encode())]
+        assert past == columns[col_index(widest) + 1:], widest
 
 
 def test_duplicate_numbers_name_both_cells_and_refresh_marks_both_rows(tmp_path):

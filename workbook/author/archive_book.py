@@ -7,6 +7,7 @@ summary sheet. Nothing in it is owned by a user, so writing it afresh loses noth
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import date, datetime
 from pathlib import Path
 
@@ -38,14 +39,34 @@ def write_archive(path: Path, month: str, lang: str, tickets: ArchiveRows, log: 
     openpyxl's write-only mode streams the rows: twice as fast as building the sheets in memory.
     """
     wb = Workbook(write_only=True)
-    style.use_font(wb, lang)
-    title = f"{schema.TRACKER_TITLE(lang)} {month}"
-    _table(wb.create_sheet(schema.SHEETS["tickets"](lang)), tickets, schema.TICKET_COLUMNS, "B2", lang, title)
-    _table(wb.create_sheet(schema.SHEETS["log"](lang)), log, schema.LOG_COLUMNS, "A2", lang, title)
-    _summary(wb.create_sheet(SUMMARY_SHEET(lang)), summary_rows(tickets, month, lang), lang, title)
-    wb.properties.title = title
-    mark(wb, "archive")
-    wb.save(path)
+    try:
+        style.use_font(wb, lang)
+        title = f"{schema.TRACKER_TITLE(lang)} {month}"
+        _table(wb.create_sheet(schema.SHEETS["tickets"](lang)), tickets, schema.TICKET_COLUMNS, "B2", lang, title)
+        _table(wb.create_sheet(schema.SHEETS["log"](lang)), log, schema.LOG_COLUMNS, "A2", lang, title)
+        _summary(wb.create_sheet(SUMMARY_SHEET(lang)), summary_rows(tickets, month, lang), lang, title)
+        wb.properties.title = title
+        mark(wb, "archive")
+        wb.save(path)
+    except BaseException:
+        _release(wb)
+        raise
+
+
+def _release(wb: Workbook) -> None:
+    """Close the sheet streams a failed write left open and remove their temp files.
+
+    A write-only sheet streams its rows through a generator nested in the sheet's own generator, both
+    over one lxml writer. Left to the garbage collector they close in any order, and lxml's "not in an
+    element" is printed as an ignored exception; the temp files would stay until the process exits.
+    """
+    for ws in wb.worksheets:
+        if ws._rows is not None:
+            ws._rows.close()  # the rows first: it ends <sheetData> inside the sheet's <worksheet>
+        if ws._writer is not None:
+            ws._writer.close()
+            with suppress(FileNotFoundError):  # a sheet already saved has removed its own
+                ws._writer.cleanup()
 
 
 def _table(ws, rows: ArchiveRows, columns: tuple[schema.Column, ...], freeze: str, lang: str, title: str) -> None:

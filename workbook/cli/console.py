@@ -15,6 +15,7 @@ import os
 import re
 import sys
 from contextvars import ContextVar
+from difflib import get_close_matches
 from importlib import import_module
 
 import click
@@ -92,6 +93,9 @@ class Main(click.Group):
 
 def _show_usage_error(exc: click.UsageError, lang: str) -> None:
     ctx = exc.ctx
+    if type(exc).__name__ == "NoArgsIsHelpError":  # `track-xls` alone (click 8.2+): the help is the answer
+        click.echo(ctx.get_help(), err=True)
+        return
     if ctx is not None:
         usage = ctx.get_usage()
         click.echo(say("usage_usage", lang) + usage.removeprefix("Usage:"), err=True)
@@ -108,10 +112,11 @@ def usage_message(exc: click.UsageError, lang: str) -> str:
     if isinstance(exc, click.MissingParameter):
         return say("usage_missing", lang, name=name or exc.param_hint or "")
     if isinstance(exc, click.NoSuchOption):
-        hint = say("usage_did_you_mean", lang, names=", ".join(exc.possibilities)) if exc.possibilities else ""
-        return say("usage_no_option", lang, name=exc.option_name) + hint
+        return say("usage_no_option", lang, name=exc.option_name) + _did_you_mean(exc.possibilities, lang)
     if type(exc).__name__ == "NoSuchCommand":
-        return say("usage_no_command", lang, name=exc.command_name)
+        # among all the commands: click's own suggestions know only those already imported
+        names = get_close_matches(exc.command_name, exc.ctx.command.list_commands(exc.ctx)) if exc.ctx else []
+        return say("usage_no_command", lang, name=exc.command_name) + _did_you_mean(names, lang)
     if isinstance(exc, click.BadParameter) and isinstance(getattr(param, "type", None), click.Choice):
         return say("usage_choice", lang, name=name, allowed=", ".join(map(str, param.type.choices)))
     if isinstance(exc, click.BadParameter) and param is not None:
@@ -120,6 +125,10 @@ def usage_message(exc: click.UsageError, lang: str) -> str:
     if extra:
         return say("usage_extra", lang, args=extra.group(1))
     return exc.message
+
+
+def _did_you_mean(names: list[str] | None, lang: str) -> str:
+    return say("usage_did_you_mean", lang, names=", ".join(names)) if names else ""
 
 
 def _name(param: click.Parameter) -> str:

@@ -11,7 +11,7 @@ import click
 
 from ..core.errors import OpenInApp, TrackError
 from ..core.messages import CATALOG, say
-from .console import When
+from .console import USAGE_LANG, Said, When
 
 # -- shared options, written once --------------------------------------------------------------------
 
@@ -39,7 +39,7 @@ def path_argument(f):
 
 
 def reports_errors(f):
-    """Turn a TrackError into one line on stderr and exit 1: in --lang, else the workbook's, else Chinese."""
+    """Turn a TrackError into one line on stderr and exit 1: in --lang, else the workbook's, else the user's."""
 
     @wraps(f)
     def wrapper(*args, **kwargs):
@@ -60,11 +60,13 @@ def reports_errors(f):
 
 
 def _lang_of(path: Path | None) -> str:
-    """The language of the workbook at ``path``, for an error met before it was read; else Chinese."""
-    from ..core.schema import lang_of_sheets
+    """The language of the workbook at ``path``, for an error met before it was read; the user's (as
+    for a usage error) when there is no tracker to tell: a folder, a CSV, a missing file."""
+    from ..core.schema import LANGS, SHEETS
     from ..xlsx.safety import sheet_names
 
-    return lang_of_sheets(sheet_names(path)) if path is not None else "zh"
+    names = sheet_names(path) if path is not None else []
+    return next((lang for lang in LANGS if SHEETS["tickets"](lang) in names), USAGE_LANG.get())
 
 
 def os_error(exc: OSError, lang: str, path: object = None) -> str:
@@ -83,5 +85,5 @@ def _parse_month(ctx, param, value):
 
     try:
         return parse_month(value) if value else None
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+    except ValueError:
+        raise Said(say("usage_month", USAGE_LANG.get(), value=value), ctx, param) from None

@@ -229,6 +229,8 @@ CATALOG: dict[str, Label] = {
     "usage_word": Label("无法识别 {value!r}；可用：{allowed}", "{value!r} is not known; use one of: {allowed}"),
     "usage_time": Label("{value!r} 不是时间（例如 2024-05-20 14:30 或 2024/5/20 9:30）",
                         "{value!r} is not a time (e.g. 2024-05-20 14:30 or 2024/5/20 9:30)"),
+    "usage_month": Label("{value!r} 不是月份（应为 YYYY-MM，例如 2024-05）",
+                         "{value!r} is not a month (expected YYYY-MM, e.g. 2024-05)"),
     "usage_aborted": Label("已取消", "Aborted"),
     # backups (workbook.app.backups)
     "backups_none": Label("{path} 还没有备份（每次写入前的版本会保存在 .track-xls-backups/）",
@@ -251,10 +253,10 @@ CATALOG: dict[str, Label] = {
     "fixed_one": Label("规范写法", "made right"),
     "row_problems": Label("{count} 个单元格有问题（其余各行照常计算）：",
                           "{count} cell problem(s) (every other row was computed):"),
-    "written": Label("已写入 {path}（{cells} 个单元格）", "wrote {path} ({cells} cells)"),
+    "written": Label("已写入 {path}（{cells} 个单元格）", "wrote {path} ({cells} cell(s))"),
     "dry_run": Label("预演：以下更改不会写入", "dry run: these changes are not written"),
     "no_changes": Label("没有需要更改的内容", "nothing to change"),
-    "check_ok": Label("未发现问题（{count} 个工单）", "no problems found ({count} tickets)"),
+    "check_ok": Label("未发现问题（{count} 个工单）", "no problems found ({count} ticket(s))"),
     "check_found": Label("{errors} 个错误，{warnings} 个提醒", "{errors} error(s), {warnings} warning(s)"),
     # lifecycle steps (workbook.core.lifecycle): refusals name the ticket and the rule
     "step_missing": Label("找不到工单 {number}", "no ticket numbered {number}"),

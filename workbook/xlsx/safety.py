@@ -17,8 +17,10 @@ from __future__ import annotations
 import re
 import struct
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
+from xml.parsers import expat
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
@@ -28,7 +30,7 @@ try:
 except ImportError:  # a platform without a wheel: zipfile's zlib reads the same bytes, slower
     isal_zlib = None
 
-from ..core.cells import col_index
+from ..core.cells import col_index, col_letter
 from ..core.errors import FileProblem, NotAWorkbook
 
 CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, or an encrypted .xlsx
@@ -61,9 +63,12 @@ MAX_CELLS = 20_000_000
 # -1.07e11 days; no tracker holds such a number, so refuse it and name its cell.
 MIN_NUMBER = -1e11
 CHUNK = 2**20
+TAIL = 256  # bytes of a chunk read again with the next: a tag cut in two by the boundary is whole there
 XML_SUFFIXES = (".xml", ".rels", ".vml")
 _ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
-_WIDE = re.compile(rb'<c r="([A-Z]{2,3})\d')  # cells past column Z: few, found fast
+_LAST_CELL = re.compile(rb'<c r="[A-Z]+(\d+)"')
+_CELL_COLUMN = re.compile(rb'<c(?: r="([A-Z]{1,3})\d|[\s/>])')  # b"" for a cell that does not start with r=
+_REF = re.compile(r"([A-Za-z]+)(\d+)")
 _ROOT = re.compile(rb"<[A-Za-z_]")
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # a zip member's local header, as zipfile spells it
 _CELL = re.compile(rb'<c\b(?=[^>]*?\br="([A-Z]+\d+)")(?:(?=[^>]*?\bs="(\d+)"))?')
@@ -223,7 +228,11 @@ def _check_member(path: Path, package: zipfile.ZipFile, info: zipfile.ZipInfo, s
 
 
 def _scan_xml(where: str, package: zipfile.ZipFile, info: zipfile.ZipInfo, dates: frozenset[int]) -> None:
-    """Refuse a DTD in the prolog and, in a worksheet, a last row beyond MAX_ROWS or an impossible date."""
+    """Refuse a DTD in the prolog and, in a worksheet, a last row beyond MAX_ROWS or an impossible date.
+
+    The rows and columns are read off the r= of the last row and the widest cells; a sheet with a cell
+    that leaves r= out (or does not start with it) is laid out again as calamine numbers its cells.
+    """
     worksheet = info.filename.startswith("xl/worksheets/")
     prolog, tail, last_row, widest = b"", b"", 0, "A"
     for chunk in _inflated(package, info):
@@ -232,10 +241,12 @@ def _scan_xml(where: str, package: zipfile.ZipFile, info: zipfile.ZipInfo, dates
         if worksheet:
             window = tail + chunk
             last_row = _last_row(window) or last_row
-            # a set first: a sheet has few distinct wide columns, on every row
-            widest = max([widest, *(c.decode() for c in set(_WIDE.findall(window)))], key=_width)
+            if widest is not None:
+                widest = _widest(window, widest)
             _check_dates(where, window, dates)
-            tail = chunk[-256:]  # a tag cut in two by the chunk boundary
+            tail = chunk[-TAIL:]
+    if worksheet and widest is None:
+        last_row, widest = _counted(where, _inflated(package, info))
     if last_row > MAX_ROWS:
         raise FileProblem("too_many_rows", where=where, row=last_row, limit=MAX_ROWS)
     if last_row * _width(widest) > MAX_CELLS:
@@ -281,7 +292,14 @@ def _width(letters: str) -> int:
 
 
 def _last_row(data: bytes) -> int | None:
-    """The number of the last <row r="..."> in ``data``, searched from the end (rows are in order)."""
+    """The row of the last <row r="..."> or, when further down, of the last <c r="...">, searched
+    from the end (rows are in order): a row may leave out its r= and its cells keep theirs."""
+    pos = data.rfind(b'<c r="')
+    cell = _LAST_CELL.match(data, pos) if pos >= 0 else None
+    return max(filter(None, (_last_numbered_row(data), cell and int(cell.group(1)))), default=None)
+
+
+def _last_numbered_row(data: bytes) -> int | None:
     pos = data.rfind(b"row ")
     while pos > 0:
         if data[pos - 1] in b"<:":  # <row or <x:row, not "arrow " in some text
@@ -290,6 +308,73 @@ def _last_row(data: bytes) -> int | None:
                 return int(m.group(1))
         pos = data.rfind(b"row ", 0, pos)
     return None
+
+
+def _widest(data: bytes, widest: str) -> str | None:
+    """The widest of ``widest`` and the columns of the cells in ``data``; None when a cell leaves out
+    its r= or does not start with it (:func:`_counted` then lays the sheet out)."""
+    end = data.rfind(b">") + 1  # a tag cut by the chunk boundary is read whole in the next window,
+    if data.rfind(b"<", end) < len(data) - TAIL:  # unless it is too long for the tail carried over
+        end = len(data)
+    pos = 0
+    while found := _past(widest).search(data, pos, end):
+        # The rest of its row (the header row sets the usual sheet's width), then of the chunk: a
+        # sheet that widens on every row costs two passes a chunk, not one for each row.
+        row_end = data.find(b"</row>", found.start(), end)
+        pos = end if pos or row_end < 0 else row_end
+        columns = set(_CELL_COLUMN.findall(data, found.start(), pos))  # a set first: few distinct columns
+        if b"" in columns:
+            return None
+        widest = max([widest, *(c.decode() for c in columns)], key=_width)
+    return widest
+
+
+@lru_cache(maxsize=64)
+def _past(widest: str) -> re.Pattern[bytes]:
+    """Finds a cell that does not start with r=, or whose column is past ``widest``."""
+    same_length = [widest[:i] + f"[A-{chr(ord(letter) - 1)}]" + "[A-Z]" * (len(widest) - i - 1)
+                   for i, letter in enumerate(widest) if letter > "A"]
+    shorter = [f"[A-Z]{{1,{len(widest) - 1}}}"] if len(widest) > 1 else []
+    up_to = "|".join([*shorter, *same_length, widest])
+    return re.compile(rf'<c(?! r="(?:{up_to})\d)[\s/>]'.encode())
+
+
+def _counted(where: str, chunks: Iterator[bytes]) -> tuple[int, str]:
+    """The last row and widest column of a sheet as calamine lays out its cells: a cell without r=
+    goes right of the one before it, a row without r= below the one before it. A second pass with a
+    real parser, for the rare sheet that leaves r= out; an XML error refuses the sheet."""
+    layout = _Layout()
+    parser = expat.ParserCreate()
+    parser.StartElementHandler, parser.EndElementHandler = layout.start, layout.end
+    try:
+        for chunk in chunks:
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        raise NotAWorkbook("corrupt", where=where, reason=exc) from exc
+    return layout.last_row, col_letter(max(layout.widest, 1) - 1)
+
+
+class _Layout:
+    """The position calamine gives each cell (1-based), and the furthest row and column reached."""
+
+    def __init__(self) -> None:
+        self.row, self.column, self.last_row, self.widest = 1, 0, 0, 0
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        tag, r = name.rpartition(":")[2], attributes.get("r", "")
+        if tag == "row":
+            self.row = int(r) if r.isdecimal() else self.row
+            self.last_row = max(self.last_row, self.row)
+        elif tag == "c":
+            ref = _REF.fullmatch(r)
+            self.column = col_index(ref.group(1)) + 1 if ref else self.column + 1
+            self.last_row = max(self.last_row, int(ref.group(2)) if ref else self.row)
+            self.widest = max(self.widest, self.column)
+
+    def end(self, name: str) -> None:
+        if name.rpartition(":")[2] == "row":
+            self.row, self.column = self.row + 1, 0
 
 
 def _check_dates(where: str, data: bytes, dates: frozenset[int]) -> None:
