@@ -6,10 +6,10 @@ was reopened. :func:`ticket_records` is pure; :func:`load_frame` reads the files
 
 The live tracker's rows are made in a forked child (:mod:`workbook.app.child`) while this process
 reads the archives. An archive's rows are cached beside it (:mod:`workbook.app.report_cache`): it
-changes only when `track-xls archive` writes it. Archives without a valid cache are independent
-files, so they are read in parallel, one worker process per core: a worker reads a month's
-workbook, writes its cache and returns its rows and the few fields the review rules need. All rows
-become one frame at the end.
+changes only when `track-xls archive` writes it, which leaves its cache too. Archives without a
+valid cache are independent files, so they are read in parallel, one worker process per core: a
+worker reads a month's workbook, writes its cache and returns its rows and the few fields the
+review rules need. All rows become one frame at the end.
 """
 
 from __future__ import annotations
