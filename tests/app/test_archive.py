@@ -9,6 +9,7 @@ import errno
 import gc
 import json
 import os
+import shutil
 import sys
 import tempfile
 import zipfile
@@ -16,6 +17,8 @@ from datetime import datetime
 
 import pytest
 
+from workbook.app import report_frame
+from workbook.app.report_run import make_report
 from workbook.core import schema
 from workbook.core.archive import ArchiveRows, expired, merge, parse_month, plan_archive, summary_rows, wanted_months
 from workbook.app.report_cache import CACHE
@@ -125,6 +128,43 @@ def test_dry_run_lists_and_writes_nothing(tracker):
     assert result.exit_code == 0
     assert "2024-05：将把" in result.output and sorted(closed_by_month(tracker)["2024-05"])[0] in result.output
     assert sha(tracker) == before and not (tracker.parent / "archive").exists()
+
+
+# -- the report's cache ----------------------------------------------------------------------------------
+
+def report_figures(path):
+    return make_report(path, "2024-05", NOW).as_dict()
+
+
+def cold_figures(path, tmp_path):
+    """The report of a copy of the tracker's folder without any report cache."""
+    copy = tmp_path / "cold"
+    shutil.copytree(path.parent, copy, ignore=shutil.ignore_patterns(CACHE))
+    return report_figures(copy / path.name)
+
+
+def no_workbook_read(file):
+    raise AssertionError(f"read {file}")
+
+
+def test_archive_leaves_the_report_its_months_computed(tracker, tmp_path, monkeypatch):
+    assert cli(tracker, "--all-before", "2024-06", "--now", "2024-06-15 10:00").exit_code == 0
+    months = sorted(p.parent.name for p in archive_files(tracker))
+    assert len(months) > 1 and all((tracker.parent / "archive" / m / CACHE).is_file() for m in months)
+    cold = cold_figures(tracker, tmp_path)
+    monkeypatch.setattr(report_frame, "archived_entries", no_workbook_read)
+    assert report_figures(tracker) == cold
+
+
+def test_a_report_cache_that_cannot_be_written_does_not_stop_the_archive(tracker, tmp_path):
+    closed = closed_by_month(tracker)["2024-05"]
+    month = tracker.parent / "archive" / "2024-05"
+    (month / CACHE).mkdir(parents=True)  # a folder where the cache goes: it cannot be written
+    result = cli(tracker, "--month", "2024-05", "--now", "2024-06-15 10:00")
+    assert result.exit_code == 0, result.output
+    assert set(archived_numbers(month / "工单归档_2024-05.xlsx")) == closed
+    assert sorted(p.name for p in month.iterdir()) == [CACHE, "manifest.json", "工单归档_2024-05.xlsx"]
+    assert report_figures(tracker) == cold_figures(tracker, tmp_path)  # the archive is read as before
 
 
 # -- numbers stay reserved ------------------------------------------------------------------------------

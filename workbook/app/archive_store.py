@@ -38,7 +38,9 @@ from ..core.cells import a1
 from ..xlsx.cell_extras import picture_cells, read_extras
 from ..author.archive_book import write_archive
 from .archive_layout import JOURNAL, MANIFEST, archive_folder
-from .archives import archive_rows, verify_archive, with_extras
+from .archives import archive_rows, archive_tables, table_entries, verify_archive, with_extras
+from .report_cache import cache_key, write_cached
+from .report_frame import archive_part
 from .tracker_file import TrackerFile
 from ..core.book import find_table
 from ..core.changeset import ChangeSet
@@ -47,7 +49,7 @@ from ..core.errors import FileProblem, TrackError
 from ..xlsx.file_engine import FileEngine
 from ..core.messages import say
 from ..xlsx.safe_write import advisory_lock, check_not_open, check_writable, fsync_dir, keep_owner
-from ..core.settings import local_now
+from ..core.settings import Settings, local_now
 from ..core.tracker import Tracker, load_tracker
 
 Progress = Callable[[int], AbstractContextManager]  # total -> context with .update(n), as click.progressbar
@@ -160,6 +162,7 @@ class Staged:
     final: Path
     tickets: ArchiveRows
     log: ArchiveRows
+    report: tuple[str, dict] | None = None  # the report's cache entry (key, part) of the new workbook
 
 
 def run_archive(path: Path, month: str | None = None, all_before: str | None = None,
@@ -191,7 +194,7 @@ def run_archive(path: Path, month: str | None = None, all_before: str | None = N
             if result.plan.months:
                 _take_extras(tracker, path, result.plan.months)
                 staged = [_stage(folder, m) for m in result.plan.months]
-                _move(folder, path, engine, staged, result.plan.changes, progress or _no_progress)
+                _move(folder, path, engine, staged, result.plan.changes, tracker.settings, progress or _no_progress)
     return tracker, result
 
 
@@ -260,7 +263,7 @@ def check_unchanged(folder: Folder, final: Path, recorded: dict) -> None:
 # -- the move -------------------------------------------------------------------------------------------
 
 def _move(folder: Folder, source: Path, engine: FileEngine, staged: list[Staged], changes: ChangeSet,
-          progress: Progress) -> None:
+          settings: Settings, progress: Progress) -> None:
     for s in staged:
         folder.make_dir(s.final.parent)
     journal = {"phase": "planned", "source": str(source.resolve()), "started": _utc_now(), "months": [
@@ -269,7 +272,7 @@ def _move(folder: Folder, source: Path, engine: FileEngine, staged: list[Staged]
     folder.write_journal(journal)
     _step("planned")
     try:
-        _write_temps(folder, staged, journal, progress)
+        _write_temps(folder, staged, journal, settings, progress)
     except Exception:  # an error, not a crash: undo now rather than on the next run
         _roll_back(folder, journal)
         raise
@@ -277,16 +280,22 @@ def _move(folder: Folder, source: Path, engine: FileEngine, staged: list[Staged]
     folder.write_journal(journal)
     _step("archive-written")
     _commit(folder, journal, engine, changes)
+    for s in staged:  # the first report after a month end finds the archived months computed already
+        write_cached(s.final, *s.report)
 
 
-def _write_temps(folder: Folder, staged: list[Staged], journal: dict, progress: Progress) -> None:
-    """Each month's new workbook in its temp file, read back and verified; its manifest in the journal."""
+def _write_temps(folder: Folder, staged: list[Staged], journal: dict, settings: Settings,
+                 progress: Progress) -> None:
+    """Each month's new workbook in its temp file, read back and verified; its manifest in the journal;
+    its report rows computed from what was read back, as the report would from the workbook."""
     with progress(sum(len(s.plan.numbers) for s in staged)) as bar:
         for s, entry in zip(staged, journal["months"]):
             temp = _temp(s.final)
             write_archive(temp, s.plan.month, folder.lang, s.tickets, s.log)
             _fsync(temp)
-            verify_archive(temp, folder.lang, s.tickets, s.log)
+            tables = archive_tables(temp)
+            verify_archive(temp, tables, folder.lang, s.tickets, s.log)
+            s.report = cache_key(temp, settings), archive_part(table_entries(*tables), settings)
             entry["manifest"] = manifest(s.plan.month, s.final.name, s.tickets, s.log, sha256(temp),
                                          journal["source"], _utc_now())
             _step("temp-written")

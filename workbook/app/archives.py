@@ -62,9 +62,10 @@ def with_extras(values: list, r: int, columns: list[tuple[int, str]], extras: Ex
     return Row(values, {name: extras[(r, c)] for c, name in columns if (r, c) in extras})
 
 
-def verify_archive(path: Path, lang: str, tickets: ArchiveRows, log: ArchiveRows) -> None:
-    """Read a written archive back: every ticket number present once, every Log row there."""
-    got_tickets, got_log = archive_rows(path, lang)
+def verify_archive(path: Path, tables: tuple[Table, Table | None], lang: str, tickets: ArchiveRows,
+                   log: ArchiveRows) -> None:
+    """Check a written archive, read back as ``tables``: every ticket number present once, every Log row there."""
+    got_tickets, got_log = (_rows(table, lang, {}) for table in tables)
     number = schema.column("tickets", "ticket_no")
     want = sorted(text(v) for v in tickets.values(number))
     got = sorted(text(v) for v in got_tickets.values(number))
@@ -80,7 +81,11 @@ def archived_tickets(path: Path, settings: Settings) -> list[Ticket]:
 
 def archived_entries(file: Path) -> list[Entry]:
     """An archive's tickets (the columns in ARCHIVE_KEYS) with their status changes and updates."""
-    tickets, log = archive_tables(file)
+    return table_entries(*archive_tables(file))
+
+
+def table_entries(tickets: Table, log: Table | None) -> list[Entry]:
+    """:func:`archived_entries` of an archive's tables already read."""
     histories = read_histories(log)
     out = []
     for row, values in tickets.values(ARCHIVE_KEYS):

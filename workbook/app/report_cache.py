@@ -6,7 +6,8 @@ a key of everything they depend on: the archive's bytes (SHA-256), the Settings 
 holidays library behind the calendar and track-xls's own source. A cache is used only when its key
 matches and its body hashes to the digest it was written with; anything else (another key, a
 damaged or hand-edited file) is ignored and the archive read again. A cache that cannot be written
-(a read-only archive folder) is simply not kept.
+(a read-only archive folder) is simply not kept. `track-xls archive` leaves the entry of each month
+it writes, so the first report after a month end reads no archive workbook.
 
 The file is one JSON header line {"key", "sha256" of the body}, then the body: JSON chosen by the
 caller. JSON, not pickle: a file in a shared folder must never be able to run code.

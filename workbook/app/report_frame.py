@@ -6,10 +6,10 @@ was reopened. :func:`ticket_records` is pure; :func:`load_frame` reads the files
 
 The live tracker's rows are made in a forked child (:mod:`workbook.app.child`) while this process
 reads the archives. An archive's rows are cached beside it (:mod:`workbook.app.report_cache`): it
-changes only when `track-xls archive` writes it. Archives without a valid cache are independent
-files, so they are read in parallel, one worker process per core: a worker reads a month's
-workbook, writes its cache and returns its rows and the few fields the review rules need. All rows
-become one frame at the end.
+changes only when `track-xls archive` writes it, which leaves its cache too. Archives without a
+valid cache are independent files, so they are read in parallel, one worker process per core: a
+worker reads a month's workbook, writes its cache and returns its rows and the few fields the
+review rules need. All rows become one frame at the end.
 """
 
 from __future__ import annotations
@@ -22,8 +22,7 @@ from functools import cached_property
 from itertools import compress, repeat
 from datetime import datetime
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..core import schema
 from ..core.calendar import BusinessCalendar
@@ -34,11 +33,14 @@ from ..core.computed import ticket_times
 from ..core.settings import Settings
 from ..core.sla import TicketTimes, evaluate
 from .archive_layout import archive_files
-from .archives import archived_entries
+from .archives import Entry, archived_entries
 from .child import in_child
 from .report_cache import cache_key, read_cached, write_cached
 from ..core.tickets import Ticket
 from ..core.tracker import Tracker, load_tracker
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _TIMES = ("reported_at", "assigned_at", "resolved_at")
 _COLUMNS = ("number", "priority", "done", "channel", "module", "category", "department", "satisfaction", *_TIMES,
@@ -100,13 +102,18 @@ def _live_records(tracker: Tracker) -> list[tuple]:
     return ticket_records(entries, tracker.settings, BusinessCalendar.from_settings(tracker.settings))
 
 
-def _archive_part(file: Path, key: str, settings: Settings) -> dict:
-    """One archive's rows and its tickets' review fields, as the cache keeps them; cached beside it
-    when the file did not change while it was read."""
-    entries = archived_entries(file)
+def archive_part(entries: list[Entry], settings: Settings) -> dict:
+    """An archive's rows and its tickets' review fields, as the cache keeps them (the archive command
+    leaves them too, computed from the workbook it wrote)."""
     records = ticket_records(entries, settings, BusinessCalendar.from_settings(settings), frozen=True)
     basics = [(t.number, t.priority, t.status, t.reported_at, *(t.text(k) for k in REVIEW_KEYS)) for t, _ in entries]
-    part = _part_json(records, basics)
+    return _part_json(records, basics)
+
+
+def _archive_part(file: Path, key: str, settings: Settings) -> dict:
+    """One archive's part, read from its workbook; cached beside it when the file did not change while
+    it was read."""
+    part = archive_part(archived_entries(file), settings)
     if cache_key(file, settings) == key:
         write_cached(file, key, part)
     return part
@@ -127,6 +134,8 @@ def _review_ticket(number: str, priority: str | None, status: str | None, report
 
 
 def _frame(columns: Columns) -> pd.DataFrame:
+    import pandas as pd  # a second to import: not for the archive command, which only needs archive_part
+
     frame = pd.DataFrame(columns, columns=_COLUMNS)
     for key in _TIMES:
         frame[key] = pd.to_datetime(frame[key])
