@@ -25,13 +25,12 @@ from typing import Iterator
 from lxml import etree
 
 from ..core.book import Value
-from ..core.cells import EXCEL_EPOCH, FIRST_DATE, a1, col_letter, day_of
+from ..core.cells import EXCEL_EPOCH, FIRST_DATE, FIRST_MOMENT, a1, col_letter, day_of
 from ..core.errors import ReadBackMismatch, VerifyError
 from .memo import COLUMN, LETTERS
 
 ONE_SECOND = 1 / 86400 + 1e-9  # in days
 _DAY = timedelta(days=1)
-_FIRST_MOMENT = datetime.combine(FIRST_DATE, time())
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
@@ -117,7 +116,7 @@ class RowCheck:
         if m is None:
             return False
         text, kind, value = m.groups()
-        if type(want) is datetime and value and not kind and want >= _FIRST_MOMENT and want.tzinfo is None:
+        if type(want) is datetime and value and not kind and want >= FIRST_MOMENT and want.tzinfo is None:
             ok = abs((want - EXCEL_EPOCH) / _DAY - float(value)) <= ONE_SECOND  # a date-time as its serial
         else:
             ok = same(want, _decoded(text, kind, value))
@@ -257,7 +256,7 @@ def same(want: Value, got: object) -> bool:
     """Whether ``got`` (a decoded cell, or calamine's value) is how Excel stores ``want``."""
     if type(want) is str:  # the common cases first: a refresh writes 40,000 cells at 10k tickets
         return type(got) is str and want == got
-    if type(want) is datetime and type(got) is float and want >= _FIRST_MOMENT and want.tzinfo is None:
+    if type(want) is datetime and type(got) is float and want >= FIRST_MOMENT and want.tzinfo is None:
         return abs((want - EXCEL_EPOCH) / _DAY - got) <= ONE_SECOND
     if want is None or got is None:
         return want is None and got is None

@@ -80,9 +80,10 @@ class Rows:
         self.appended: dict[int, int] = {}  # col -> style of each cell appended to the row being written
         # (style, with time) -> the style showing the date
         self.date_styles = Memo(lambda key: plan.date_style(*key))
-        # text or date-time -> its type attribute and children, spelt once: a refresh writes the same
-        # states and deadlines on many rows (the two types never equal one another, unlike 1 and True)
-        self.spelt = Memo(_value_xml)
+        # text or date-time -> all of its cell after the style (type, children, end tag), spelt once: a
+        # refresh writes the same states and deadlines on many rows (the two types never equal one
+        # another, unlike 1 and True)
+        self.spelt = Memo(lambda value: b"%s>%s</c>" % _value_xml(value))
 
     def __iter__(self) -> Iterator[bytes]:
         xml, (pos, end) = self.xml, self.body
@@ -224,6 +225,7 @@ class Rows:
         date-time (nearly every cell a first refresh writes) in fewer steps, the same bytes, their
         styles kept in ``appended``."""
         cells, col_style, date_styles, spelt, appended = [], self.col_style, self.date_styles, self.spelt, self.appended
+        ref_end = number + b'"'
         for col in cols:
             value = edits[col]
             kind = type(value)
@@ -234,7 +236,7 @@ class Rows:
             if kind is datetime:
                 style = date_styles[style, True]
             appended[col] = style
-            cells.append(b'<c r="%s%s"%s%s>%s</c>' % (LETTERS[col], number, _STYLE_ATTR[style], *spelt[value]))
+            cells += (b'<c r="', LETTERS[col], ref_end, _STYLE_ATTR[style], spelt[value])  # one join, no formatting
         return b"".join(cells)
 
     def _cell(self, number: bytes, col: int, value: Value, cell: re.Match | None) -> bytes:
