@@ -116,7 +116,7 @@ class RowCheck:
         if m is None:
             return False
         text, kind, value = m.groups()
-        if type(want) is datetime and value and not kind and want >= FIRST_MOMENT and want.tzinfo is None:
+        if type(want) is datetime and value and not kind and want.tzinfo is None and want >= FIRST_MOMENT:
             ok = abs((want - EXCEL_EPOCH) / _DAY - float(value)) <= ONE_SECOND  # a date-time as its serial
         else:
             ok = same(want, _decoded(text, kind, value))
@@ -256,7 +256,7 @@ def same(want: Value, got: object) -> bool:
     """Whether ``got`` (a decoded cell, or calamine's value) is how Excel stores ``want``."""
     if type(want) is str:  # the common cases first: a refresh writes 40,000 cells at 10k tickets
         return type(got) is str and want == got
-    if type(want) is datetime and type(got) is float and want >= FIRST_MOMENT and want.tzinfo is None:
+    if type(want) is datetime and type(got) is float and want.tzinfo is None and want >= FIRST_MOMENT:
         return abs((want - EXCEL_EPOCH) / _DAY - got) <= ONE_SECOND
     if want is None or got is None:
         return want is None and got is None
