@@ -163,4 +163,5 @@ def _check_numbers(out: _Collector, tickets: list[Ticket], reserved: set[str]) -
 
 def calendar_years(tickets: Iterable[Ticket], now: datetime) -> list[int]:
     """The years whose holidays the tickets' deadlines need (a typo decades back needs none)."""
-    return sorted({t.reported_at.year for t in tickets if t.reported_at and t.reported_at >= EARLIEST} | {now.year})
+    reported = (t.times.get("reported_at") for t in tickets)
+    return sorted({when.year for when in reported if when is not None and when >= EARLIEST} | {now.year})
