@@ -135,8 +135,7 @@ def plan_current(tracker: Tracker, now: datetime, lang: str | None = None) -> Cu
     them; findings are told in ``lang`` (default: the workbook's), cells in the workbook's language."""
     lists = choice_lists(tracker)
     own = check_tickets(tracker.tickets_table, tracker.tickets, now, tracker.lang, tracker.reserved, lists)
-    told = own if (lang or tracker.lang) == tracker.lang else \
-        check_tickets(tracker.tickets_table, tracker.tickets, now, lang, tracker.reserved, lists)
+    told = own if (lang or tracker.lang) == tracker.lang else [finding.told(lang) for finding in own]
     result = Current(ChangeSet(), told)
     table = tracker.tickets_table
     computed = computed_columns(tracker, tracker.tickets, now, own)
