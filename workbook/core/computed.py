@@ -142,13 +142,14 @@ def plan_current(tracker: Tracker, now: datetime, lang: str | None = None) -> Cu
     # Compared here rather than by only_changes: a refresh plans 80k cells at 10k tickets.
     edits: dict[tuple[int, int], Value] = {}
     rows = []
-    cells, columns = table.sheet.rows, table.columns
+    cells = table.sheet.rows
+    placed = [(key, col) for key in schema.COMPUTED_KEYS if (col := table.columns.get(key)) is not None]
     for ticket in tracker.tickets:
         values = computed[ticket.row]
         row = cells[ticket.row]
-        for key, value in values.values.items():
-            col = columns.get(key)
-            if col is not None and not same_value(row[col] if col < len(row) else None, value):
+        for key, col in placed:
+            value = values.values[key]
+            if not same_value(row[col] if col < len(row) else None, value):
                 edits[(ticket.row, col)] = value
         rows.append(dashboard_row(ticket, values))
         if not ticket.done:
