@@ -25,6 +25,14 @@ def test_serial_past_999_widens():
     assert assign_numbers([(1, datetime(2024, 5, 20, 10, 0))], taken) == {1: "20240520-1000"}
 
 
+def test_nothing_to_number_reads_no_taken_number():
+    def taken():  # a steady refresh numbers nothing: the thousands of numbers used are not parsed
+        raise AssertionError("the taken numbers were read")
+        yield
+
+    assert assign_numbers([], taken()) == {}
+
+
 def test_well_formed_numbers():
     assert is_well_formed("20240520-003")
     assert not is_well_formed("20240520-3")

@@ -65,3 +65,26 @@ def test_missing_required_fields():
     found = findings(row)
     assert [f.cell for f in found if f.rule == "required"] == ["C2", "G2", "I2", "L2"]
     assert [f.incomplete for f in found] == [False, False, False, True]  # status is needed to compute anything
+
+
+def test_findings_told_in_the_other_language_are_those_checked_in_it():
+    rows = [GOOD | {"priority": "P7", "status": "搁置", "reported_at": "昨天下午", "satisfaction": 9, "channel": "传真",
+                    "first_response_at": datetime(1980, 1, 1), "ticket_no": "2024-5-20"},
+            GOOD | {"status": "已关闭", "priority": "P2", "satisfaction": 5, "vendor_contact": "某供应商",
+                    "resolved_at": datetime(2024, 5, 21, 9, 0), "assigned_at": datetime(2024, 5, 20, 9, 0)},
+            GOOD | {"ticket_no": "20240519-004", "reporter": None},
+            GOOD]
+    channels = {"电话": "电话"}
+    for lang, other in (("zh", "en"), ("en", "zh")):
+        table = find_table(make_book(rows, lang=lang), "tickets")
+
+        def check(told_in):
+            return check_tickets(table, read_tickets(table), NOW, told_in, {"20240519-004"}, {"channel": channels})
+
+        found = check(lang)
+        assert {f.rule for f in found} == {"required", "date", "date_range", "future_date", "priority", "status",
+                                           "satisfaction", "choice", "time_order", "closed_without_summary",
+                                           "backup_required", "rating_without_confirmation", "lead_department",
+                                           "number_format", "duplicate_number"}
+        assert [f.told(other) for f in found] == check(other) != found
+        assert [f.told(lang) for f in found] == found

@@ -31,7 +31,7 @@ from ..core.parse import frozen_breaches
 from ..xlsx.reader import read_book
 from ..core.computed import ticket_times
 from ..core.settings import Settings
-from ..core.sla import TicketTimes, evaluate
+from ..core.sla import Rules, TicketTimes
 from .archive_layout import archive_files
 from .archives import Entry, archived_entries
 from .child import in_child
@@ -152,10 +152,11 @@ def ticket_records(entries, settings: Settings, calendar: BusinessCalendar, froz
     inputs of every ticket that can be open at a month's end (not done, or done in a later month
     than reported), for judging it as it stood then.
     """
-    return [_record(t, h, settings, calendar, frozen) for t, h in entries if t.reported_at is not None]
+    rules = Rules(settings, calendar)
+    return [_record(t, h, rules, calendar, frozen) for t, h in entries if t.reported_at is not None]
 
 
-def _record(ticket: Ticket, history: History, settings: Settings, calendar: BusinessCalendar, frozen: bool) -> tuple:
+def _record(ticket: Ticket, history: History, rules: Rules, calendar: BusinessCalendar, frozen: bool) -> tuple:
     reported, assigned = ticket.reported_at, ticket.time("assigned_at")
     resolved = (ticket.time("resolved_at") or ticket.time("closed_at")) if ticket.done else None
     judged = ticket.done and ticket.priority is not None
@@ -164,7 +165,7 @@ def _record(ticket: Ticket, history: History, settings: Settings, calendar: Busi
     # The SLA inputs are built only when needed: most archived tickets need neither.
     times = ticket_times(ticket, history) if ticket.priority and (may_be_open or (judged and final is None)) else None
     if judged and final is None:
-        final = evaluate(times, settings, calendar, reported).breached  # a done ticket's outcome ignores "now"
+        final = rules.evaluate(times, reported).breached  # a done ticket's outcome ignores "now"
     return (ticket.number, ticket.priority, ticket.done,
             *(ticket.text(k) for k in ("channel", "module", "category", "department")),
             ticket.satisfaction if ticket.satisfaction in range(1, 6) else None, reported, assigned, resolved,

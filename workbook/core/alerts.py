@@ -31,7 +31,7 @@ from .log import log_row
 from .messages import say
 from .parse import text
 from .refresh import AUTHOR
-from .sla import SlaResult, evaluate
+from .sla import Rules, SlaResult
 from .tickets import Ticket
 from .tracker import Tracker
 
@@ -81,12 +81,12 @@ class Plan:
 
 def current_alerts(tracker: Tracker, now: datetime) -> list[Alert]:
     """Every alert that applies at ``now`` to the open, numbered tickets, remembered or not."""
-    calendar = BusinessCalendar.from_settings(tracker.settings)
+    rules = Rules(tracker.settings, BusinessCalendar.from_settings(tracker.settings))
     out = []
     for ticket in tracker.tickets:
         if ticket.done or not ticket.number or not ticket.reported_at or not ticket.priority:
             continue
-        sla = evaluate(ticket_times(ticket, tracker.histories.get(ticket.number)), tracker.settings, calendar, now)
+        sla = rules.evaluate(ticket_times(ticket, tracker.histories.get(ticket.number)), now)
         out.extend(_ticket_alerts(ticket, sla, tracker.settings.warn_ratio))
     return out
 
@@ -166,13 +166,13 @@ def render_digest(tracker: Tracker, now: datetime, templates: dict[str, str], so
                   lang: str) -> tuple[str, str]:
     """(subject, body) of the summary: open tickets, and one line per ticket at risk or overdue."""
     check_templates(templates, source, lang, ("digest", "digest_line"))
-    calendar = BusinessCalendar.from_settings(tracker.settings)
+    rules = Rules(tracker.settings, BusinessCalendar.from_settings(tracker.settings))
     counts = {"open": 0, "at_risk": 0, "overdue": 0}
     lines = []
     for ticket in tracker.tickets:
         if ticket.done or not ticket.number or not ticket.reported_at or not ticket.priority:
             continue
-        sla = evaluate(ticket_times(ticket, tracker.histories.get(ticket.number)), tracker.settings, calendar, now)
+        sla = rules.evaluate(ticket_times(ticket, tracker.histories.get(ticket.number)), now)
         counts["open"] += 1
         if sla.state in ("at_risk", "overdue"):
             counts[sla.state] += 1

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from . import schema
 from .book import Value
@@ -34,13 +35,12 @@ from .validation import EARLIEST, Finding, check_tickets
 PROBLEM_SEPARATOR = "; "
 
 
-@dataclass(frozen=True)
-class Computed:
+class Computed(NamedTuple):  # a tuple, not a frozen dataclass: one made per ticket on every refresh
     values: dict[str, Value]  # schema key of a computed column -> the cell's value
     state: str | None  # the SLA state as evaluated (a code of schema.SLA_STATES); None when it cannot be
     due: datetime | None  # the earliest deadline still pending
     needs_fix: bool = False  # the row shows 待补全 instead of its state
-    sla: SlaResult | None = None  # as evaluated, for the dashboard's deadline lists
+    deadlines: tuple[Deadline, ...] = ()  # every deadline still pending, for the dashboard's lists
 
 
 @dataclass
@@ -65,6 +65,7 @@ def computed_columns(tracker: Tracker, tickets: Iterable[Ticket], now: datetime,
     # Worked out once rather than per ticket: the labels, and what the rows with findings show.
     states, yes = {code: label(lang) for code, label in schema.SLA_STATES.items()}, schema.YES(lang)
     metrics, separator = {code: label(lang) for code, label in schema.METRICS.items()}, schema.LIST_SEPARATOR(lang)
+    warn_ratio = tracker.settings.warn_ratio
     incomplete = {row for row, found in problems.items() if any(f.incomplete for f in found)}
     told = {row: PROBLEM_SEPARATOR.join(f"{f.cell} {f.message}" for f in found) for row, found in problems.items()}
     out = {}
@@ -72,7 +73,7 @@ def computed_columns(tracker: Tracker, tickets: Iterable[Ticket], now: datetime,
         row = ticket.row
         sla = _evaluate(tracker, ticket, rules, now)
         needs_fix = sla is None or row in incomplete
-        deadlines = () if ticket.done else pending(ticket, sla)  # most are done: pending's own test, no call
+        deadlines = () if ticket.done else tuple(pending(ticket, sla, warn_ratio))  # most are done: no call
         out[row] = Computed({
             "response_due": sla and sla.response_due,
             "assignment_due": sla and sla.assignment_due,
@@ -82,7 +83,7 @@ def computed_columns(tracker: Tracker, tickets: Iterable[Ticket], now: datetime,
             "breached": separator.join(metrics[m] for m in sla.breached) if sla and sla.breached else None,
             "review_needed": yes if ticket.number in flagged else None,  # see core/reviews.py
             "problems": told.get(row),
-        }, sla.state if sla else None, min(d.due for d in deadlines) if deadlines else None, needs_fix, sla)
+        }, sla.state if sla else None, min(d.due for d in deadlines) if deadlines else None, needs_fix, deadlines)
     return out
 
 
@@ -134,23 +135,23 @@ def plan_current(tracker: Tracker, now: datetime, lang: str | None = None) -> Cu
     them; findings are told in ``lang`` (default: the workbook's), cells in the workbook's language."""
     lists = choice_lists(tracker)
     own = check_tickets(tracker.tickets_table, tracker.tickets, now, tracker.lang, tracker.reserved, lists)
-    told = own if (lang or tracker.lang) == tracker.lang else \
-        check_tickets(tracker.tickets_table, tracker.tickets, now, lang, tracker.reserved, lists)
+    told = own if (lang or tracker.lang) == tracker.lang else [finding.told(lang) for finding in own]
     result = Current(ChangeSet(), told)
     table = tracker.tickets_table
     computed = computed_columns(tracker, tracker.tickets, now, own)
     # Compared here rather than by only_changes: a refresh plans 80k cells at 10k tickets.
     edits: dict[tuple[int, int], Value] = {}
     rows = []
-    cells, columns = table.sheet.rows, table.columns
+    cells = table.sheet.rows
+    placed = [(key, col) for key in schema.COMPUTED_KEYS if (col := table.columns.get(key)) is not None]
     for ticket in tracker.tickets:
         values = computed[ticket.row]
         row = cells[ticket.row]
-        for key, value in values.values.items():
-            col = columns.get(key)
-            if col is not None and not same_value(row[col] if col < len(row) else None, value):
+        for key, col in placed:
+            value = values.values[key]
+            if not same_value(row[col] if col < len(row) else None, value):
                 edits[(ticket.row, col)] = value
-        rows.append(dashboard_row(ticket, values, tracker.settings.warn_ratio))
+        rows.append(dashboard_row(ticket, values))
         if not ticket.done:
             shown = "needs_fix" if values.needs_fix else values.state
             result.states[shown] = result.states.get(shown, 0) + 1
@@ -162,13 +163,14 @@ def plan_current(tracker: Tracker, now: datetime, lang: str | None = None) -> Cu
     return result
 
 
-def dashboard_row(ticket: Ticket, computed: Computed, warn_ratio: float = 1.0) -> DashboardRow:
+def dashboard_row(ticket: Ticket, computed: Computed) -> DashboardRow:
+    times = ticket.times
     return DashboardRow(
         number=ticket.number or None, priority=ticket.priority, status=ticket.status,
         module=ticket.text("module") or None, assignee=ticket.text("assignee") or None,
-        reported_at=ticket.reported_at, closed_at=ticket.time("closed_at"), resolved_at=ticket.time("resolved_at"),
-        sla_state=computed.state, due=computed.due, deadlines=tuple(pending(ticket, computed.sla, warn_ratio)),
-        assigned_at=ticket.time("assigned_at"), satisfaction=ticket.satisfaction,
+        reported_at=times.get("reported_at"), closed_at=times.get("closed_at"), resolved_at=times.get("resolved_at"),
+        sla_state=computed.state, due=computed.due, deadlines=computed.deadlines,
+        assigned_at=times.get("assigned_at"), satisfaction=ticket.satisfaction,
     )
 
 

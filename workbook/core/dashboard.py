@@ -26,6 +26,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import mean, median
+from typing import NamedTuple
 
 from . import schema
 from .book import Value
@@ -44,9 +45,9 @@ class Deadline:
     at_risk: bool = False  # the share of the target used has reached 预警阈值
 
 
-@dataclass(frozen=True)
-class DashboardRow:
-    """What the dashboard needs of one ticket; refresh builds these from the Tickets sheet."""
+class DashboardRow(NamedTuple):
+    """What the dashboard needs of one ticket; refresh builds these from the Tickets sheet (a tuple,
+    not a frozen dataclass: one made per ticket on every refresh)."""
 
     number: str | None
     priority: str | None  # "P1".."P4", None when unreadable

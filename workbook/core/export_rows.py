@@ -36,7 +36,7 @@ from .log import History, read_histories
 from .parse import frozen_breaches, parse_datetime, parse_int, parse_priority, parse_status, text
 from .computed import ticket_times
 from .settings import Settings
-from .sla import clock_pauses, completions, evaluate, target_minutes
+from .sla import Rules, clock_pauses, completions, target_minutes
 from .tickets import Ticket, ticket_from_record
 
 TYPES = ("text", "integer", "real", "boolean", "timestamp", "date")
@@ -242,6 +242,7 @@ class Mapped:
 def map_source(source: Source, settings: Settings, now: datetime, lang: str) -> Mapped:
     """A workbook's rows. ``lang``: the tracker's, for the labels."""
     calendar = BusinessCalendar.from_settings(settings)
+    rules = Rules(settings, calendar)
     out = Mapped(source.file, source.month)
     histories = read_histories(source.log)
     own = own_columns(source.tickets)
@@ -257,7 +258,8 @@ def map_source(source: Source, settings: Settings, now: datetime, lang: str) -> 
         out.tickets.append((ticket.number, (*to_ticket(record), *meta),
                             {h: source.tickets.sheet.value(row, c) for c, h in own}))
         history = histories.get(ticket.number) or History()
-        out.sla[ticket.number] = _sla_rows(ticket, history, settings, calendar, now, source.month is not None, meta)
+        out.sla[ticket.number] = _sla_rows(ticket, history, rules, settings, calendar, now, source.month is not None,
+                                           meta)
     if source.log is not None:
         for row, record in source.log.records():
             number = text(record.get("ticket_no"))
@@ -372,12 +374,12 @@ SLA_FIELDS = (Field("ticket_no", "text"), Field("metric", "text"), Field("priori
               Field("source_file", "text"))
 
 
-def _sla_rows(ticket: Ticket, history: History, settings: Settings, calendar: BusinessCalendar, now: datetime,
-              archived: bool, meta: tuple) -> list[tuple]:
+def _sla_rows(ticket: Ticket, history: History, rules: Rules, settings: Settings, calendar: BusinessCalendar,
+              now: datetime, archived: bool, meta: tuple) -> list[tuple]:
     if ticket.priority is None or ticket.reported_at is None:
         return []
     times = ticket_times(ticket, history)
-    result = evaluate(times, settings, calendar, now)
+    result = rules.evaluate(times, now)
     breached, dues = result.breached, {"response": result.response_due, "assignment": result.assignment_due,
                                        "update": result.next_update_due, "resolution": result.resolution_due}
     frozen = frozen_breaches(ticket.raw.get("sla_state"), ticket.raw.get("breached")) if archived else None

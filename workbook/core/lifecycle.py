@@ -75,7 +75,7 @@ class _Step:
 
     def _catch_up(self) -> None:
         """A status typed in the sheet since the last logged one is logged first, as refresh would."""
-        last = self.tracker.histories.get(self.number, History()).last_status() or "new"
+        last = (self.tracker.histories.get(self.number) or History()).last_status() or "new"
         if self.ticket.status != last:
             self._log_as(AUTHOR, "status_change", status_change_text(last, self.ticket.status, self.tracker.lang))
 

@@ -11,16 +11,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Callable
 
 from . import schema
-from .book import Value
+from .book import Table, Value
+from .parse import parse_datetime, parse_priority, parse_status
 from .schema import fold
-from .tickets import TIME_KEYS, Ticket
+from .tickets import TIME_KEYS
 from .tracker import Tracker
 from .validation import EARLIEST
 
 # Columns whose value is one entry of a list: the schema's labels, then the Settings list.
 CHOICES = {"channel": schema.CHANNELS, "category": schema.CATEGORIES, "verification": schema.VERIFICATIONS}
+# The types of the values a fix changes: text, and a number read as a priority (a bool is none).
+FIXABLE = frozenset({str, int, float})
 
 
 @dataclass(frozen=True)
@@ -37,17 +41,14 @@ class Fix:
 
 
 def plan_fixes(tracker: Tracker) -> list[Fix]:
-    """Every cell of the Tickets rows whose value reads as one thing spelled another way."""
-    lists = choice_lists(tracker)
-    labels = _Labels(tracker.lang)
+    """Every cell of the Tickets rows whose value reads as one thing spelled another way, row by row."""
     table = tracker.tickets_table
     fixes = []
-    for ticket in tracker.tickets:
-        for key, new in _fixed(ticket, labels, lists).items():
-            if key in table.columns:
-                fixes.append(Fix(ticket.row, key, f"{table.name}!{table.cell(ticket.row, key)}",
-                                 ticket.raw.get(key), new))
-    return fixes
+    for key, fixed in _fixers(tracker).items():
+        if key in table.columns:
+            fixes += (Fix(row, key, f"{table.name}!{table.cell(row, key)}", old, new)
+                      for row, old, new in _column_fixes(table, key, fixed))
+    return sorted(fixes, key=lambda fix: fix.row)  # (stable: a row's columns stay in _fixers' order)
 
 
 def choice_lists(tracker: Tracker) -> dict[str, dict[str, str | None]]:
@@ -55,36 +56,52 @@ def choice_lists(tracker: Tracker) -> dict[str, dict[str, str | None]]:
     return {key: _list(tracker, key) for key in CHOICES}
 
 
-class _Labels:
-    """The workbook's spelling of each status and of yes/no, looked up once, not on every row."""
+def _fixers(tracker: Tracker) -> dict[str, Callable[[Value], Value | None]]:
+    """Column -> the value to write for a cell's value (None: the cell stays as it is)."""
+    statuses = {code: label(tracker.lang) for code, label in schema.STATUSES.items()}
+    answers = {True: schema.YES(tracker.lang), False: schema.NO(tracker.lang)}
 
-    def __init__(self, lang: str):
-        self.statuses = {code: label(lang) for code, label in schema.STATUSES.items()}
-        self.answers = {True: schema.YES(lang), False: schema.NO(lang)}
+    def priority(value: Value) -> str | None:
+        code = parse_priority(value)
+        return code if code and value != code else None
+
+    def status(value: Value) -> str | None:
+        code = parse_status(value)
+        return statuses[code] if code and value != statuses[code] else None
+
+    def backup_done(value: Value) -> str | None:
+        answer = schema.yes_no(value) if isinstance(value, str) else None
+        return answers[answer] if answer is not None and value != answers[answer] else None
+
+    def listed(entries: dict[str, str | None]) -> Callable[[Value], str | None]:
+        def entry(value: Value) -> str | None:
+            found = entries.get(fold(value)) if isinstance(value, str) and value.strip() else None
+            return found if found and found != value else None
+        return entry
+
+    def dated(value: Value) -> datetime | None:
+        when = parse_datetime(value) if isinstance(value, str) else None
+        return when if when is not None and when >= EARLIEST else None  # an earlier one is a typo, reported
+
+    return {"priority": priority, "status": status, "backup_done": backup_done,
+            **{key: listed(entries) for key, entries in choice_lists(tracker).items()},
+            **dict.fromkeys(TIME_KEYS, dated)}
 
 
-def _fixed(t: Ticket, labels: _Labels, lists: dict[str, dict[str, str | None]]) -> dict[str, Value]:
-    out: dict[str, Value] = {}
-    raw, times = t.raw, t.times
-    if t.priority and raw.get("priority") != t.priority:
-        out["priority"] = t.priority
-    if t.status and raw.get("status") != labels.statuses[t.status]:
-        out["status"] = labels.statuses[t.status]
-    backup = raw.get("backup_done")
-    if isinstance(backup, str) and t.backup_done is not None and backup != labels.answers[t.backup_done]:
-        out["backup_done"] = labels.answers[t.backup_done]
-    for key, entries in lists.items():
-        value = raw.get(key)
-        if isinstance(value, str) and value.strip():
-            entry = entries.get(fold(value))
-            if entry and entry != value:
-                out[key] = entry
-    for key in TIME_KEYS:
-        value = raw.get(key)
-        when = times.get(key)
-        if isinstance(value, str) and when is not None and when >= EARLIEST:  # an earlier one is a typo, reported
-            out[key] = when
-    return out
+def _column_fixes(table: Table, key: str, fixed: Callable[[Value], Value | None]) -> list[tuple[int, Value, Value]]:
+    """(row, value, fixed value) of each cell of ``key``'s column that changes. The column is read
+    whole and each distinct value worked out once: a column holds a handful of spellings, or times
+    that are seldom text."""
+    column = list(table.column(key))
+    if FIXABLE.isdisjoint(map(type, column)):
+        return []  # the usual column of times
+    # Keyed by type and value: 1 == True, and 1 is a priority where True is not.
+    new = {cell: fix for cell in set(zip(map(type, column), column))
+           if cell[0] in FIXABLE and (fix := fixed(cell[1])) is not None}
+    if not new:
+        return []
+    return [(row, cell[1], new[cell]) for row, cell in enumerate(zip(map(type, column), column), table.first_row)
+            if cell in new]
 
 
 def _list(tracker: Tracker, key: str) -> dict[str, str | None]:

@@ -55,6 +55,8 @@ def assign_numbers(new: list[tuple[int, datetime]], taken: Iterable[str]) -> dic
 
     ``taken`` holds every number ever seen (:attr:`workbook.core.tracker.Tracker.used`).
     """
+    if not new:
+        return {}  # most refreshes number nothing: the taken numbers need not be read
     high = highest_serials(taken)
     out = {}
     for row, reported_at in sorted(new, key=lambda item: (item[1], item[0])):

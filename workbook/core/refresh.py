@@ -130,7 +130,8 @@ def _stamp_done_times(tracker: Tracker, result: Refresh, now: datetime) -> None:
     for ticket in tracker.tickets:
         if ticket.status is None:
             continue
-        last = None if ticket.number in uncertain else tracker.histories.get(ticket.number, History()).last_status()
+        history = tracker.histories.get(ticket.number)  # (not get(..., History()): one made per ticket)
+        last = None if history is None or ticket.number in uncertain else history.last_status()
         if last is None and ticket.time("imported_at"):
             continue  # imported done without its times: when it was done is not known, not "now"
         changed = ticket.status != (last or "new")
@@ -159,7 +160,7 @@ def _log_status_changes(tracker: Tracker, result: Refresh, now: datetime) -> Non
         number = ticket.number or numbers.get((ticket.row, table.columns["ticket_no"]))  # numbered just now
         if not number or number in uncertain or ticket.status is None:
             continue
-        last = tracker.histories.get(number, History()).last_status() or "new"
+        last = (tracker.histories.get(number) or History()).last_status() or "new"
         if ticket.status == last:
             continue
         message = status_change_text(last, ticket.status, log.lang)

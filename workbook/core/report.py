@@ -34,7 +34,7 @@ from .report_model import (AGE_BUCKETS, BLANK, OVERALL, REVIEW_STATES, TITLES, C
                            h, month_range, months_back)
 from .reviews import Need, Review
 from .settings import Settings
-from .sla import TicketTimes, evaluate
+from .sla import Rules, TicketTimes
 
 TREND_MONTHS = 12
 TOP_RECURRING = 10
@@ -48,7 +48,8 @@ Judge = Callable[[list[tuple[TicketTimes, datetime]]], list[tuple[str, ...]]]  #
 
 def judge_here(settings: Settings, calendar: BusinessCalendar) -> Judge:
     """The missed metrics of each ticket at its moment, one after the other in this process."""
-    return lambda jobs: [evaluate(times, settings, calendar, now).breached for times, now in jobs]
+    rules = Rules(settings, calendar)
+    return lambda jobs: [rules.evaluate(times, now).breached for times, now in jobs]
 
 
 class Month:

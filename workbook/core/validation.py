@@ -8,7 +8,7 @@ time, a number malformed or used twice): refresh marks that row 待补全 / Need
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Iterable
 
@@ -17,6 +17,7 @@ from .book import Table, filled
 from .cells import a1
 from .messages import say
 from .numbering import is_well_formed
+from .schema import Label
 from .tickets import TIME_KEYS, Ticket
 
 INCOMPLETE_RULES = frozenset({"date", "future_date", "date_range", "priority", "status", "number_format",
@@ -36,6 +37,8 @@ TIME_ORDER = (
     ("resolved_at", "reported_at"),
     ("closed_at", "resolved_at"),
 )
+STATUS_NAMES = Label(zh="/".join(label.zh for label in schema.STATUSES.values()),
+                     en="/".join(label.en for label in schema.STATUSES.values()))
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,8 @@ class Finding:
     message: str
     row: int = field(default=-1, compare=False)  # 0-based sheet row
     key: str = field(default="", compare=False)  # the column's schema key
+    # what the message says, a Label where that depends on the language: to tell it in another one
+    values: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def incomplete(self) -> bool:
@@ -57,6 +62,11 @@ class Finding:
     def as_dict(self) -> dict:
         return {"sheet": self.sheet, "cell": self.cell, "rule": self.rule, "message": self.message}
 
+    def told(self, lang: str) -> Finding:
+        """This finding of :func:`check_tickets` with its message in ``lang``: the rows are checked
+        once, in the workbook's language, when the user asks for the findings in the other one."""
+        return replace(self, message=_message(self.rule, lang, self.values))
+
 
 class _Collector:
     def __init__(self, table: Table, lang: str):
@@ -64,12 +74,16 @@ class _Collector:
 
     def add(self, ticket: Ticket, key: str, rule: str, **values) -> None:
         column = self.table.columns.get(key, 0)
-        finding = Finding(self.table.name, a1(ticket.row, column), rule, say(rule, self.lang, **values),
-                          ticket.row, key)
+        finding = Finding(self.table.name, a1(ticket.row, column), rule, _message(rule, self.lang, values),
+                          ticket.row, key, values)
         self.found.append(((ticket.row, column), finding))
 
-    def header(self, key: str) -> str:
-        return schema.column("tickets", key).label(self.lang)
+    def header(self, key: str) -> Label:
+        return schema.column("tickets", key).label
+
+
+def _message(rule: str, lang: str, values: dict[str, object]) -> str:
+    return say(rule, lang, **{k: v(lang) if isinstance(v, Label) else v for k, v in values.items()})
 
 
 def check_tickets(table: Table, tickets: list[Ticket], now: datetime, lang: str,
@@ -107,8 +121,7 @@ def _check_values(out: _Collector, t: Ticket, now: datetime) -> None:
     if t.priority is None and filled(raw.get("priority")):
         out.add(t, "priority", "priority", value=raw.get("priority"))
     if t.status is None and filled(raw.get("status")):
-        allowed = "/".join(label(out.lang) for label in schema.STATUSES.values())
-        out.add(t, "status", "status", value=raw.get("status"), allowed=allowed)
+        out.add(t, "status", "status", value=raw.get("status"), allowed=STATUS_NAMES)
     if (t.satisfaction is None or not 1 <= t.satisfaction <= 5) and filled(raw.get("satisfaction")):
         out.add(t, "satisfaction", "satisfaction", value=raw.get("satisfaction"))
 
@@ -158,9 +171,10 @@ def _check_numbers(out: _Collector, tickets: list[Ticket], reserved: set[str]) -
             others = ", ".join(a1(o.row, column) for o in rows[t.number] if o is not t)
             out.add(t, "ticket_no", "duplicate_number", value=t.number, other=others)
         elif t.number in reserved:
-            out.add(t, "ticket_no", "duplicate_number", value=t.number, other=schema.SHEETS["archive_index"](out.lang))
+            out.add(t, "ticket_no", "duplicate_number", value=t.number, other=schema.SHEETS["archive_index"])
 
 
 def calendar_years(tickets: Iterable[Ticket], now: datetime) -> list[int]:
     """The years whose holidays the tickets' deadlines need (a typo decades back needs none)."""
-    return sorted({t.reported_at.year for t in tickets if t.reported_at and t.reported_at >= EARLIEST} | {now.year})
+    reported = (t.times.get("reported_at") for t in tickets)
+    return sorted({when.year for when in reported if when is not None and when >= EARLIEST} | {now.year})
