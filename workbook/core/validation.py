@@ -13,10 +13,11 @@ from datetime import datetime, timedelta
 from typing import Iterable
 
 from . import schema
-from .book import Table, filled
+from .book import Table, Value, filled
 from .cells import a1
 from .messages import say
 from .numbering import is_well_formed
+from .parse import text
 from .schema import Label
 from .tickets import TIME_KEYS, Ticket
 
@@ -91,9 +92,10 @@ def check_tickets(table: Table, tickets: list[Ticket], now: datetime, lang: str,
     """Every problem in the Tickets rows, in row order; ``lists`` (see
     :func:`workbook.core.normalize.choice_lists`) are the spellings each list column accepts."""
     out = _Collector(table, lang)
+    unlisted = _unlisted(tickets, lists or {})
     for ticket in tickets:
         _check_values(out, ticket, now)
-        _check_choices(out, ticket, lists or {})
+        _check_choices(out, ticket, unlisted)
         _check_process(out, ticket)
     _check_numbers(out, tickets, set(reserved))
     return [finding for _, finding in sorted(out.found, key=lambda item: item[0])]
@@ -126,11 +128,26 @@ def _check_values(out: _Collector, t: Ticket, now: datetime) -> None:
         out.add(t, "satisfaction", "satisfaction", value=raw.get("satisfaction"))
 
 
-def _check_choices(out: _Collector, t: Ticket, lists: dict[str, dict[str, str | None]]) -> None:
+# A list column's cell, keyed by type and value: 1 == True, and their texts differ.
+Cell = tuple[type, Value]
+
+
+def _unlisted(tickets: list[Ticket], lists: dict[str, dict[str, str | None]]) -> dict[str, tuple[dict[Cell, str], str]]:
+    """For each list column holding values its list lacks: those cells -> their text, and the entries
+    it allows. Each distinct value is looked up once: a column holds a handful of spellings."""
+    found = {}
     for key, spellings in lists.items():
-        value = t.text(key)
-        if value and spellings.get(schema.fold(value)) is None:
-            allowed = "/".join(dict.fromkeys(e for e in spellings.values() if e))
+        cells = {(type(value), value) for value in (t.raw.get(key) for t in tickets)}
+        bad = {cell: value for cell in cells if (value := text(cell[1])) and spellings.get(schema.fold(value)) is None}
+        if bad:
+            found[key] = bad, "/".join(dict.fromkeys(e for e in spellings.values() if e))
+    return found
+
+
+def _check_choices(out: _Collector, t: Ticket, unlisted: dict[str, tuple[dict[Cell, str], str]]) -> None:
+    for key, (bad, allowed) in unlisted.items():
+        cell = t.raw.get(key)
+        if (value := bad.get((type(cell), cell))) is not None:
             out.add(t, key, "choice", header=out.header(key), value=value, allowed=allowed)
 
 
