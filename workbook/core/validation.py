@@ -26,6 +26,8 @@ INCOMPLETE_RULES = frozenset({"date", "future_date", "date_range", "priority", "
 # Without these no SLA state can be told; other required fields are findings all the same.
 INCOMPLETE_REQUIRED = frozenset({"reported_at", "priority", "status"})
 REQUIRED_KEYS = tuple(c.key for c in schema.TICKET_COLUMNS if c.required)
+# The required fields read only as text: the others are tested through their parsed value.
+REQUIRED_TEXT = tuple(key for key in REQUIRED_KEYS if key not in TIME_KEYS and key not in ("priority", "status"))
 # Clocks drift and people round: a time up to this far ahead of now is not "in the future".
 FUTURE_TOLERANCE = timedelta(minutes=5)
 # No help desk has a ticket from before this (the first year a bare serial is taken for a date):
@@ -79,6 +81,9 @@ class _Collector:
                           ticket.row, key, values)
         self.found.append(((ticket.row, column), finding))
 
+    def missing(self, ticket: Ticket, key: str) -> None:
+        self.add(ticket, key, "required", header=self.header(key))
+
     def header(self, key: str) -> Label:
         return schema.column("tickets", key).label
 
@@ -93,37 +98,45 @@ def check_tickets(table: Table, tickets: list[Ticket], now: datetime, lang: str,
     :func:`workbook.core.normalize.choice_lists`) are the spellings each list column accepts."""
     out = _Collector(table, lang)
     unlisted = _unlisted(tickets, lists or {})
+    latest = now + FUTURE_TOLERANCE
     for ticket in tickets:
-        _check_values(out, ticket, now)
+        _check_values(out, ticket, now, latest)
         _check_choices(out, ticket, unlisted)
         _check_process(out, ticket)
     _check_numbers(out, tickets, set(reserved))
     return [finding for _, finding in sorted(out.found, key=lambda item: item[0])]
 
 
-def _check_values(out: _Collector, t: Ticket, now: datetime) -> None:
+def _check_values(out: _Collector, t: Ticket, now: datetime, latest: datetime) -> None:
     # Each test looks at the parsed value first and at the cell only when it has to: this runs on
-    # every row at every refresh.
+    # every row at every refresh. A field that parsed was filled; one that did not is empty or bad.
     raw, times = t.raw, t.times
-    for key in REQUIRED_KEYS:
+    for key in REQUIRED_TEXT:
         if not filled(raw.get(key)):
-            out.add(t, key, "required", header=out.header(key))
-    latest = now + FUTURE_TOLERANCE
+            out.missing(t, key)
     for key in TIME_KEYS:
         value = times.get(key)
         if value is None:
             if filled(raw.get(key)):
                 out.add(t, key, "date", header=out.header(key), value=raw.get(key))
+            elif key in REQUIRED_KEYS:
+                out.missing(t, key)
         elif value < EARLIEST:
             out.add(t, key, "date_range", header=out.header(key), value=f"{value:%Y-%m-%d}",
                     earliest=f"{EARLIEST:%Y-%m-%d}")
         elif value > latest:
             out.add(t, key, "future_date", header=out.header(key), value=f"{value:%Y-%m-%d %H:%M}",
                     now=f"{now:%Y-%m-%d %H:%M}")
-    if t.priority is None and filled(raw.get("priority")):
-        out.add(t, "priority", "priority", value=raw.get("priority"))
-    if t.status is None and filled(raw.get("status")):
-        out.add(t, "status", "status", value=raw.get("status"), allowed=STATUS_NAMES)
+    if t.priority is None:
+        if filled(raw.get("priority")):
+            out.add(t, "priority", "priority", value=raw.get("priority"))
+        else:
+            out.missing(t, "priority")
+    if t.status is None:
+        if filled(raw.get("status")):
+            out.add(t, "status", "status", value=raw.get("status"), allowed=STATUS_NAMES)
+        else:
+            out.missing(t, "status")
     if (t.satisfaction is None or not 1 <= t.satisfaction <= 5) and filled(raw.get("satisfaction")):
         out.add(t, "satisfaction", "satisfaction", value=raw.get("satisfaction"))
 
