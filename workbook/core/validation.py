@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Iterable
 
 from . import schema
-from .book import Table, Value, filled
+from .book import Table, filled
 from .cells import a1
 from .messages import say
 from .numbering import is_well_formed
@@ -97,11 +97,12 @@ def check_tickets(table: Table, tickets: list[Ticket], now: datetime, lang: str,
     """Every problem in the Tickets rows, in row order; ``lists`` (see
     :func:`workbook.core.normalize.choice_lists`) are the spellings each list column accepts."""
     out = _Collector(table, lang)
-    unlisted = _unlisted(tickets, lists or {})
+    # List columns first, a column at a time: of a row's other findings only _check_process's can
+    # share their cell (a missing column's finding falls on the row's first cell), and come after.
+    _check_choices(out, tickets, lists or {})
     latest = now + FUTURE_TOLERANCE
     for ticket in tickets:
         _check_values(out, ticket, now, latest)
-        _check_choices(out, ticket, unlisted)
         _check_process(out, ticket)
     _check_numbers(out, tickets, set(reserved))
     return [finding for _, finding in sorted(out.found, key=lambda item: item[0])]
@@ -141,27 +142,18 @@ def _check_values(out: _Collector, t: Ticket, now: datetime, latest: datetime) -
         out.add(t, "satisfaction", "satisfaction", value=raw.get("satisfaction"))
 
 
-# A list column's cell, keyed by type and value: 1 == True, and their texts differ.
-Cell = tuple[type, Value]
-
-
-def _unlisted(tickets: list[Ticket], lists: dict[str, dict[str, str | None]]) -> dict[str, tuple[dict[Cell, str], str]]:
-    """For each list column holding values its list lacks: those cells -> their text, and the entries
-    it allows. Each distinct value is looked up once: a column holds a handful of spellings."""
-    found = {}
+def _check_choices(out: _Collector, tickets: list[Ticket], lists: dict[str, dict[str, str | None]]) -> None:
+    """Values a list column's list lacks. Each distinct value is looked up once, keyed by type and
+    value (1 == True, and their texts differ): a column holds a handful of spellings."""
     for key, spellings in lists.items():
-        cells = {(type(value), value) for value in (t.raw.get(key) for t in tickets)}
-        bad = {cell: value for cell in cells if (value := text(cell[1])) and spellings.get(schema.fold(value)) is None}
-        if bad:
-            found[key] = bad, "/".join(dict.fromkeys(e for e in spellings.values() if e))
-    return found
-
-
-def _check_choices(out: _Collector, t: Ticket, unlisted: dict[str, tuple[dict[Cell, str], str]]) -> None:
-    for key, (bad, allowed) in unlisted.items():
-        cell = t.raw.get(key)
-        if (value := bad.get((type(cell), cell))) is not None:
-            out.add(t, key, "choice", header=out.header(key), value=value, allowed=allowed)
+        cells = [(type(value), value) for value in (t.raw.get(key) for t in tickets)]
+        unlisted = {cell: value for cell in set(cells)
+                    if (value := text(cell[1])) and spellings.get(schema.fold(value)) is None}
+        if unlisted:
+            allowed = "/".join(dict.fromkeys(e for e in spellings.values() if e))
+            for t, cell in zip(tickets, cells):
+                if cell in unlisted:
+                    out.add(t, key, "choice", header=out.header(key), value=unlisted[cell], allowed=allowed)
 
 
 def _check_process(out: _Collector, t: Ticket) -> None:
