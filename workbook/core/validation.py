@@ -97,12 +97,13 @@ def check_tickets(table: Table, tickets: list[Ticket], now: datetime, lang: str,
     """Every problem in the Tickets rows, in row order; ``lists`` (see
     :func:`workbook.core.normalize.choice_lists`) are the spellings each list column accepts."""
     out = _Collector(table, lang)
-    # List columns first, a column at a time: of a row's other findings only _check_process's can
-    # share their cell (a missing column's finding falls on the row's first cell), and come after.
-    _check_choices(out, tickets, lists or {})
+    # Each check goes over all the rows in turn: the findings are then sorted by cell, stably, so a
+    # cell's own keep the order of the checks.
     latest = now + FUTURE_TOLERANCE
     for ticket in tickets:
         _check_values(out, ticket, now, latest)
+    _check_choices(out, tickets, lists or {})
+    for ticket in tickets:
         _check_process(out, ticket)
     _check_numbers(out, tickets, set(reserved))
     return [finding for _, finding in sorted(out.found, key=lambda item: item[0])]
@@ -168,7 +169,7 @@ def _check_process(out: _Collector, t: Ticket) -> None:
             out.add(t, "summary", "closed_without_summary")
         if times.get("resolved_at") is None and not filled(raw.get("resolved_at")):
             out.add(t, "resolved_at", "closed_without_resolution")
-    if t.done and t.priority in ("P1", "P2") and t.backup_done is not True:
+    if t.priority in ("P1", "P2") and t.done and t.backup_done is not True:
         out.add(t, "backup_done", "backup_required", priority=t.priority)
     if t.satisfaction is not None and not filled(raw.get("confirmation")):
         out.add(t, "confirmation", "rating_without_confirmation")
