@@ -147,12 +147,12 @@ def _check_choices(out: _Collector, tickets: list[Ticket], lists: dict[str, dict
     """Values a list column's list lacks. Each distinct value is looked up once, keyed by type and
     value (1 == True, and their texts differ): a column holds a handful of spellings."""
     for key, spellings in lists.items():
-        cells = [(type(value), value) for value in (t.raw.get(key) for t in tickets)]
-        unlisted = {cell: value for cell in set(cells)
+        column = [t.raw.get(key) for t in tickets]
+        unlisted = {cell: value for cell in set(zip(map(type, column), column))
                     if (value := text(cell[1])) and spellings.get(schema.fold(value)) is None}
         if unlisted:
             allowed = "/".join(dict.fromkeys(e for e in spellings.values() if e))
-            for t, cell in zip(tickets, cells):
+            for t, cell in zip(tickets, zip(map(type, column), column)):
                 if cell in unlisted:
                     out.add(t, key, "choice", header=out.header(key), value=unlisted[cell], allowed=allowed)
 
