@@ -1,12 +1,14 @@
 from datetime import datetime
 
-from workbook.core.book import find_table
+from workbook.core import schema
+from workbook.core.book import SheetData, Table, find_table
 from workbook.core.tickets import read_tickets
 from workbook.core.validation import check_tickets
 
 from tests.support.books import make_book
 
 NOW = datetime(2024, 5, 20, 18, 0)
+REQUIRED = ("reported_at", "reporter", "module", "description", "priority", "status")
 GOOD = {"ticket_no": "20240520-001", "reported_at": datetime(2024, 5, 20, 14, 30), "reporter": "张伟",
         "module": "销售模块V3.2", "description": "登录失败", "priority": "P3", "status": "处理中"}
 
@@ -88,3 +90,30 @@ def test_findings_told_in_the_other_language_are_those_checked_in_it():
                                            "number_format", "duplicate_number"}
         assert [f.told(other) for f in found] == check(other) != found
         assert [f.told(lang) for f in found] == found
+
+
+def test_a_repeated_unlisted_value_is_named_on_each_of_its_rows_in_row_order():
+    cells = [{"channel": "传真", "priority": "P7"}, {"channel": "电话"}, {"channel": "传真"}, {"channel": True},
+             {"channel": 1}]
+    rows = [GOOD | {"ticket_no": f"20240520-00{i}"} | row for i, row in enumerate(cells, 1)]
+    table = find_table(make_book(rows), "tickets")
+    found = check_tickets(table, read_tickets(table), NOW, "zh", (), {"channel": {"电话": "电话", "1": "1"}})
+    # 1 == True, but only the number 1 reads as the entry "1"
+    assert rules(found) == [("F2", "choice"), ("K2", "priority"), ("F4", "choice"), ("F5", "choice")]
+    assert [f.values["value"] for f in found if f.rule == "choice"] == ["传真", "传真", "True"]
+
+
+def test_a_list_cell_finding_comes_before_a_missing_column_finding_on_the_same_cell():
+    keys = ("channel", "ticket_no", *REQUIRED)  # no 处理总结 (summary) column
+    row = ["传真", "20240520-001", GOOD["reported_at"], "张伟", "销售模块V3.2", "登录失败", "P3", "已关闭"]
+    header = [schema.column("tickets", key).label.zh for key in keys]
+    table = Table("tickets", SheetData("工单", [header, row]), 0, {key: i for i, key in enumerate(keys)}, "zh")
+    found = check_tickets(table, read_tickets(table), NOW, "zh", (), {"channel": {"电话": "电话"}})
+    assert rules(found)[:2] == [("A2", "choice"), ("A2", "closed_without_summary")]
+
+
+def test_an_unparsed_required_field_is_missing_when_empty_and_bad_when_not():
+    empty = GOOD | {"reported_at": " ", "priority": "", "status": None}
+    assert rules(findings(empty)) == [("B2", "required"), ("K2", "required"), ("L2", "required")]
+    bad = GOOD | {"reported_at": "昨天下午", "priority": "P7", "status": "搁置"}
+    assert rules(findings(bad)) == [("B2", "date"), ("K2", "priority"), ("L2", "status")]

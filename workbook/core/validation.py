@@ -17,6 +17,7 @@ from .book import Table, filled
 from .cells import a1
 from .messages import say
 from .numbering import is_well_formed
+from .parse import text
 from .schema import Label
 from .tickets import TIME_KEYS, Ticket
 
@@ -25,6 +26,8 @@ INCOMPLETE_RULES = frozenset({"date", "future_date", "date_range", "priority", "
 # Without these no SLA state can be told; other required fields are findings all the same.
 INCOMPLETE_REQUIRED = frozenset({"reported_at", "priority", "status"})
 REQUIRED_KEYS = tuple(c.key for c in schema.TICKET_COLUMNS if c.required)
+# The required fields read only as text: the others are tested through their parsed value.
+REQUIRED_TEXT = tuple(key for key in REQUIRED_KEYS if key not in TIME_KEYS and key not in ("priority", "status"))
 # Clocks drift and people round: a time up to this far ahead of now is not "in the future".
 FUTURE_TOLERANCE = timedelta(minutes=5)
 # No help desk has a ticket from before this (the first year a bare serial is taken for a date):
@@ -78,6 +81,9 @@ class _Collector:
                           ticket.row, key, values)
         self.found.append(((ticket.row, column), finding))
 
+    def missing(self, ticket: Ticket, key: str) -> None:
+        self.add(ticket, key, "required", header=self.header(key))
+
     def header(self, key: str) -> Label:
         return schema.column("tickets", key).label
 
@@ -91,47 +97,64 @@ def check_tickets(table: Table, tickets: list[Ticket], now: datetime, lang: str,
     """Every problem in the Tickets rows, in row order; ``lists`` (see
     :func:`workbook.core.normalize.choice_lists`) are the spellings each list column accepts."""
     out = _Collector(table, lang)
+    # Each check goes over all the rows in turn: the findings are then sorted by cell, stably, so a
+    # cell's own keep the order of the checks.
+    latest = now + FUTURE_TOLERANCE
     for ticket in tickets:
-        _check_values(out, ticket, now)
-        _check_choices(out, ticket, lists or {})
+        _check_values(out, ticket, now, latest)
+    _check_choices(out, tickets, lists or {})
+    for ticket in tickets:
         _check_process(out, ticket)
     _check_numbers(out, tickets, set(reserved))
     return [finding for _, finding in sorted(out.found, key=lambda item: item[0])]
 
 
-def _check_values(out: _Collector, t: Ticket, now: datetime) -> None:
+def _check_values(out: _Collector, t: Ticket, now: datetime, latest: datetime) -> None:
     # Each test looks at the parsed value first and at the cell only when it has to: this runs on
-    # every row at every refresh.
+    # every row at every refresh. A field that parsed was filled; one that did not is empty or bad.
     raw, times = t.raw, t.times
-    for key in REQUIRED_KEYS:
+    for key in REQUIRED_TEXT:
         if not filled(raw.get(key)):
-            out.add(t, key, "required", header=out.header(key))
-    latest = now + FUTURE_TOLERANCE
+            out.missing(t, key)
     for key in TIME_KEYS:
         value = times.get(key)
         if value is None:
             if filled(raw.get(key)):
                 out.add(t, key, "date", header=out.header(key), value=raw.get(key))
+            elif key in REQUIRED_KEYS:
+                out.missing(t, key)
         elif value < EARLIEST:
             out.add(t, key, "date_range", header=out.header(key), value=f"{value:%Y-%m-%d}",
                     earliest=f"{EARLIEST:%Y-%m-%d}")
         elif value > latest:
             out.add(t, key, "future_date", header=out.header(key), value=f"{value:%Y-%m-%d %H:%M}",
                     now=f"{now:%Y-%m-%d %H:%M}")
-    if t.priority is None and filled(raw.get("priority")):
-        out.add(t, "priority", "priority", value=raw.get("priority"))
-    if t.status is None and filled(raw.get("status")):
-        out.add(t, "status", "status", value=raw.get("status"), allowed=STATUS_NAMES)
+    if t.priority is None:
+        if filled(raw.get("priority")):
+            out.add(t, "priority", "priority", value=raw.get("priority"))
+        else:
+            out.missing(t, "priority")
+    if t.status is None:
+        if filled(raw.get("status")):
+            out.add(t, "status", "status", value=raw.get("status"), allowed=STATUS_NAMES)
+        else:
+            out.missing(t, "status")
     if (t.satisfaction is None or not 1 <= t.satisfaction <= 5) and filled(raw.get("satisfaction")):
         out.add(t, "satisfaction", "satisfaction", value=raw.get("satisfaction"))
 
 
-def _check_choices(out: _Collector, t: Ticket, lists: dict[str, dict[str, str | None]]) -> None:
+def _check_choices(out: _Collector, tickets: list[Ticket], lists: dict[str, dict[str, str | None]]) -> None:
+    """Values a list column's list lacks. Each distinct value is looked up once, keyed by type and
+    value (1 == True, and their texts differ): a column holds a handful of spellings."""
     for key, spellings in lists.items():
-        value = t.text(key)
-        if value and spellings.get(schema.fold(value)) is None:
+        column = [t.raw.get(key) for t in tickets]
+        unlisted = {cell: value for cell in set(zip(map(type, column), column))
+                    if (value := text(cell[1])) and spellings.get(schema.fold(value)) is None}
+        if unlisted:
             allowed = "/".join(dict.fromkeys(e for e in spellings.values() if e))
-            out.add(t, key, "choice", header=out.header(key), value=value, allowed=allowed)
+            for t, cell in zip(tickets, zip(map(type, column), column)):
+                if cell in unlisted:
+                    out.add(t, key, "choice", header=out.header(key), value=unlisted[cell], allowed=allowed)
 
 
 def _check_process(out: _Collector, t: Ticket) -> None:
@@ -146,7 +169,7 @@ def _check_process(out: _Collector, t: Ticket) -> None:
             out.add(t, "summary", "closed_without_summary")
         if times.get("resolved_at") is None and not filled(raw.get("resolved_at")):
             out.add(t, "resolved_at", "closed_without_resolution")
-    if t.done and t.priority in ("P1", "P2") and t.backup_done is not True:
+    if t.priority in ("P1", "P2") and t.done and t.backup_done is not True:
         out.add(t, "backup_done", "backup_required", priority=t.priority)
     if t.satisfaction is not None and not filled(raw.get("confirmation")):
         out.add(t, "confirmation", "rating_without_confirmation")
