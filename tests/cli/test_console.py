@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 
+import openpyxl
 import pytest
 
 from tests.support.cli import ROOT, run
@@ -86,6 +87,18 @@ def test_an_error_with_no_tracker_to_tell_its_language_is_in_the_users(tmp_path,
     for path, word in zip(("", "tickets.csv", "missing.xlsx"), words):
         result = run("check", tmp_path / path, env={"LANG": lang})
         assert result.exit_code == 1 and word in result.output, result.output
+
+
+def test_a_workbook_without_a_tickets_sheet_is_named_with_the_sheet(tmp_path):
+    path = tmp_path / "budget.xlsx"  # someone else's workbook: no sheet track-xls knows
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Sheet1"
+    workbook.save(path)
+    before = path.read_bytes()
+    result = run("refresh", path, "--lang", "en")
+    assert result.exit_code == 1
+    assert f"{path}: missing sheet 'Tickets'" in result.output, result.output
+    assert path.read_bytes() == before
 
 
 @pytest.mark.parametrize("encoding", ["cp1252", "ascii", "gbk", "utf-8"])

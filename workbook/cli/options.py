@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..core.errors import OpenInApp, TrackError
+from ..core.errors import InputError, OpenInApp, TrackError
 from ..core.messages import CATALOG, say
 from .console import USAGE_LANG, Said, When
 
@@ -47,7 +47,10 @@ def reports_errors(f):
             return f(*args, **kwargs)
         except TrackError as exc:
             lang = kwargs.get("lang") or exc.lang or _lang_of(kwargs.get("path"))
-            click.echo(say("error", lang, text=exc.render(lang)), err=True)
+            text = exc.render(lang)
+            if isinstance(exc, InputError) and exc.where is None and kwargs.get("path"):
+                text = f"{kwargs['path']}: {text}"  # a whole sheet missing: which workbook lacks it
+            click.echo(say("error", lang, text=text), err=True)
             if isinstance(exc, OpenInApp) and exc.app == "excel":
                 click.echo(say("use_button", lang), err=True)  # the open workbook has its own way in
             sys.exit(1)
