@@ -209,16 +209,12 @@ def external_entity(folder: Path) -> Path:
 
 def far_row(folder: Path) -> Path:
     """One stray cell on row 1,048,576: readers would lay out a million rows."""
-    path = tracker(folder)
-    stray = b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
-    return rewrite(path, SHEET1, lambda data: data.replace(b"</sheetData>", stray))
+    return with_last_row(folder, b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row>')
 
 
 def far_column(folder: Path) -> Path:
     """A stray cell in column XFD on row 1300: 21 million cells to lay out."""
-    path = tracker(folder)
-    stray = b'<row r="1300"><c r="XFD1300" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
-    return rewrite(path, SHEET1, lambda data: data.replace(b"</sheetData>", stray))
+    return with_last_row(folder, b'<row r="1300"><c r="XFD1300" t="inlineStr"><is><t>x</t></is></c></row>')
 
 
 def far_row_unnumbered(folder: Path) -> Path:
@@ -234,16 +230,17 @@ def far_row_unnumbered(folder: Path) -> Path:
 
 def far_cell_in_an_unnumbered_row(folder: Path) -> Path:
     """A stray cell on row 1,048,576, in a row that leaves out its r=."""
-    path = tracker(folder)
-    stray = b'<row><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
-    return rewrite(path, SHEET1, lambda data: data.replace(b"</sheetData>", stray))
+    return with_last_row(folder, b'<row><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row>')
 
 
 def far_column_unnumbered(folder: Path) -> Path:
     """Cells that leave out r= (calamine numbers them in turn) out to column XFD on row 1300."""
-    path = tracker(folder)
-    stray = b'<row r="1300">' + b"<c/>" * 16383 + b'<c t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
-    return rewrite(path, SHEET1, lambda data: data.replace(b"</sheetData>", stray))
+    return with_last_row(folder, b'<row r="1300">' + b"<c/>" * 16383 + b'<c t="inlineStr"><is><t>x</t></is></c></row>')
+
+
+def with_last_row(folder: Path, row: bytes) -> Path:
+    """The tracker with ``row`` added under the Tickets sheet's last one."""
+    return rewrite(tracker(folder), SHEET1, lambda data: data.replace(b"</sheetData>", row + b"</sheetData>"))
 
 
 def old_xls(folder: Path) -> Path:
