@@ -65,11 +65,10 @@ def reports_errors(f):
 def _lang_of(path: Path | None) -> str:
     """The language of the workbook at ``path``, for an error met before it was read; the user's (as
     for a usage error) when there is no tracker to tell: a folder, a CSV, a missing file."""
-    from ..core.schema import LANGS, SHEETS
+    from ..core.schema import lang_of_sheets
     from ..xlsx.safety import sheet_names
 
-    names = sheet_names(path) if path is not None else []
-    return next((lang for lang in LANGS if SHEETS["tickets"](lang) in names), USAGE_LANG.get())
+    return lang_of_sheets(sheet_names(path) if path is not None else [], default=USAGE_LANG.get())
 
 
 def os_error(exc: OSError, lang: str, path: object = None) -> str:

@@ -261,9 +261,10 @@ def column(sheet: str, key: str) -> Column:
     return next(c for c in SHEET_COLUMNS[sheet] if c.key == key)
 
 
-def lang_of_sheets(names: list[str]) -> str:
-    """The language of a workbook from its sheet names: English when its Tickets sheet is, else Chinese."""
-    return "en" if SHEETS["tickets"].en in names else "zh"
+def lang_of_sheets(names: list[str], default: str = "zh") -> str:
+    """The language of a workbook from its sheet names: that of its Tickets sheet; ``default`` when it
+    has none (the Chinese template's language, unless the caller knows the user's)."""
+    return "en" if SHEETS["tickets"].en in names else "zh" if SHEETS["tickets"].zh in names else default
 
 
 def lang_of_header(cells: list[object]) -> str:
