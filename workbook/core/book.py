@@ -149,6 +149,12 @@ def filled(value: Value) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
 
 
+def typed(values: list[Value]) -> list[tuple[type, Value]]:
+    """Each cell value with its type, to key distinct values by: 1 == True == 1.0 in Python, but a
+    cell holding 1 and one holding TRUE read differently."""
+    return list(zip(map(type, values), values))
+
+
 def find_table(book: BookData, key: str, required: bool = True) -> Table | None:
     """Locate the ``key`` sheet's header row and map its columns.
 

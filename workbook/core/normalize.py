@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Callable
 
 from . import schema
-from .book import Table, Value
+from .book import Table, Value, typed
 from .parse import parse_datetime, parse_priority, parse_status
 from .schema import fold
 from .tickets import TIME_KEYS
@@ -95,13 +95,11 @@ def _column_fixes(table: Table, key: str, fixed: Callable[[Value], Value | None]
     column = list(table.column(key))
     if FIXABLE.isdisjoint(map(type, column)):
         return []  # the usual column of times
-    # Keyed by type and value: 1 == True, and 1 is a priority where True is not.
-    new = {cell: fix for cell in set(zip(map(type, column), column))
-           if cell[0] in FIXABLE and (fix := fixed(cell[1])) is not None}
+    cells = typed(column)  # 1 is a priority where True is not
+    new = {cell: fix for cell in set(cells) if cell[0] in FIXABLE and (fix := fixed(cell[1])) is not None}
     if not new:
         return []
-    return [(row, cell[1], new[cell]) for row, cell in enumerate(zip(map(type, column), column), table.first_row)
-            if cell in new]
+    return [(row, cell[1], new[cell]) for row, cell in enumerate(cells, table.first_row) if cell in new]
 
 
 def _list(tracker: Tracker, key: str) -> dict[str, str | None]:

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Iterable
 
 from . import schema
-from .book import Table, filled
+from .book import Table, filled, typed
 from .cells import a1
 from .messages import say
 from .numbering import is_well_formed
@@ -144,15 +144,15 @@ def _check_values(out: _Collector, t: Ticket, now: datetime, latest: datetime) -
 
 
 def _check_choices(out: _Collector, tickets: list[Ticket], lists: dict[str, dict[str, str | None]]) -> None:
-    """Values a list column's list lacks. Each distinct value is looked up once, keyed by type and
-    value (1 == True, and their texts differ): a column holds a handful of spellings."""
+    """Values a list column's list lacks. Each distinct value is looked up once (their texts differ
+    for 1 and True): a column holds a handful of spellings."""
     for key, spellings in lists.items():
-        column = [t.raw.get(key) for t in tickets]
-        unlisted = {cell: value for cell in set(zip(map(type, column), column))
+        cells = typed([t.raw.get(key) for t in tickets])
+        unlisted = {cell: value for cell in set(cells)
                     if (value := text(cell[1])) and spellings.get(schema.fold(value)) is None}
         if unlisted:
             allowed = "/".join(dict.fromkeys(e for e in spellings.values() if e))
-            for t, cell in zip(tickets, zip(map(type, column), column)):
+            for t, cell in zip(tickets, cells):
                 if cell in unlisted:
                     out.add(t, key, "choice", header=out.header(key), value=unlisted[cell], allowed=allowed)
 
