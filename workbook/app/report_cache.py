@@ -9,8 +9,7 @@ damaged or hand-edited file) is ignored and the archive read again. A cache that
 (a read-only archive folder) is simply not kept. `track-xls archive` leaves the entry of each month
 it writes, so the first report after a month end reads no archive workbook.
 
-The file is one JSON header line {"key", "sha256" of the body}, then the body: JSON chosen by the
-caller. JSON, not pickle: a file in a shared folder must never be able to run code.
+The file is kept as :mod:`workbook.app.json_cache` keeps caches.
 """
 
 from __future__ import annotations
@@ -18,12 +17,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 from datetime import date, time
-from functools import cache
 from pathlib import Path
 
 from ..core.settings import Settings
+from . import json_cache
+from .json_cache import code_version
 
 CACHE = ".report-cache.json"
 FORMAT = 1  # the layout of the file itself
@@ -36,50 +35,18 @@ def cache_path(archive: Path) -> Path:
 def cache_key(archive: Path, settings: Settings) -> str:
     """Everything an archive's report rows depend on, as one digest."""
     digest = hashlib.sha256(archive.read_bytes())
-    digest.update(json.dumps([FORMAT, _plain(settings), _code()], sort_keys=True).encode())
+    digest.update(json.dumps([FORMAT, _plain(settings), code_version()], sort_keys=True).encode())
     return digest.hexdigest()
 
 
 def read_cached(archive: Path, key: str) -> object | None:
     """The body cached for ``archive`` under ``key``; None when there is none that can be trusted."""
-    try:
-        head, _, body = cache_path(archive).read_bytes().partition(b"\n")
-        header = json.loads(head)
-        if header.get("key") != key or header.get("sha256") != hashlib.sha256(body).hexdigest():
-            return None
-        return json.loads(body)
-    except (OSError, ValueError, AttributeError):
-        return None
+    return json_cache.read_cached(cache_path(archive), key)
 
 
 def write_cached(archive: Path, key: str, body: object) -> None:
-    """Keep ``body`` for ``archive`` (written aside, then renamed: a reader never sees half a file).
-    Without a cache the report is only slower: a body JSON cannot hold, or a folder that cannot be
-    written, leaves none."""
-    try:
-        data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-    except (TypeError, ValueError):
-        return
-    header = json.dumps({"key": key, "sha256": hashlib.sha256(data).hexdigest()}).encode()
-    target = cache_path(archive)
-    temp = target.with_name(f"{CACHE}.{os.getpid()}.tmp")
-    try:
-        temp.write_bytes(header + b"\n" + data)
-        os.replace(temp, target)
-    except OSError:
-        temp.unlink(missing_ok=True)
-
-
-@cache
-def _code() -> list[str]:
-    """track-xls's source and the holidays library's version: new code may compute other rows."""
-    import holidays  # the calendar imports it anyway to judge the live tickets
-
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent.parent
-    for source in sorted(package.rglob("*.py")):
-        digest.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
-    return [digest.hexdigest(), holidays.__version__]
+    """Keep ``body`` for ``archive``: without a cache the report is only slower."""
+    json_cache.write_cached(cache_path(archive), key, body)
 
 
 def _plain(value: object) -> object:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..core.book import BookData
 from ..core.errors import FileProblem
+from ..core.row_digests import Known
 from ..author.purpose import purpose_of
 from ..core.settings import Settings, read_settings
 from ..xlsx.file_engine import FileEngine
@@ -17,9 +18,18 @@ from .archive_layout import MANIFEST, archive_folder
 
 class TrackerFile(FileEngine):
     def read(self) -> BookData:
+        self._refuse_archive()
+        return self._with_archived(super().read())
+
+    def read_known(self, known: dict[str, Known], context: bytes) -> BookData:
+        self._refuse_archive()
+        return self._with_archived(super().read_known(known, context))
+
+    def _refuse_archive(self) -> None:
         if purpose_of(self.path) == "archive":  # only the archive command writes an archive
             raise FileProblem("is_archive", where=self.path)
-        book = super().read()
+
+    def _with_archived(self, book: BookData) -> BookData:
         book.archived = archived_numbers(self.path, read_settings(book))
         return book
 

@@ -54,11 +54,11 @@ def refresh(path: Path, now: datetime | None, dry_run: bool, lang: str | None):
 
     Example: track-xls refresh 工单跟踪.xlsx --now "2024-05-20 14:30"
     """
+    from ..app.settled_file import SettledFile
     from ..app.tracker_file import TrackerFile
     from ..core.refresh import run_refresh
 
-    engine = TrackerFile(path)
-    tracker, result = run_refresh(engine, now, dry_run, lang)
+    tracker, result = run_refresh(TrackerFile(path), now, dry_run, lang, SettledFile(path))
     lang = lang or tracker.lang
     if dry_run:
         click.echo(say("dry_run", lang))

@@ -16,6 +16,7 @@ from typing import Callable, Iterator
 from . import schema
 from .cells import a1
 from .errors import InputError
+from .row_digests import Skim
 
 Value = str | int | float | bool | datetime | date | None
 
@@ -30,6 +31,9 @@ class SheetData:
     # the length of the longest text in ``rows``, when the reader counted it (None: not counted):
     # a check for text too long for a cell then need not visit every cell
     longest_text: int | None = None
+    # one past the last row the reader left out, known to the caller (see core/settled.py): those
+    # rows are empty here but not on the sheet, so nothing may be written into them
+    left_out_end: int = 0
 
     def may_hold_text_longer_than(self, length: int) -> bool:
         return self.longest_text is None or self.longest_text > length
@@ -49,6 +53,9 @@ class BookData:
     archived: dict[str, tuple[str, str]] = field(default_factory=dict)
     # sheet name -> rows of an Excel table's Total Row: never records (filled by the reader)
     total_rows: dict[str, set[int]] = field(default_factory=dict)
+    # sheet name -> what the engine saw of a sheet it streamed, leaving out rows the caller knew
+    skims: dict[str, Skim] = field(default_factory=dict)
+    context: bytes = b""  # the engine's digest of what gives rows' bytes their values (core/row_digests.py)
 
     def sheet(self, key: str) -> SheetData | None:
         """The sheet for a schema key ('tickets', 'log', ...), named in either language."""
@@ -82,10 +89,11 @@ class Table:
     def end_row(self) -> int:
         """One past the last row holding any value in a schema column."""
         bottom = len(self.sheet.rows) if self.stop is None else min(self.stop, len(self.sheet.rows))
-        for r in range(bottom - 1, self.first_row - 1, -1):  # from the bottom: found at once
+        top = max(self.first_row, min(self.sheet.left_out_end, bottom))
+        for r in range(bottom - 1, top - 1, -1):  # from the bottom: found at once
             if any(filled(v) for v in self._row_values(r)):
                 return r + 1
-        return self.first_row
+        return top
 
     def _row_values(self, row: int) -> tuple[Value, ...]:
         """The row's values in the order of ``columns``."""

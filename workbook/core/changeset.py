@@ -61,7 +61,9 @@ class ChangeSet:
                 rows[r].extend([None] * (c + 1 - len(rows[r])))
                 rows[r][c] = value
             removed = self.removed_rows.get(name, set())
-            sheets[name] = SheetData(name, [row for r, row in enumerate(rows) if r not in removed])
+            end = book.sheets[name].left_out_end
+            sheets[name] = SheetData(name, [row for r, row in enumerate(rows) if r not in removed],
+                                     left_out_end=end - sum(1 for r in removed if r < end))
             if footer:
                 totals[name] = {r - sum(1 for x in removed if x < r) for r in footer if r not in removed}
         return BookData(sheets, book.source, book.archived, totals)

@@ -50,6 +50,7 @@ class Current:
     changes: ChangeSet
     findings: list[Finding]  # every row problem, told in the language asked for
     states: dict[str, int] = field(default_factory=dict)  # SLA state code -> count among open tickets
+    rows: dict[int, DashboardRow] = field(default_factory=dict)  # row -> what the dashboard counted of its ticket
 
 
 def computed_columns(tracker: Tracker, tickets: Iterable[Ticket], now: datetime,
@@ -141,7 +142,6 @@ def plan_current(tracker: Tracker, now: datetime, lang: str | None = None) -> Cu
     computed = computed_columns(tracker, tracker.tickets, now, own)
     # Compared here rather than by only_changes: a refresh plans 80k cells at 10k tickets.
     edits: dict[tuple[int, int], Value] = {}
-    rows = []
     cells = table.sheet.rows
     placed = [(key, col) for key in schema.COMPUTED_KEYS if (col := table.columns.get(key)) is not None]
     for ticket in tracker.tickets:
@@ -151,13 +151,15 @@ def plan_current(tracker: Tracker, now: datetime, lang: str | None = None) -> Cu
             value = values.values[key]
             if not same_value(row[col] if col < len(row) else None, value):
                 edits[(ticket.row, col)] = value
-        rows.append(dashboard_row(ticket, values))
+        result.rows[ticket.row] = dashboard_row(ticket, values)
         if not ticket.done:
             shown = "needs_fix" if values.needs_fix else values.state
             result.states[shown] = result.states.get(shown, 0) + 1
     if edits:
         result.changes.cells[table.name] = edits
     dashboard = ChangeSet()
+    counted = result.rows | {t.row: t.dashboard for t in tracker.settled}
+    rows = [counted[r] for r in sorted(counted)] if tracker.settled else list(counted.values())  # in sheet order
     _write_dashboard(tracker, dashboard, rows, now)
     result.changes.cells.update(dashboard.only_changes(tracker.book).cells)  # (only the dashboard compared again)
     return result

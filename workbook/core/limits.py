@@ -29,10 +29,10 @@ def check_limits(tracker: Tracker, lang: str) -> list[Finding]:
             if when is not None and when < EARLIEST:
                 out.append(Finding(log.name, log.cell(r, "time"), "date_range",
                                    say("date_range", lang, header=schema.column("log", "time").label(lang),
-                                       value=f"{when:%Y-%m-%d}", earliest=f"{EARLIEST:%Y-%m-%d}")))
+                                       value=f"{when:%Y-%m-%d}", earliest=f"{EARLIEST:%Y-%m-%d}"), row=r))
     for table in (tracker.tickets_table, log):
         for r, c, value in unstorable(table):
-            out.append(Finding(table.name, a1(r, c), "cell_text", check_text(value, lang)))
+            out.append(Finding(table.name, a1(r, c), "cell_text", check_text(value, lang), row=r))
     return out
 
 

@@ -13,18 +13,23 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from .archive_index import restore_index
+from .book import BookData
 from .calendar import BusinessCalendar
 from .changeset import ChangeSet
 from .collector import collector_paused
 from .computed import plan_current
+from .dashboard import DashboardRow
 from .limits import check_limits
 from .log import History, log_row, status_change_text
 from .messages import say
 from .normalize import Fix, plan_fixes
 from .numbering import assign_numbers
+from .row_digests import Known, Skim
 from .settings import local_now
+from .settled import Settled, settle, settled_tracker
 from .tracker import Engine, Tracker, load_tracker, updated
 from .validation import EARLIEST, Finding, calendar_years
 
@@ -42,6 +47,7 @@ class Refresh:
     logged: int = 0
     states: dict[str, int] = field(default_factory=dict)  # SLA state code -> count among open tickets
     warnings: list[str] = field(default_factory=list)
+    counted: dict[int, DashboardRow] = field(default_factory=dict)  # row -> what the dashboard counted of it
 
     def summary(self, lang: str) -> list[str]:
         lines = []
@@ -61,16 +67,58 @@ class Refresh:
         return lines + self.warnings
 
 
+class Memory(Protocol):
+    """Where refreshes of one workbook keep what they settled (see :mod:`workbook.core.settled`)."""
+
+    def recall(self) -> Settled | None: ...
+
+    def keep(self, settled: Settled | None) -> None: ...
+
+
+class SkimmingEngine(Engine, Protocol):
+    """An engine that can leave rows out of its read, and tell the digests of a workbook's rows."""
+
+    def read_known(self, known: dict[str, Known], context: bytes) -> BookData: ...
+
+    def skim(self, end_rows: dict[str, int | None]) -> tuple[dict[str, Skim], bytes]: ...
+
+
 def run_refresh(engine: Engine, now: datetime | None = None, dry_run: bool = False,
-                lang: str | None = None) -> tuple[Tracker, Refresh]:
+                lang: str | None = None, memory: Memory | None = None) -> tuple[Tracker, Refresh]:
     """Read, plan and (unless a dry run) apply; ``lang`` is the language of the findings' messages
-    (default: the workbook's)."""
+    (default: the workbook's). With a ``memory`` (and an engine that skims), the tickets settled by
+    the last refresh are not read again, and what this one settles is kept for the next."""
     with engine.locked(), collector_paused():  # nothing here makes cycles; a 10k tracker is 1M objects
-        tracker = load_tracker(engine.read())
+        tracker = _read(engine, memory.recall() if memory else None)
         result = plan_refresh(tracker, now or local_now(tracker.settings), lang)
         if result.changes and not dry_run:
             engine.apply(result.changes)
+        if memory is not None and not dry_run:
+            memory.keep(_settle(engine, tracker, result))
     return tracker, result
+
+
+def _read(engine: Engine, settled: Settled | None) -> Tracker:
+    if settled is None:
+        return load_tracker(engine.read())
+    book = engine.read_known(settled.known(), settled.book_context)
+    if not book.skims:  # read whole: the workbook's styles or shared strings changed
+        return load_tracker(book)
+    return settled_tracker(book, settled) or load_tracker(engine.read())
+
+
+def _settle(engine: SkimmingEngine, tracker: Tracker, result: Refresh) -> Settled | None:
+    """What the workbook as written lets the next refresh leave out. The rows left as they were
+    keep the digests the read took, when it took them; the context is taken again (a write may add
+    a date style)."""
+    skims, context = engine.skim({} if tracker.book.skims else _end_rows(tracker))
+    return settle(tracker, result.counted, result.findings, result.changes, tracker.book.skims or skims, context)
+
+
+def _end_rows(tracker: Tracker) -> dict[str, int | None]:
+    """The Tickets sheet whole, and the Log as it was read (not the rows this refresh adds)."""
+    log = tracker.log_table
+    return {tracker.tickets_table.name: None} | ({log.name: len(log.sheet.rows)} if log else {})
 
 
 def plan_refresh(tracker: Tracker, now: datetime, lang: str | None = None) -> Refresh:
@@ -87,10 +135,11 @@ def plan_refresh(tracker: Tracker, now: datetime, lang: str | None = None) -> Re
     after = updated(tracker, result.changes) if result.changes else tracker
     current = plan_current(after, now, lang)  # only cells that differ from the sheet: not compared again
     result.findings = current.findings + check_limits(tracker, lang or tracker.lang)
-    result.states = current.states
+    result.states, result.counted = current.states, current.rows
     result.changes = result.changes.only_changes(tracker.book).then(current.changes)
     calendar = BusinessCalendar.from_settings(tracker.settings)
-    result.warnings = calendar.warnings(calendar_years(tracker.tickets, now), lang or tracker.lang) + \
+    years = calendar_years(tracker.tickets, now, (t.dashboard.reported_at for t in tracker.settled))
+    result.warnings = calendar.warnings(years, lang or tracker.lang) + \
         restore_index(tracker, result.changes, lang or tracker.lang)
     return result
 

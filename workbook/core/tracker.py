@@ -7,16 +7,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from contextlib import AbstractContextManager
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from .book import BookData, Table, find_table
 from .changeset import ChangeSet
+from .dashboard import DashboardRow
 from .errors import InputError
 from .log import History, joined, read_histories
 from .numbering import numbers_in
 from .parse import text
 from .settings import Settings, read_settings
 from .tickets import Ticket, read_tickets, ticket_from_record
+
+
+class SettledTicket(NamedTuple):
+    """A ticket a refresh left out of its read (see :mod:`workbook.core.settled`): its row, and what
+    the dashboard counts of it."""
+
+    row: int
+    dashboard: DashboardRow
+
+    @property
+    def number(self) -> str:
+        return self.dashboard.number
 
 
 class Engine(Protocol):
@@ -43,6 +56,7 @@ class Tracker:
     indexed: frozenset[str]  # numbers recorded in the archive index
     reserved: frozenset[str]  # archived numbers: the index's and the archive manifests'
     used: frozenset[str]  # every number seen anywhere: never handed out again
+    settled: tuple[SettledTicket, ...] = ()  # tickets left out of the read, by row; not in ``tickets``
 
     @property
     def lang(self) -> str:
@@ -54,7 +68,8 @@ class Tracker:
         return {n: where for n, where in sorted(self.book.archived.items()) if n not in self.indexed}
 
 
-def load_tracker(book: BookData) -> Tracker:
+def load_tracker(book: BookData, settled: tuple[SettledTicket, ...] = ()) -> Tracker:
+    """The tracker in ``book``; ``settled``: the tickets the reader left out of it."""
     tickets_table = find_table(book, "tickets")
     log_table = find_table(book, "log", required=False)
     reviews_table = find_table(book, "reviews", required=False)
@@ -76,8 +91,9 @@ def load_tracker(book: BookData) -> Tracker:
         index_table=index,
         indexed=indexed,
         reserved=reserved,
-        used=reserved | {t.number for t in tickets if t.number} | _mentioned(log_table, "ticket_no")
-        | _mentioned(reviews_table, "ticket_nos"),
+        used=reserved | {t.number for t in tickets if t.number} | {t.number for t in settled}
+        | _mentioned(log_table, "ticket_no") | _mentioned(reviews_table, "ticket_nos"),
+        settled=settled,
     )
 
 
@@ -94,7 +110,7 @@ def updated(tracker: Tracker, changes: ChangeSet) -> Tracker:
     if (changes.removed_rows or set(changes.cells) - {tickets.name, log and log.name} or tracker.book.total_rows
             or any(r < tickets.first_row or (r in numbered and c == tickets.columns["ticket_no"]) for r, c in edited)
             or any(r < log.end_row for r, _ in appended)):
-        return load_tracker(book)  # (a number no longer on its row may still be used elsewhere)
+        return load_tracker(book, tracker.settled)  # (a number no longer on its row may still be used elsewhere)
     tickets_table = find_table(book, "tickets")
     rows = {r for r, _ in edited}
     fresh = [ticket_from_record(r, record) for r in sorted(rows) if (record := tickets_table.record(r))]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from itertools import chain
 from typing import Iterable
 
 from . import schema
@@ -197,7 +198,8 @@ def _check_numbers(out: _Collector, tickets: list[Ticket], reserved: set[str]) -
             out.add(t, "ticket_no", "duplicate_number", value=t.number, other=schema.SHEETS["archive_index"])
 
 
-def calendar_years(tickets: Iterable[Ticket], now: datetime) -> list[int]:
-    """The years whose holidays the tickets' deadlines need (a typo decades back needs none)."""
-    reported = (t.times.get("reported_at") for t in tickets)
+def calendar_years(tickets: Iterable[Ticket], now: datetime, settled: Iterable[datetime | None] = ()) -> list[int]:
+    """The years whose holidays the tickets' deadlines need (a typo decades back needs none);
+    ``settled``: the report times of tickets not read (see core/settled.py)."""
+    reported = chain((t.times.get("reported_at") for t in tickets), settled)
     return sorted({when.year for when in reported if when is not None and when >= EARLIEST} | {now.year})

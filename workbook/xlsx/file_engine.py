@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from datetime import date
 from itertools import zip_longest
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from lxml import etree
 from python_calamine import CalamineWorkbook
@@ -29,9 +29,11 @@ from ..core.cells import a1, check_cell
 from ..core.changeset import ChangeSet
 from ..core.errors import (ChangedSinceRead, FileProblem, InputError, NotEditable, NotWritable, ReadBackMismatch,
                            VerifyError)
+from ..core.row_digests import Known, Skim
 from .deflate import Deflated, deflate
 from .package import (COMMENTS, STYLES, TABLE, THREADED_COMMENTS, VML, DateStyles, Package, drop_calc_chain,
                       patch_workbook, same_bytes, xml)
+from .partial_read import read_partial, skim_sheets
 from .ranges import RowMap, appended, area_of, grower
 from .reader import in_parallel, read_book
 from .row_anchors import patch_comments, patch_vml_notes
@@ -63,8 +65,21 @@ class FileEngine:
 
     def read(self) -> BookData:
         """Every sheet's values (cached formula results), as calamine reads them."""
+        return self._reading(lambda: read_book(self.path))
+
+    def read_known(self, known: dict[str, Known], context: bytes) -> BookData:
+        """As :meth:`read`, less the rows ``known`` names, while the workbook's context is still
+        ``context`` (see core/row_digests.py); the streamed sheets' digests come in ``book.skims``."""
+        return self._reading(lambda: read_partial(self.path, known, context))
+
+    def skim(self, end_rows: dict[str, int | None]) -> tuple[dict[str, Skim], bytes]:
+        """The digests of the named sheets' rows as the file now stands (the prefix of each ending
+        before its row ``end_rows[name]``, None: all), and the workbook's context."""
+        return skim_sheets(self.path, end_rows)
+
+    def _reading(self, read: Callable[[], BookData]) -> BookData:
         stamp = _stamp(self.path) if self.path.exists() else None
-        book = read_book(self.path)
+        book = read()
         # Kept to verify the next apply against (plans never change a book: ChangeSet.applied_to copies).
         # A file replaced while it was being read leaves no stamp: apply() then refuses to write a
         # change set planned on a state of the file that may not be the one on disk.
@@ -112,7 +127,8 @@ class FileEngine:
             except (NotEditable, ValueError, SyntaxError) as exc:  # lxml's parse errors are SyntaxErrors
                 raise NotEditable("part_not_editable", where=self.path, reason=exc) from exc
             unchecked = [name for name in sheets if name not in checked]  # read back whole after writing
-            before = self._read[1] if self._read is not None else read_book(self.path, unchecked) if unchecked else None
+            whole = self._read is not None and not self._read[1].skims  # a partial read holds too few rows
+            before = self._read[1] if whole else read_book(self.path, unchecked) if unchecked else None
             expected = {name: _expected(_with_rows_moved(before.sheets[name], moved.get(name)), changes, name)
                         for name in unchecked}
 

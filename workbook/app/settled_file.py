@@ -1,0 +1,77 @@
+"""The memory of a tracker's settled tickets (:mod:`workbook.core.settled`), kept beside it in
+``.<name>.settled.json`` (beside the file a symlink points to, as its lock and backups are).
+
+A cache, kept as :mod:`workbook.app.json_cache` keeps them: a memory that is missing, damaged, from
+other code, or of rows that have changed costs one whole read, never a wrong figure, since each
+remembered row is known by the digest of its bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+from ..core.dashboard import DashboardRow
+from ..core.row_digests import Prefix
+from ..core.settled import Settled
+from ..core.tracker import SettledTicket
+from ..xlsx.safe_write import real_file
+from .json_cache import code_version, read_cached, write_cached
+
+FORMAT = 1  # the layout of the body
+# The DashboardRow fields kept: a settled ticket is done, with no deadline pending.
+FIELDS = ("number", "priority", "status", "module", "assignee", "reported_at", "closed_at", "resolved_at",
+          "sla_state", "assigned_at", "satisfaction")
+TIMES = frozenset({"reported_at", "closed_at", "resolved_at", "assigned_at"})
+
+
+class SettledFile:
+    """A :class:`workbook.core.refresh.Memory` in a file beside the workbook."""
+
+    def __init__(self, workbook: str | Path):
+        real = real_file(workbook)
+        self.path = real.with_name(f".{real.name}.settled.json")
+
+    def recall(self) -> Settled | None:
+        body = read_cached(self.path, _key())
+        try:
+            return _settled(body) if body is not None else None
+        except (KeyError, TypeError, ValueError, IndexError):  # a body of another shape: computed again
+            return None
+
+    def keep(self, settled: Settled | None) -> None:
+        if settled is None:
+            self.path.unlink(missing_ok=True)
+        else:
+            write_cached(self.path, _key(), _body(settled))
+
+
+def _key() -> str:
+    return json.dumps([FORMAT, code_version()])
+
+
+def _body(settled: Settled) -> dict:
+    log = settled.log
+    return {
+        "book_context": settled.book_context.hex(), "context": settled.context,
+        "tickets_sheet": settled.tickets_sheet, "log_sheet": settled.log_sheet,
+        "log": log and [log.size, log.digest.hex(), log.end_row], "log_wanted": sorted(settled.log_wanted),
+        "tickets": [[digest, t.row, *(_plain(getattr(t.dashboard, f)) for f in FIELDS)]
+                    for digest, t in settled.tickets.items()],
+    }
+
+
+def _settled(body: dict) -> Settled:
+    log = body["log"]
+    tickets = {}
+    for digest, row, *values in body["tickets"]:
+        fields = {f: datetime.fromisoformat(v) if f in TIMES and v is not None else v for f, v in zip(FIELDS, values, strict=True)}
+        tickets[digest] = SettledTicket(row, DashboardRow(due=None, **fields))
+    return Settled(bytes.fromhex(body["book_context"]), body["context"], body["tickets_sheet"], tickets,
+                   body["log_sheet"], log and Prefix(log[0], bytes.fromhex(log[1]), log[2]),
+                   frozenset(body["log_wanted"]))
+
+
+def _plain(value: object) -> object:
+    return value.isoformat() if isinstance(value, datetime) else value
