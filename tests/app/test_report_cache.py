@@ -12,7 +12,7 @@ from dataclasses import replace
 import pytest
 
 from tests.support.report_data import LOG, NOW, T, make_tracker, write_month
-from workbook.app import report_cache, report_frame
+from workbook.app import json_cache, report_cache, report_frame
 from workbook.app.report_cache import CACHE, cache_key, read_cached, write_cached
 from workbook.app.report_run import make_report
 from workbook.core.calendar import BusinessCalendar
@@ -110,14 +110,14 @@ def test_the_key_covers_the_archives_bytes_the_settings_and_the_code(tmp_path, m
     assert cache_key(a, defaults()) == key and cache_key(b, settings) != key
     assert cache_key(a, replace(settings, targets={**settings.targets, ("P1", "response"): None})) != key
     assert cache_key(a, replace(settings, extra_holidays=frozenset({NOW.date()}))) != key
-    monkeypatch.setattr(report_cache, "_code", lambda: ["other source", "other holidays"])
+    monkeypatch.setattr(report_cache, "code_version", lambda: ["other source", "other holidays"])
     assert cache_key(a, settings) != key
 
 
 def test_a_cache_that_cannot_be_written_is_not_kept(tracker, reads, monkeypatch):
     def refuse(*_):
         raise PermissionError("read-only")
-    monkeypatch.setattr(report_cache.os, "replace", refuse)
+    monkeypatch.setattr(json_cache.os, "replace", refuse)
     cold = figures(tracker)
     assert not list((tracker.parent / "archive").rglob(f"{CACHE}*"))  # neither a cache nor a leftover
     assert figures(tracker) == cold and reads == MONTHS * 2

@@ -9,6 +9,7 @@ what the refresh tells. See workbook/core/settled.py.
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from workbook.app import demo
+from workbook.app import demo, settled_file
 from workbook.app.settled_file import SettledFile
 from workbook.core import schema
 from workbook.core.book import find_table
@@ -130,3 +131,57 @@ def test_each_step_after_a_settled_refresh(tracker, tmp_path, kind, pick):
     step(whole, kind, pick, now)
     assert refreshed(fast, now, True)[0] == refreshed(whole, now, False)[0]
     assert_same_cells(fast, whole)
+
+
+def test_the_memory_is_kept_with_the_backups_and_read_back_whole(tracker, tmp_path):
+    path = tmp_path / "tracker.xlsx"
+    shutil.copy(tracker, path)
+    for now in (NOW, NOW + timedelta(minutes=5)):
+        refreshed(path, now, True)
+    memory = SettledFile(path)
+    assert memory.path.parent.name == ".track-xls-backups"
+    kept = memory.recall()
+    assert kept is not None and len(kept.tickets) > 30
+    memory.keep(kept)
+    assert memory.recall() == kept
+
+
+@pytest.mark.parametrize("damage", ["truncated", "edited", "other_code", "missing"])
+def test_a_memory_that_cannot_be_trusted_costs_a_whole_read_not_a_wrong_figure(tracker, tmp_path, monkeypatch, damage):
+    fast, whole = tmp_path / "fast.xlsx", tmp_path / "whole.xlsx"
+    for path in (fast, whole):
+        shutil.copy(tracker, path)
+        for now in (NOW, NOW + timedelta(minutes=5)):
+            refreshed(path, now, path == fast)
+    memory = SettledFile(fast).path
+    data = memory.read_bytes()
+    if damage == "truncated":
+        memory.write_bytes(data[:len(data) // 2])
+    elif damage == "edited":  # a ticket's figures changed by hand, the digest line kept
+        memory.write_bytes(data.replace(b'"P3"', b'"P1"', 1))
+    elif damage == "other_code":
+        monkeypatch.setattr(settled_file, "code_version", lambda: ["other source", "other holidays"])
+    else:
+        memory.unlink()
+    assert SettledFile(fast).recall() is None
+    later = NOW + timedelta(hours=2)
+    (told, left_out), (want, _) = refreshed(fast, later, True), refreshed(whole, later, False)
+    assert told == want and left_out == 0
+    assert_same_cells(fast, whole)
+    assert SettledFile(fast).recall() is not None  # remembered afresh
+
+
+def test_a_memory_that_cannot_be_written_is_not_kept(tracker, tmp_path, monkeypatch):
+    path = tmp_path / "tracker.xlsx"
+    shutil.copy(tracker, path)
+
+    replace = os.replace
+
+    def refuse(source, target):  # the workbook is written; its memory is not
+        if str(target).endswith(".settled.json"):
+            raise PermissionError("read-only")
+        replace(source, target)
+    monkeypatch.setattr(os, "replace", refuse)
+    for now in (NOW, NOW + timedelta(minutes=5)):
+        refreshed(path, now, True)
+    assert not list((tmp_path / ".track-xls-backups").glob("*.settled.json*"))  # neither memory nor leftover

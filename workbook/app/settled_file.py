@@ -1,5 +1,5 @@
-"""The memory of a tracker's settled tickets (:mod:`workbook.core.settled`), kept beside it in
-``.<name>.settled.json`` (beside the file a symlink points to, as its lock and backups are).
+"""The memory of a tracker's settled tickets (:mod:`workbook.core.settled`), kept with its backups
+in ``.track-xls-backups/<name>.settled.json`` (beside the file a symlink points to, as they are).
 
 A cache, kept as :mod:`workbook.app.json_cache` keeps them: a memory that is missing, damaged, from
 other code, or of rows that have changed costs one whole read, never a wrong figure, since each
@@ -16,7 +16,7 @@ from ..core.dashboard import DashboardRow
 from ..core.row_digests import Prefix
 from ..core.settled import Settled
 from ..core.tracker import SettledTicket
-from ..xlsx.safe_write import real_file
+from ..xlsx.safe_write import BACKUP_DIR, own_folder, real_file
 from .json_cache import code_version, read_cached, write_cached
 
 FORMAT = 1  # the layout of the body
@@ -30,8 +30,8 @@ class SettledFile:
     """A :class:`workbook.core.refresh.Memory` in a file beside the workbook."""
 
     def __init__(self, workbook: str | Path):
-        real = real_file(workbook)
-        self.path = real.with_name(f".{real.name}.settled.json")
+        self.workbook = real_file(workbook)
+        self.path = self.workbook.parent / BACKUP_DIR / f"{self.workbook.name}.settled.json"
 
     def recall(self) -> Settled | None:
         body = read_cached(self.path, _key())
@@ -44,6 +44,10 @@ class SettledFile:
         if settled is None:
             self.path.unlink(missing_ok=True)
         else:
+            try:
+                own_folder(self.workbook)
+            except OSError:  # a folder that cannot be written: the next refresh reads the workbook whole
+                return
             write_cached(self.path, _key(), _body(settled))
 
 

@@ -196,12 +196,18 @@ def keep_owner(old: Path, new: Path) -> None:
     shutil.copymode(old, new)  # after chown, which may clear the set-id bits
 
 
-def keep_backup(path: Path, count: int) -> Path:
-    """Keep ``path`` as ``.track-xls-backups/<stem>.<YYYYmmdd-HHMMSS>[-n]<suffix>``; only ``count`` stay."""
+def own_folder(path: Path) -> Path:
+    """track-xls's folder beside ``path`` (its backups, the refresh's memory), made when missing."""
     folder = path.parent / BACKUP_DIR
     if not folder.is_dir():
-        folder.mkdir()
+        folder.mkdir(exist_ok=True)
         keep_owner(path.parent, folder)  # in a shared folder, shared too: the next user keeps backups
+    return folder
+
+
+def keep_backup(path: Path, count: int) -> Path:
+    """Keep ``path`` as ``.track-xls-backups/<stem>.<YYYYmmdd-HHMMSS>[-n]<suffix>``; only ``count`` stay."""
+    folder = own_folder(path)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     # Within one second, number the backups after the newest kept one, so names sort by age.
     taken = [key[1] for key, _ in _backups(path) if key[0] == stamp]
