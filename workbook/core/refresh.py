@@ -99,7 +99,7 @@ def run_refresh(engine: Engine, now: datetime | None = None, dry_run: bool = Fal
 
 
 def _read(engine: Engine, settled: Settled | None) -> Tracker:
-    if settled is None:
+    if settled is None or not settled.tickets:  # nothing to leave out: a plain read is the quickest
         return load_tracker(engine.read())
     book = engine.read_known(settled.known(), settled.book_context)
     if not book.skims:  # read whole: the workbook's styles or shared strings changed
