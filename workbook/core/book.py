@@ -16,6 +16,7 @@ from typing import Callable, Iterator
 from . import schema
 from .cells import a1
 from .errors import InputError
+from .row_digests import Skim
 
 Value = str | int | float | bool | datetime | date | None
 
@@ -49,6 +50,12 @@ class BookData:
     archived: dict[str, tuple[str, str]] = field(default_factory=dict)
     # sheet name -> rows of an Excel table's Total Row: never records (filled by the reader)
     total_rows: dict[str, set[int]] = field(default_factory=dict)
+    # sheet name -> what a reader leaving out known rows saw of it, for each sheet it streamed
+    # (workbook.xlsx.partial_read); empty for a book read whole
+    skims: dict[str, Skim] = field(default_factory=dict)
+    # the digest of what gives the row bytes of the sheets named in known their values, as the
+    # reader found it (row_digests); b"" for a book read whole
+    context: bytes = b""
 
     def sheet(self, key: str) -> SheetData | None:
         """The sheet for a schema key ('tickets', 'log', ...), named in either language."""
