@@ -13,8 +13,10 @@ import pytest
 import xlsxwriter
 from hypothesis import given, settings, strategies as st
 
+from tests.support.engine_fixtures import part
 from tests.support.hostile import rewrite
 from workbook.core.book import BookData
+from workbook.core.errors import NotAWorkbook
 from workbook.core.row_digests import Known
 from workbook.xlsx import partial_read, safety
 from workbook.xlsx.package import Package
@@ -183,6 +185,32 @@ def test_a_sheet_still_beginning_with_the_prefix_leaves_its_rows_out_but_the_wan
     assert book.sheets[LOG].rows[46][0] == "T-505"
 
 
+def test_the_rows_of_a_kept_prefix_are_not_digested(tmp_path):
+    path = xlsxwriter_book(tmp_path / "book.xlsx", BOOK, constant_memory=True)
+    skims, context = skim_sheets(path, {LOG: 25})
+    digests = skims[LOG].digests
+    book = read_partial(path, {LOG: Known(prefix=skims[LOG].prefix, wanted=frozenset({2}))}, context)
+    assert book.skims[LOG].digests == [None] * 25 + digests[25:]
+    assert book.skims[LOG].prefix == skim_sheets(path, {LOG: None})[0][LOG].prefix
+
+
+@pytest.mark.parametrize("spelling", ["spans before r", "a wanted row missing", "rows without r"])
+def test_the_wanted_rows_of_a_prefix_spelt_otherwise(tmp_path, spelling):
+    log = BOOK[LOG][:8] + [[]] + BOOK[LOG][8:]  # row 9 has no <row> element
+    path = xlsxwriter_book(tmp_path / "book.xlsx", {**BOOK, LOG: log})
+    if spelling == "spans before r":
+        rewrite(path, "xl/worksheets/sheet2.xml", lambda data: re.sub(rb'<row r="(\d+)" spans="([^"]*)"',
+                                                                      rb'<row spans="\2" r="\1"', data))
+    if spelling == "rows without r":
+        rewrite(path, "xl/worksheets/sheet2.xml", lambda data: re.sub(rb'<row r="(1[1-9]|2[0-3])"', b"<row", data))
+    skims, context = skim_sheets(path, {LOG: 25})
+    wanted = frozenset({1, 8, 12, 18} if spelling == "a wanted row missing" else {1, 12, 18})
+    book = read_partial(path, {LOG: Known(prefix=skims[LOG].prefix, wanted=wanted)}, context)
+    assert book.skims[LOG].prefix_kept
+    assert_read_as_whole(book, path, {LOG: set(range(25)) - wanted})
+    assert [book.sheets[LOG].rows[r][0] for r in (1, 12, 18)] == ["T-100", "T-110", "T-116"]
+
+
 def test_a_sheet_not_beginning_with_the_prefix_is_read_whole(tmp_path):
     before = xlsxwriter_book(tmp_path / "before.xlsx", BOOK, constant_memory=True)
     skims, context = skim_sheets(before, {LOG: 25})
@@ -282,6 +310,7 @@ def test_rows_cut_by_the_chunks_they_inflate_in(tracker, monkeypatch):
         for chunk in safety.inflated(package, info):
             yield from (chunk[i:i + 101] for i in range(0, len(chunk), 101))
     monkeypatch.setattr(partial_read, "inflated", in_small_chunks)
+    monkeypatch.setattr(partial_read, "ROWS_A_WRITE", 3)
     assert skim_sheets(tracker, {tickets: None, log: 40}) == (skims, context)
     assert read_partial(tracker, known, context) == whole
 
@@ -305,6 +334,29 @@ def test_empty_rows_rows_and_cells_without_r_and_space_between_rows(tmp_path):
     assert_read_as_whole(book, path, {TICKETS: rows})
     assert book.sheets[TICKETS].rows[11][:2] == ["T-009", datetime(2024, 5, 10, 9, 9)]
     assert book.sheets[TICKETS].rows[13][:3] == ["T-011", datetime(2024, 5, 12, 9, 11), "Li"]
+
+
+@pytest.mark.parametrize("change", [
+    lambda data: re.sub(rb"<sheetData>.*</sheetData>", b"<sheetData/>", data, flags=re.S),
+    lambda data: re.sub(rb"<sheetData>.*</sheetData>", b"", data, flags=re.S),
+    lambda data: data.replace(b"<sheetData>", b"<sheetData>\n  ")], ids=["no rows", "no sheetData", "space first"])
+def test_a_sheet_without_rows_or_beginning_with_space(tmp_path, change):
+    path = xlsxwriter_book(tmp_path / "book.xlsx", BOOK, constant_memory=True)
+    rewrite(path, "xl/worksheets/sheet1.xml", change)
+    skims, context = skim_sheets(path, {TICKETS: 0})
+    book = read_partial(path, {TICKETS: Known(prefix=skims[TICKETS].prefix, wanted=frozenset({0}))}, context)
+    assert book.skims[TICKETS].prefix_kept == (b"<sheetData" in part(path, "xl/worksheets/sheet1.xml"))
+    assert_read_as_whole(book, path, {})
+
+
+@pytest.mark.parametrize("change", [lambda data: data[:data.index(b"</sheetData>")] + b"</worksheet>",
+                                    lambda data: data.replace(b'<row r="5"', b'<row r="5x"')], ids=["cut short", "r=5x"])
+def test_a_sheet_calamine_refuses_is_refused(tmp_path, change):
+    path = xlsxwriter_book(tmp_path / "book.xlsx", BOOK, constant_memory=True)
+    rewrite(path, "xl/worksheets/sheet1.xml", change)
+    known, context, _ = known_but(path, TICKETS, read={1, 2})
+    with pytest.raises(NotAWorkbook, match="'Tickets' cannot be read"):
+        read_partial(path, known, context)
 
 
 def test_a_sheet_with_prefixed_tags_is_read_whole(tmp_path):

@@ -2,9 +2,10 @@
 
 A refresh of a big tracker needs the values of few rows: most tickets are done and unchanged since
 the refresh that judged them. The sheets the caller knows rows of are streamed (inflated a megabyte at
-a time, never whole), every row is digested as it goes by, the known rows are left out, and calamine
-parses the others in a small package of their own, beside the workbook's styles, shared strings and
-date system, so that they read exactly as :func:`read_book` reads them.
+a time, never whole) and hashed as they go by; their rows are digested one by one, but those of a
+prefix the caller knows (hashed whole: only the rows it wants are looked for in it). The known rows
+are left out, and calamine parses the others in a small package of their own, beside the workbook's
+styles, shared strings and date system, so that they read exactly as :func:`read_book` reads them.
 
 A row's bytes run from its ``<row`` to the next row's (or to the body's end): whitespace a writer
 puts between rows belongs to the row before. The bytes of the ``<sheetData>`` body before its first
@@ -15,13 +16,13 @@ from __future__ import annotations
 
 import io
 import re
-import struct
 import zipfile
+from bisect import bisect_right
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
 from hashlib import blake2b
 from itertools import chain
+from operator import methodcaller
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -41,6 +42,9 @@ _ROW = b"<row"
 _SHEET_DATA = re.compile(rb"<(\w+:)?sheetData\b[^>]*?(/?)>")
 _DIMENSION = re.compile(rb"<dimension\b[^>]*>")
 _ROW_NUMBER = re.compile(rb'\sr="\d+"')
+_NUMBER = re.compile(rb'(?:[^>]*?\sr="([^"]*)")?')  # a row's r=, in its attributes (after its tag)
+_NUMBER_FIRST = methodcaller("startswith", b' r="')
+ROWS_A_WRITE = 1000  # rows kept before they are written (and compressed): a write for each costs more
 _LEFT_OUT: list = []  # the values of every row left out: one list, never changed
 
 
@@ -84,48 +88,50 @@ def skim_sheets(path: str | Path, end_rows: dict[str, int | None]) -> tuple[dict
 def _read_known(path: str | Path, frame: dict[str, bytes], name: str, member: str,
                 known: Known) -> tuple[SheetData, Skim]:
     with zipfile.ZipFile(path) as package:
-        stream = _Stream(inflated(package, package.getinfo(member)),
-                         until_size=known.prefix.size if known.prefix else None)
+        stream = _Stream(inflated(package, package.getinfo(member)), known.prefix, known.wanted)
         picked = _pick(stream, known, _Mini(frame, member, stream.head))
     if picked is not None:
         workbook = open_workbook(path, picked.mini.package(stream.tail)) if picked.mini.numbers else None
         mini = read_sheet(path, workbook, name) if workbook is not None else SheetData(name, [], longest_text=0)
         if len(mini.rows) <= len(picked.mini.numbers):  # more: a row calamine placed by a reference not renumbered
-            return _placed(mini, picked), Skim(stream.digests, stream.prefix(), known.prefix is not None,
-                                               picked.left_out)
+            return _placed(mini, picked), Skim(stream.digests, stream.prefix(), stream.prefix_kept, picked.left_out)
     return read_sheet(path, open_workbook(path), name), Skim(stream.digests, stream.prefix(), False)
 
 
 def _skim(path: str | Path, member: str, end_row: int | None) -> Skim:
     with zipfile.ZipFile(path) as package:
-        stream = _Stream(inflated(package, package.getinfo(member)), until_row=end_row)
+        stream = _Stream(inflated(package, package.getinfo(member)), end_row=end_row)
         for _ in stream.batches():
             pass
-    return Skim(stream.digests, stream.boundary or stream.prefix(), False)
+    return Skim(stream.digests, stream.boundary, False)
 
 
 class _Stream:
-    """A worksheet as it inflates: the bytes before and after its <sheetData> body, and the body's
-    rows, a batch for each chunk, each row with its number and digest.
+    """A worksheet as it inflates: the bytes around its <sheetData> body, and the body's rows in
+    batches, one for each chunk's whole rows, each row with its number and digest.
 
-    It takes the body's :class:`Prefix` (``boundary``) at the first row boundary with ``until_size``
-    bytes of the body, or the rows up to 1-based ``until_row``, before it; at the body's end when
-    neither comes. A prefix's digest sums the lead and its rows' digests, not the bytes again: the
-    assurance of a row's own digest, for nothing.
+    The body's bytes are hashed as they go by (:class:`Prefix`). The rows of a ``known`` prefix are
+    not digested, nor split one from another: of them only the ``wanted`` ones (0-based) are found,
+    in a batch without digests; ``prefix_kept`` tells, once they are read, whether the body begins
+    with that prefix. ``boundary`` is the prefix of the rows before 0-based ``end_row`` (of the
+    whole body when None, or past the last row).
     """
 
-    def __init__(self, chunks: Iterator[bytes], until_size: int | None = None, until_row: int | None = None):
-        self.digests: list[int | None] = []  # by 0-based row (None: no such row)
+    def __init__(self, chunks: Iterator[bytes], known: Prefix | None = None, wanted: Iterable[int] = (),
+                 end_row: int | None = None):
+        self.digests: list[int | None] = []  # by 0-based row (None: no such row, or one of the known prefix)
         self.boundary: Prefix | None = None
+        self.prefix_kept = False
         self.size = self.end_row = self._last = 0  # bytes and rows of the body so far, the last row's number
         self.tail = b""
-        self._chunks, self._until_size, self._until_row = chunks, until_size, until_row
+        self._chunks, self._known, self._end_row = chunks, known, end_row
+        self._wanted = sorted(r + 1 for r in wanted)  # row numbers
         self._sum = blake2b(digest_size=SUM_SIZE)
         self.head, self._body, prefix = self._open()
         self.tag = b"<%srow" % prefix
         self._end = b"</%ssheetData>" % prefix
         self._row_sum = blake2b(self.tag, digest_size=ROW_DIGEST_SIZE)
-        self._numbers = _row_numbers(self.tag)
+        self._spelt = re.compile(re.escape(self.tag) + rb' r="(\d+)"')
         # calamine reads the rows kept in a package of their own: their cells renumbered, which is
         # done for the usual spelling only (a sheet with prefixed tags, or none, is read whole)
         self.streamable = self._body is not None and not prefix
@@ -144,29 +150,22 @@ class _Stream:
                 return head, body, prefix
         return data, None, b""
 
-    def batches(self) -> Iterator[tuple[list[int], list[int], list[bytes], int]]:
-        """(row numbers, digests, bytes after the tag, how many lie before the boundary) of each
-        chunk's whole rows."""
+    def batches(self) -> Iterator[tuple[list[int], list[int] | None, list[bytes]]]:
+        """(row numbers, digests or None in the known prefix, bytes after the tag) of each chunk's
+        whole rows."""
         if self._body is None:
             return self._finish()
-        tag, rest, lead = self.tag, b"", True
+        rest = b""
         for chunk in chain([self._body], self._chunks):
             data = rest + chunk
             end = data.find(self._end)
             if end >= 0:
                 self.tail = data[end:] + b"".join(self._chunks)
                 data = data[:end]
-            pieces = data.split(tag)
-            if lead:
-                if len(pieces) == 1 and end < 0:  # no row yet
-                    rest = data
-                    continue
-                self._sum.update(pieces[0])
-                self.size, lead = len(pieces[0]), False
-            stop = len(data) if end >= 0 else len(data) - len(pieces[-1]) - len(tag)
-            rest = b"" if end >= 0 else tag + pieces.pop()
-            if len(pieces) > 1:
-                yield self._batch(self._numbers.findall(data, 0, stop), pieces[1:])
+            stop = len(data) if end >= 0 else data.rfind(self.tag)  # where the row the chunk cuts starts
+            if stop > 0:
+                yield from self._whole_rows(data, stop)
+            rest = data[max(stop, 0):]
             if end >= 0:
                 return self._finish()
         self.streamable = False  # no end to the body: calamine says what is wrong with it
@@ -177,51 +176,103 @@ class _Stream:
         return Prefix(self.size, self._sum.digest(), self.end_row)
 
     def _finish(self) -> None:
+        self._reached_known()
         self.boundary = self.boundary or self.prefix()
 
-    def _batch(self, found: list[bytes], pieces: list[bytes]) -> tuple[list[int], list[int], list[bytes], int]:
-        numbers = list(map(int, found)) if b"" not in found else self._counted(found)
-        self._last = numbers[-1]
-        digests = _digests(self._row_sum, pieces)
-        before = 0
-        if self.boundary is None:
-            before, reached = self._before(numbers, pieces)
-            self._add(numbers[:before], digests[:before], pieces[:before])
-            if reached:
-                self.boundary = self.prefix()
-        self._add(numbers[before:], digests[before:], pieces[before:])
-        return numbers, digests, pieces, before
+    def _whole_rows(self, data: bytes, stop: int) -> Iterator[tuple[list[int], list[int] | None, list[bytes]]]:
+        """The batches of ``data[:stop]``: its rows in the known prefix, then the others."""
+        self._reached_known()
+        cut = min(stop, self._known.size - self.size) if self._in_known() else 0
+        if cut:
+            yield self._in_prefix(data, cut)
+            self._reached_known()
+        if cut < stop:
+            found = self._rows(data, cut, stop)
+            if found[0]:
+                yield found
 
-    def _counted(self, found: list[bytes]) -> list[int]:
-        """Row numbers where a row without r= is the one after the row before (as calamine counts)."""
+    def _in_known(self) -> bool:
+        return self._known is not None and self.size < self._known.size
+
+    def _reached_known(self) -> None:
+        if self._known is not None and self.size == self._known.size:
+            self.prefix_kept = self._sum.digest() == self._known.digest
+
+    def _in_prefix(self, data: bytes, cut: int) -> tuple[list[int], None, list[bytes]]:
+        """The wanted rows of ``data[:cut]``, in the known prefix."""
+        self._sum.update(memoryview(data)[:cut])
+        self.size += cut
+        found = self._wanted_by_tag(data, cut)
+        if found is None:  # a row spelt otherwise: all of them split
+            numbers, pieces = self._split(data, 0, cut)[:2]
+            wanted = set(self._wanted)
+            found = [n for n in numbers if n in wanted], [p for n, p in zip(numbers, pieces) if n in wanted]
+            del self._wanted[:bisect_right(self._wanted, self._last)]
+        self.end_row = max(self.end_row, self._last)
+        return found[0], None, found[1]
+
+    def _wanted_by_tag(self, data: bytes, cut: int) -> tuple[list[int], list[bytes]] | None:
+        """The wanted rows of ``data[:cut]`` found by their tag as it is usually spelt (<row r="7"),
+        the others not looked at; None when the last row, or a wanted row, is not found so."""
+        tag, wanted = self.tag, self._wanted
+        last_at = data.rfind(tag, 0, cut)
+        if last_at < 0:
+            return [], []
+        last = self._spelt.match(data, last_at)
+        if last is None:
+            return None
+        count = bisect_right(wanted, int(last.group(1)))
+        numbers, pieces, at = wanted[:count], [], 0
+        for number in numbers:
+            found = data.find(b'%s r="%d"' % (tag, number), at, cut)
+            if found < 0:
+                return None
+            at = data.find(tag, found + len(tag), cut)
+            at = cut if at < 0 else at
+            pieces.append(data[found + len(tag):at])
+        del wanted[:count]
+        self._last = int(last.group(1))
+        return numbers, pieces
+
+    def _rows(self, data: bytes, start: int, stop: int) -> tuple[list[int], list[int], list[bytes]]:
+        """The rows of ``data[start:stop]``, digested, and its bytes hashed: up to the row
+        ``end_row`` when it comes in them, the prefix taken there, then past it."""
+        numbers, pieces, lead = self._split(data, start, stop)
+        digests = _digests(self._row_sum, pieces)
+        at = start
+        if self.boundary is None and self._end_row is not None and numbers and max(numbers) > self._end_row:
+            k = next(i for i, n in enumerate(numbers) if n > self._end_row)  # 1-based n: 0-based row n - 1
+            at = start + lead + sum(map(len, pieces[:k])) + len(self.tag) * k
+            self._hash(data, start, at, numbers[:k], digests[:k])
+            self.boundary = self.prefix()
+            numbers, digests = numbers[k:], digests[k:]
+        self._hash(data, at, stop, numbers, digests)
+        return numbers, digests, pieces
+
+    def _split(self, data: bytes, start: int, stop: int) -> tuple[list[int], list[bytes], int]:
+        """(numbers, bytes after the tag, length of what comes before the first) of the rows of
+        ``data[start:stop]``. A row without r= is the one after the row before (as calamine counts)."""
+        lead, *pieces = data[start:stop].split(self.tag)
+        numbers = _numbers(pieces) or self._counted(pieces)
+        self._last = numbers[-1] if numbers else self._last
+        return numbers, pieces, len(lead)
+
+    def _counted(self, pieces: list[bytes]) -> list[int]:
         numbers, last = [], self._last
-        for r in found:
-            last = int(r) if r else last + 1
+        for piece in pieces:
+            found = _NUMBER.match(piece).group(1)
+            if found is not None and not found.isdigit():
+                self.streamable = False  # calamine refuses the sheet: read whole, it says why
+            last = int(found) if found and found.isdigit() else last + 1
             numbers.append(last)
         return numbers
 
-    def _before(self, numbers: list[int], pieces: list[bytes]) -> tuple[int, bool]:
-        """(how many of the batch's rows come before the boundary, whether it comes after them)."""
-        if self._until_row is not None:
-            if max(numbers) <= self._until_row:
-                return len(numbers), False
-            return next(i for i, n in enumerate(numbers) if n > self._until_row), True
-        if self._until_size is None:
-            return 0, False
-        offset, tag = self.size, len(self.tag)
-        if offset + sum(map(len, pieces)) + tag * len(pieces) < self._until_size:
-            return len(pieces), False
-        for i, piece in enumerate(pieces):
-            if offset >= self._until_size:
-                return i, True
-            offset += tag + len(piece)
-        return len(pieces), True
-
-    def _add(self, numbers: list[int], digests: list[int], pieces: list[bytes]) -> None:
+    def _hash(self, data: bytes, start: int, stop: int, numbers: list[int], digests: list[int]) -> None:
+        """Takes ``data[start:stop]`` into the body's hash, and its rows' digests."""
+        self._sum.update(memoryview(data)[start:stop])
+        self.size += stop - start
         if not numbers:
             return
-        self._sum.update(struct.pack("<%dQ" % len(digests), *digests))
-        self.size += sum(map(len, pieces)) + len(self.tag) * len(pieces)
         self.end_row = max(self.end_row, max(numbers))
         first = numbers[0]
         if first == len(self.digests) + 1 and numbers == list(range(first, first + len(numbers))):
@@ -242,21 +293,27 @@ def _digests(start: blake2b, pieces: list[bytes]) -> list[int]:
     return out
 
 
-@lru_cache(maxsize=8)
-def _row_numbers(tag: bytes) -> re.Pattern[bytes]:
-    """Finds each row's tag and the number in its r= (b"" when it has none)."""
-    return re.compile(re.escape(tag) + rb'(?:[^>]*?\sr="(\d+)")?')
+def _numbers(pieces: list[bytes]) -> list[int] | None:
+    """The rows' numbers when each begins with its r= (as nearly every writer spells it), else None."""
+    if all(map(_NUMBER_FIRST, pieces)):
+        try:
+            return [int(piece[4:piece.index(b'"', 4)]) for piece in pieces]
+        except ValueError:  # not a number: as a row without one
+            pass
+    return None
 
 
 class _Mini:
     """The package calamine reads a streamed sheet's kept rows from, written as they are kept: the
-    frame's parts, stored (calamine reads it at once), and the worksheet with the rows renumbered
-    1, 2, ... (calamine lays a sheet out densely, from its first row to its last)."""
+    frame's parts and the worksheet with the rows renumbered 1, 2, ... (calamine lays a sheet out
+    densely, from its first row to its last). Deflated at level 1: calamine holds a copy of it, and
+    it is a tenth of the rows' bytes, made and inflated again in a tenth of a second at 100k tickets."""
 
     def __init__(self, frame: dict[str, bytes], member: str, head: bytes):
         self.numbers: list[int] = []  # the kept rows' own 1-based numbers
+        self._rows: list[bytes] = []  # not written yet
         self._buffer = io.BytesIO()
-        self._zip = zipfile.ZipFile(self._buffer, "w")
+        self._zip = zipfile.ZipFile(self._buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
         for name, data in frame.items():
             self._zip.writestr(name, data)
         self._sheet = self._zip.open(member, "w")
@@ -264,11 +321,14 @@ class _Mini:
 
     def keep(self, number: int, piece: bytes) -> None:
         self.numbers.append(number)
-        self._sheet.write(_moved(piece, len(self.numbers)))
+        self._rows.append(_moved(piece, len(self.numbers)))
+        if len(self._rows) >= ROWS_A_WRITE:
+            self._sheet.write(b"".join(self._rows))
+            self._rows = []
 
     def package(self, tail: bytes) -> io.BytesIO:
         """The package, ending the worksheet with ``tail``; handed over, not kept."""
-        self._sheet.write(tail)
+        self._sheet.write(b"".join(self._rows) + tail)
         self._sheet.close()
         self._zip.close()
         out, self._buffer = self._buffer, None
@@ -290,24 +350,24 @@ def _pick(stream: _Stream, known: Known, mini: _Mini) -> _Picked | None:
     with the known prefix, or it cannot be streamed). Rows in ``known.wanted`` are always read."""
     picked = _Picked(mini) if stream.streamable else None
     wanted = {r + 1 for r in known.wanted}
-    for numbers, digests, pieces, before in stream.batches():
+    for numbers, digests, pieces in stream.batches():
         if picked is None:
             continue  # only the digests are wanted now
-        if before:  # rows in the prefix: left out if it is the one known
-            for i in range(before) if wanted else ():
-                if numbers[i] in wanted:
-                    mini.keep(numbers[i], pieces[i])
-            picked.end = max(picked.end, next((n for n in reversed(numbers[:before]) if n not in wanted), 0))
-        for i in range(before, len(pieces)):
-            if digests[i] in known.digests and numbers[i] not in wanted:
-                picked.left_out.add(numbers[i] - 1)
-                picked.end = max(picked.end, numbers[i])
-            else:
-                mini.keep(numbers[i], pieces[i])
-        if known.prefix is not None and stream.boundary not in (None, known.prefix):
+        if digests is None:  # the wanted rows of the known prefix
+            for number, piece in zip(numbers, pieces):
+                mini.keep(number, piece)
+        elif known.prefix is not None and not stream.prefix_kept:
             picked = None
-    if picked is None or not stream.streamable or known.prefix not in (None, stream.boundary):
+        else:
+            out = [n for n, d in zip(numbers, digests) if d in known.digests and n not in wanted]
+            picked.left_out.update(n - 1 for n in out)
+            picked.end = max(picked.end, max(out, default=0))
+            for number, digest, piece in zip(numbers, digests, pieces):
+                if digest not in known.digests or number in wanted:
+                    mini.keep(number, piece)
+    if picked is None or not stream.streamable or known.prefix is not None and not stream.prefix_kept:
         return None
+    picked.end = max(picked.end, known.prefix.end_row if known.prefix else 0)
     return picked
 
 
