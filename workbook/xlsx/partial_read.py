@@ -75,7 +75,8 @@ def read_partial(path: str | Path, known: dict[str, Known], context: bytes) -> B
 
 def skim_sheets(path: str | Path, end_rows: dict[str, int | None]) -> tuple[dict[str, Skim], bytes]:
     """Each named sheet's row digests and the :class:`Prefix` of its rows before ``end_rows[name]``
-    (None: all of them), without parsing a value; and the book's context."""
+    (None: all of them), without parsing a value; and the book's context. For a workbook just
+    written or read: it is not scanned again (:func:`check_package`)."""
     pkg = Package.open(path)
     context = _context(pkg, _frame(pkg), end_rows)
     members = _members(pkg, end_rows)
