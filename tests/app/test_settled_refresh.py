@@ -108,7 +108,7 @@ def test_a_remembering_refresh_writes_what_a_whole_one_would(tracker, tmp_path_f
     for now in (NOW, NOW + timedelta(minutes=5)):  # the first writes every ticket: the second settles
         assert refreshed(fast, now, True)[0] == refreshed(whole, now, False)[0]
     for kind, pick in steps:
-        now += timedelta(minutes=10 + pick)
+        now += timedelta(minutes=10 + 7 * pick)
         step(fast, kind, pick, now)
         step(whole, kind, pick, now)
         (told, left_out), (want, _) = refreshed(fast, now, True), refreshed(whole, now, False)

@@ -53,9 +53,12 @@ class BookData:
     archived: dict[str, tuple[str, str]] = field(default_factory=dict)
     # sheet name -> rows of an Excel table's Total Row: never records (filled by the reader)
     total_rows: dict[str, set[int]] = field(default_factory=dict)
-    # sheet name -> what the engine saw of a sheet it streamed, leaving out rows the caller knew
+    # sheet name -> what a reader leaving out known rows saw of it, for each sheet it streamed
+    # (workbook.xlsx.partial_read); empty for a book read whole
     skims: dict[str, Skim] = field(default_factory=dict)
-    context: bytes = b""  # the engine's digest of what gives rows' bytes their values (core/row_digests.py)
+    # the digest of what gives the row bytes of the sheets named in known their values, as the
+    # reader found it (row_digests); b"" for a book read whole
+    context: bytes = b""
 
     def sheet(self, key: str) -> SheetData | None:
         """The sheet for a schema key ('tickets', 'log', ...), named in either language."""

@@ -14,7 +14,6 @@ are written first, then its removed rows are deleted and the rows below move up.
 from __future__ import annotations
 
 import os
-import re
 from contextlib import contextmanager
 from datetime import date
 from itertools import zip_longest
@@ -48,9 +47,7 @@ from .total_row import move_down, rows_to_add, total_rows
 __all__ = ["FileEngine", "check_openable"]
 
 # Mac Excel's 1904 date system: serial 0 is 1904-01-01, 1462 days after the 1900 system's.
-DATE_1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(?:1|true)\"")
 DATE_1904_DAYS = 1462
-MAX_PROLOG = 64 * 2**10  # workbookPr comes before the sheet list
 DEFAULT_BACKUPS = DEFAULT_PARAMS["backups_kept"]
 
 
@@ -179,7 +176,7 @@ def _patch(pkg: Package, sheets: dict[str, str], changes: ChangeSet) -> tuple[di
     moved down)."""
     replaced, names, moved, checked = {}, {}, {}, set()
     styles = _date_styles(pkg, changes, sheets)
-    epoch_days = DATE_1904_DAYS if DATE_1904.search(pkg.read(pkg.workbook_part)[:MAX_PROLOG]) else 0
+    epoch_days = DATE_1904_DAYS if pkg.dates_from_1904() else 0
     for name, part in sheets.items():
         removed = changes.removed_rows.get(name, set())
         cells = changes.cells.get(name, {})

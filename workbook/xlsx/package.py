@@ -55,6 +55,10 @@ _DATE_FORMAT_IDS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *r
 # in brackets (not elapsed-time [h] [mm] [ss]), padding and fill characters.
 _FORMAT_NOISE = re.compile(r'"[^"]*"|\\.|\[(?![hms]+\])[^\]]*\]|_.|\*.', re.I)
 
+# Mac Excel's date system, on <workbookPr>: it comes before the sheet list
+_DATE_1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(?:1|true)\"")
+_WORKBOOK_PROLOG = 64 * 2**10
+
 _LOCAL = struct.Struct("<4s2B4HL2L2H")  # local file header, as zipfile spells it
 _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
 _END = struct.Struct("<4s4H2LH")
@@ -130,6 +134,10 @@ class Package:
         if not found:
             raise NotAWorkbook("no_workbook_part", where=self.source)
         return found[0]
+
+    def dates_from_1904(self) -> bool:
+        """Whether the workbook counts dates from 1904-01-01 (Mac Excel's date system), not 1900."""
+        return _DATE_1904.search(self.read(self.workbook_part)[:_WORKBOOK_PROLOG]) is not None
 
     def sheet_parts(self) -> dict[str, str]:
         """Sheet name -> worksheet part, in tab order (chart sheets left out)."""

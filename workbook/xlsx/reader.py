@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import BinaryIO, Callable, TypeVar
 
 from python_calamine import CalamineWorkbook
 
@@ -26,10 +26,15 @@ T = TypeVar("T")
 def read_book(path: str | Path, sheets: list[str] | None = None) -> BookData:
     """All sheets' values (or just ``sheets``), rows[0] being Excel row 1."""
     check_package(path)  # refuse bombs, DTDs and sheets reaching row 1,048,576 before calamine sees them
-    names = [n for n in _open(path).sheet_names if sheets is None or n in sheets]
+    names = [n for n in open_workbook(path).sheet_names if sheets is None or n in sheets]
+    return BookData(read_sheets(path, names), str(path), total_rows=book_total_rows(Package.open(path)))
+
+
+def read_sheets(path: str | Path, names: list[str]) -> dict[str, SheetData]:
+    """The sheets ``names`` of a package :func:`check_package` passed, each read whole."""
     with collector_paused():
-        found = in_parallel(path, names, lambda workbook, name: _sheet(path, workbook, name))
-    return BookData(dict(zip(names, found)), str(path), total_rows=book_total_rows(Package.open(path)))
+        found = in_parallel(path, names, lambda workbook, name: read_sheet(path, workbook, name))
+    return dict(zip(names, found))
 
 
 def in_parallel(path: str | Path, names: list[str], read: Callable[[CalamineWorkbook, str], T]) -> list[T]:
@@ -42,22 +47,23 @@ def in_parallel(path: str | Path, names: list[str], read: Callable[[CalamineWork
 
     def task(name: str) -> T:
         if not hasattr(local, "workbook"):
-            local.workbook = _open(path)
+            local.workbook = open_workbook(path)
         return read(local.workbook, name)
     with ThreadPoolExecutor(2) as pool:
         return list(pool.map(task, names))
 
 
-def _open(path: str | Path) -> CalamineWorkbook:
+def open_workbook(path: str | Path, package: BinaryIO | None = None) -> CalamineWorkbook:
+    """calamine's workbook at ``path`` or, when given, in ``package`` (made of path's parts)."""
     try:
-        return CalamineWorkbook.from_path(str(path))
+        return CalamineWorkbook.from_path(str(path)) if package is None else CalamineWorkbook.from_filelike(package)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # calamine's own error types, and a Rust panic (a BaseException)
         raise NotAWorkbook("not_readable", where=path, reason=exc) from exc
 
 
-def _sheet(path: str | Path, workbook: CalamineWorkbook, name: str) -> SheetData:
+def read_sheet(path: str | Path, workbook: CalamineWorkbook, name: str) -> SheetData:
     """The sheet's rows from A1, converted one at a time as calamine hands them over: never a second
     copy of a big sheet (to_python's lists, with a new str for every text cell, then these). Its
     distinct texts, all seen here, tell the length of the longest for free."""

@@ -235,7 +235,7 @@ def _scan_xml(where: str, package: zipfile.ZipFile, info: zipfile.ZipInfo, dates
     """
     worksheet = info.filename.startswith("xl/worksheets/")
     prolog, tail, last_row, widest = b"", b"", 0, "A"
-    for chunk in _inflated(package, info):
+    for chunk in inflated(package, info):
         if prolog is not None:
             prolog = _prolog(where, prolog + chunk)
         if worksheet:
@@ -246,14 +246,14 @@ def _scan_xml(where: str, package: zipfile.ZipFile, info: zipfile.ZipInfo, dates
             _check_dates(where, window, dates)
             tail = chunk[-TAIL:]
     if worksheet and widest is None:
-        last_row, widest = _counted(where, _inflated(package, info))
+        last_row, widest = _counted(where, inflated(package, info))
     if last_row > MAX_ROWS:
         raise FileProblem("too_many_rows", where=where, row=last_row, limit=MAX_ROWS)
     if last_row * _width(widest) > MAX_CELLS:
         raise FileProblem("too_wide", where=where, column=widest, row=last_row)
 
 
-def _inflated(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+def inflated(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
     """A member's bytes in chunks of at most CHUNK, its size and CRC checked as zipfile checks them.
     A deflated member is inflated with python-isal where it is installed (2-3x zlib's speed)."""
     if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1 or isal_zlib is None or not package.filename:

@@ -150,14 +150,14 @@ class Rows:
         edits = self.edits.get(r)
         if new_r is None:
             if b"shared" in content:
-                self._formulas(r, _normalised(r, content), None)  # spelt out where it is shared below
+                self._formulas(r, normalised(r, content), None)  # spelt out where it is shared below
             return b""
         formulas = bool(self.rows or (self.shared and b"si=" in content) or (edits and b"shared" in content)) \
             and b"<f" in content  # (the rarer word first: each test reads the whole row)
         if not (edits or formulas or new_r != r or not numbered):
             self.above = (r, content, {})
             return raw
-        was = _normalised(r, content)
+        was = normalised(r, content)
         spelt = self._formulas(r, was, edits) if formulas else was
         content = self._splice(r, spelt, edits) if edits else spelt
         if self.check:
@@ -167,7 +167,7 @@ class Rows:
                 self.check.unchecked(r, raw)
         self.above = (r, content, self.appended if edits else {})
         if new_r != r:
-            content = _renumbered(content, new_r)
+            content = renumbered(content, new_r)
         number = b' r="%d"' % new_r
         if attrs != number:  # more than its number: a height, a style, spans
             attrs = number + _ROW_NUMBER.sub(b"", attrs, count=1)
@@ -186,7 +186,7 @@ class Rows:
             return b""
         new_r = self.rows.row(r) if self.rows else r
         if new_r != r:
-            content = _renumbered(content, new_r)
+            content = renumbered(content, new_r)
         return b'<row r="%d">' % new_r + content + b"</row>"
 
     def _splice(self, r: int, content: bytes, edits: dict[int, Value]) -> bytes:
@@ -334,7 +334,7 @@ def _number(attrs: bytes) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def _renumbered(content: bytes, row: int) -> bytes:
+def renumbered(content: bytes, row: int) -> bytes:
     """The row's cells with their references moved to ``row``. Split and joined rather than sub()
     with a template: a template that differs on every row is parsed again for every row (3x slower)."""
     parts = _RENUMBER.split(content)
@@ -343,7 +343,7 @@ def _renumbered(content: bytes, row: int) -> bytes:
     return b"".join(parts)
 
 
-def _normalised(r: int, content: bytes) -> bytes:
+def normalised(r: int, content: bytes) -> bytes:
     """The row's cells, each with its reference as first attribute (r is optional in the schema)."""
     # A <c> or <c/> tag, or a <c ...> with another attribute first (or a rich text run's <color>,
     # needlessly but harmlessly): a "<c" without ' r="' after it.
