@@ -274,12 +274,14 @@ def test_a_1904_workbook(tmp_path):
     assert skim_sheets(in_1900, {TICKETS: None})[1] != context
 
 
-def test_the_context_names_the_sheets_known(tmp_path):
+def test_the_context_is_the_books_whichever_sheets_are_named(tmp_path):
+    """The context taken after a write (no sheet named) is the one the next read compares."""
     path = xlsxwriter_book(tmp_path / "book.xlsx", BOOK)
     _, context = skim_sheets(path, {TICKETS: None})
-    assert skim_sheets(path, {LOG: None})[1] != context
-    book = read_partial(path, {LOG: Known()}, context)
-    assert book.skims == {}
+    assert skim_sheets(path, {LOG: None})[1] == skim_sheets(path, {})[1] == context
+    swapped = xlsxwriter_book(tmp_path / "swapped.xlsx", {LOG: BOOK[TICKETS], TICKETS: BOOK[LOG], NOTES: BOOK[NOTES]})
+    assert skim_sheets(swapped, {})[1] != context  # the same names on other parts
+    assert read_partial(swapped, {LOG: Known()}, context).skims == {}
 
 
 # -- the tracker, as the file engine writes it --------------------------------------------------------
