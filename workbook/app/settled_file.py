@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from itertools import repeat
 from pathlib import Path
 
 from ..core.dashboard import DashboardRow
@@ -21,8 +22,8 @@ from .json_cache import code_version, read_cached, write_cached
 
 FORMAT = 1  # the layout of the body
 # The DashboardRow fields kept: a settled ticket is done, with no deadline pending.
-FIELDS = ("number", "priority", "status", "module", "assignee", "reported_at", "closed_at", "resolved_at",
-          "sla_state", "assigned_at", "satisfaction")
+PENDING = {"due": None, "deadlines": ()}
+FIELDS = tuple(f for f in DashboardRow._fields if f not in PENDING)
 TIMES = frozenset({"reported_at", "closed_at", "resolved_at", "assigned_at"})
 
 
@@ -56,26 +57,30 @@ def _key() -> str:
 
 
 def _body(settled: Settled) -> dict:
-    log = settled.log
+    """The memory as JSON, a column for each field (a list a field: one C loop each way)."""
+    log, tickets = settled.log, list(settled.tickets.values())
+    columns = {f: [getattr(t.dashboard, f) for t in tickets] for f in FIELDS}
+    for f in TIMES:
+        columns[f] = [when and when.isoformat() for when in columns[f]]
     return {
         "book_context": settled.book_context.hex(), "context": settled.context,
         "tickets_sheet": settled.tickets_sheet, "log_sheet": settled.log_sheet,
         "log": log and [log.size, log.digest.hex(), log.end_row], "log_wanted": sorted(settled.log_wanted),
-        "tickets": [[digest, t.row, *(_plain(getattr(t.dashboard, f)) for f in FIELDS)]
-                    for digest, t in settled.tickets.items()],
+        "digest": list(settled.tickets), "row": [t.row for t in tickets], **columns,
     }
 
 
 def _settled(body: dict) -> Settled:
-    log = body["log"]
-    tickets = {}
-    for digest, row, *values in body["tickets"]:
-        fields = {f: datetime.fromisoformat(v) if f in TIMES and v is not None else v for f, v in zip(FIELDS, values, strict=True)}
-        tickets[digest] = SettledTicket(row, DashboardRow(due=None, **fields))
+    log, digests, rows = body["log"], body["digest"], body["row"]
+    columns = []
+    for f in DashboardRow._fields:
+        column = body[f] if f in FIELDS else repeat(PENDING[f])
+        if f in TIMES:
+            column = [when and datetime.fromisoformat(when) for when in column]
+        if f in FIELDS and len(column) != len(digests):
+            raise ValueError(f"{f}: {len(column)} values for {len(digests)} tickets")
+        columns.append(column)
+    tickets = dict(zip(digests, map(SettledTicket, rows, map(DashboardRow._make, zip(*columns))), strict=True))
     return Settled(bytes.fromhex(body["book_context"]), body["context"], body["tickets_sheet"], tickets,
                    body["log_sheet"], log and Prefix(log[0], bytes.fromhex(log[1]), log[2]),
                    frozenset(body["log_wanted"]))
-
-
-def _plain(value: object) -> object:
-    return value.isoformat() if isinstance(value, datetime) else value

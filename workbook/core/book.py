@@ -106,6 +106,8 @@ class Table:
         """(row, {key: value}) for every non-empty row under the header."""
         keys, read = tuple(self.columns), _reader(list(self.columns.values()))
         for r, cells in enumerate(self.sheet.rows[self.first_row:self.end_row], self.first_row):
+            if cells.count(None) == len(cells):  # an empty row (or one a reader left out), in one C call
+                continue
             values = read(cells)
             if any(map(filled, values)):
                 yield r, dict(zip(keys, values))

@@ -45,11 +45,10 @@ _ROW_NUMBER = re.compile(rb'\sr="\d+"')
 _NUMBER = re.compile(rb'(?:[^>]*?\sr="([^"]*)")?')  # a row's r=, in its attributes (after its tag)
 _NUMBER_FIRST = methodcaller("startswith", b' r="')
 ROWS_A_WRITE = 1000  # rows kept before they are written (and compressed): a write for each costs more
-_LEFT_OUT: list = []  # the values of every row left out: one list, never changed
 
 
 def read_partial(path: str | Path, known: dict[str, Known], context: bytes) -> BookData:
-    """All sheets' values as :func:`read_book` reads them, but the rows ``known`` leaves out: ``[]``.
+    """All sheets' values as :func:`read_book` reads them, but the rows ``known`` leaves out: empty.
 
     ``context`` is the book's context when ``known`` was taken (:func:`skim_sheets`); a book whose
     context has changed since is read whole. ``skims`` tells what was seen of each sheet streamed.
@@ -380,10 +379,12 @@ def _moved(piece: bytes, number: int) -> bytes:
 
 
 def _placed(mini: SheetData, picked: _Picked) -> SheetData:
-    """The rows calamine read back at their own rows, the rows left out ``[]``. The sheet ends after
-    the last row left out or holding a value."""
+    """The rows calamine read back at their own rows, the rows left out empty: one list of None as
+    wide as the rows read (never changed; as wide, a column is read from every row in one C call).
+    The sheet ends after the last row left out or holding a value."""
     numbers = picked.mini.numbers
-    rows = [_LEFT_OUT] * max(picked.end, numbers[len(mini.rows) - 1] if mini.rows else 0)
+    left_out = [None] * max(map(len, mini.rows), default=0)
+    rows = [left_out] * max(picked.end, numbers[len(mini.rows) - 1] if mini.rows else 0)
     for number, values in zip(numbers, mini.rows):
         rows[number - 1] = values
     return SheetData(mini.name, rows, longest_text=mini.longest_text)
