@@ -16,7 +16,7 @@ from hypothesis import given, settings, strategies as st
 from tests.support.engine_fixtures import part
 from tests.support.hostile import rewrite
 from workbook.core.book import BookData
-from workbook.core.errors import NotAWorkbook
+from workbook.core.errors import FileProblem, NotAWorkbook
 from workbook.core.row_digests import Known
 from workbook.xlsx import partial_read, safety
 from workbook.xlsx.package import Package
@@ -154,6 +154,20 @@ def test_an_edited_row_is_read_again(tmp_path):
     assert book.skims[TICKETS].left_out == rows - {7}
     assert book.sheets[TICKETS].rows[7][4] == 99.25
     assert_read_as_whole(book, after, {TICKETS: rows - {7}})
+
+
+def test_a_row_read_again_is_checked_as_a_whole_read_checks_it(tmp_path):
+    """The streamed sheets are not scanned before the read (check_package's ``streamed``): the rows
+    kept are, under their own numbers, and a hostile one is refused as a whole read refuses it."""
+    before = xlsxwriter_book(tmp_path / "before.xlsx", BOOK, constant_memory=True)
+    known, context, _ = known_but(before, TICKETS, read=set())
+    after = rewrite(before, "xl/worksheets/sheet1.xml", lambda data: re.sub(
+        rb'(<c r="B9" s="1"><v>)[^<]*', rb"\g<1>-1e12", data), out=tmp_path / "after.xlsx")
+    with pytest.raises(FileProblem) as whole:
+        read_book(after)
+    with pytest.raises(FileProblem) as partial:
+        read_partial(after, known, context)
+    assert str(partial.value) == str(whole.value) and "B9" in str(partial.value)
 
 
 def test_rows_below_an_inserted_row_are_read_again(tmp_path):

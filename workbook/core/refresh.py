@@ -89,12 +89,13 @@ def run_refresh(engine: Engine, now: datetime | None = None, dry_run: bool = Fal
     (default: the workbook's). With a ``memory`` (and an engine that skims), the tickets settled by
     the last refresh are not read again, and what this one settles is kept for the next."""
     with engine.locked(), collector_paused():  # nothing here makes cycles; a 10k tracker is 1M objects
-        tracker = _read(engine, memory.recall() if memory else None)
+        recalled = memory.recall() if memory else None
+        tracker = _read(engine, recalled)
         result = plan_refresh(tracker, now or local_now(tracker.settings), lang)
         if result.changes and not dry_run:
             engine.apply(result.changes)
-        if memory is not None and not dry_run:
-            memory.keep(_settle(engine, tracker, result))
+        if memory is not None and not dry_run and (settled := _settle(engine, tracker, result)) != recalled:
+            memory.keep(settled)
     return tracker, result
 
 

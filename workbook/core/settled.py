@@ -127,4 +127,5 @@ def _wanted(log: Table, settled: set[str], end: int) -> frozenset[int]:
     rows = log.sheet.rows
     return frozenset(range(min(log.first_row, end))) | {
         r for r in range(log.first_row, min(end, len(rows)))
-        if any(map(filled, rows[r])) and text(rows[r][col] if col < len(rows[r]) else None) not in settled}
+        if rows[r].count(None) != len(rows[r])  # (an empty row, or one left out, in one C call)
+        and any(map(filled, rows[r])) and text(rows[r][col] if col < len(rows[r]) else None) not in settled}

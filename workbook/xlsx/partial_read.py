@@ -31,7 +31,7 @@ from ..core.collector import collector_paused
 from ..core.row_digests import Known, Prefix, Skim
 from .package import CONTENT_TYPES, STYLES, Package, rels_part_of
 from .reader import open_workbook, read_sheet, read_sheets
-from .safety import check_package, inflated
+from .safety import check_dates, check_kept, check_package, check_sheets, date_styles, inflated
 from .sheet_rows import normalised, renumbered
 from .total_row import book_total_rows
 
@@ -55,16 +55,20 @@ def read_partial(path: str | Path, known: dict[str, Known], context: bytes) -> B
     A streamed sheet's ``longest_text`` is that of the rows read: the rows left out were checked
     when they were read.
     """
-    check_package(path)
+    check_package(path, streamed=frozenset(known))  # their rows: as they are kept, or below
     pkg = Package.open(path)
     frame = _frame(pkg)
     found = _context(pkg, frame)
     members = _members(pkg, known) if found == context else {}
+    if unstreamed := frozenset(known) - members.keys():  # read whole after all
+        check_sheets(path, unstreamed)
+    with zipfile.ZipFile(path) as package:
+        dates = date_styles(package)
     total_rows = book_total_rows(pkg)
     del pkg  # the whole file: the streams read it from disk
     names = open_workbook(path).sheet_names
     with collector_paused(), ThreadPoolExecutor(2) as pool:
-        jobs = {n: pool.submit(_read_known, path, frame, n, members[n], known[n]) for n in names if n in members}
+        jobs = {n: pool.submit(_read_known, path, frame, dates, n, members[n], known[n]) for n in names if n in members}
         sheets = read_sheets(path, [n for n in names if n not in jobs])
         streamed = {n: job.result() for n, job in jobs.items()}
     sheets.update((n, sheet) for n, (sheet, _) in streamed.items())
@@ -85,17 +89,29 @@ def skim_sheets(path: str | Path, end_rows: dict[str, int | None]) -> tuple[dict
         return dict(zip(members, skims)), context
 
 
-def _read_known(path: str | Path, frame: dict[str, bytes], name: str, member: str,
+def _read_known(path: str | Path, frame: dict[str, bytes], dates: frozenset[int], name: str, member: str,
                 known: Known) -> tuple[SheetData, Skim]:
     with zipfile.ZipFile(path) as package:
         stream = _Stream(inflated(package, package.getinfo(member)), known.prefix, known.wanted)
-        picked = _pick(stream, known, _Mini(frame, member, stream.head))
+        kept = _Mini(frame, member, stream.head, f"{path} [{name}]", dates)
+        try:
+            picked = _pick(stream, known, kept)
+            extract = kept.package(stream.tail) if picked is not None and kept.numbers else None
+        finally:
+            kept.discard()
     if picked is not None:
-        workbook = open_workbook(path, picked.mini.package(stream.tail)) if picked.mini.numbers else None
+        workbook = open_workbook(path, _checked(path, extract)) if extract is not None else None
         mini = read_sheet(path, workbook, name) if workbook is not None else SheetData(name, [], longest_text=0)
         if len(mini.rows) <= len(picked.mini.numbers):  # more: a row calamine placed by a reference not renumbered
             return _placed(mini, picked), Skim(stream.digests, stream.prefix(), stream.prefix_kept, picked.left_out)
+    check_sheets(path, frozenset({name}))
     return read_sheet(path, open_workbook(path), name), Skim(stream.digests, stream.prefix(), False)
+
+
+def _checked(path: str | Path, package: io.BytesIO) -> io.BytesIO:
+    check_kept(path, package)
+    package.seek(0)
+    return package
 
 
 def _skim(path: str | Path, member: str, end_row: int | None) -> Skim:
@@ -309,7 +325,8 @@ class _Mini:
     densely, from its first row to its last). Deflated at level 1: calamine holds a copy of it, and
     it is a tenth of the rows' bytes, made and inflated again in a tenth of a second at 100k tickets."""
 
-    def __init__(self, frame: dict[str, bytes], member: str, head: bytes):
+    def __init__(self, frame: dict[str, bytes], member: str, head: bytes, where: str, dates: frozenset[int]):
+        self.where, self.dates = where, dates  # to check the rows kept under their own numbers
         self.numbers: list[int] = []  # the kept rows' own 1-based numbers
         self._rows: list[bytes] = []  # not written yet
         self._buffer = io.BytesIO()
@@ -320,11 +337,19 @@ class _Mini:
         self._sheet.write(_DIMENSION.sub(b"", head, count=1))  # calamine would make room for every cell
 
     def keep(self, number: int, piece: bytes) -> None:
+        check_dates(self.where, piece, self.dates)  # (the package is checked whole as well: check_kept)
         self.numbers.append(number)
         self._rows.append(_moved(piece, len(self.numbers)))
         if len(self._rows) >= ROWS_A_WRITE:
             self._sheet.write(b"".join(self._rows))
             self._rows = []
+
+    def discard(self) -> None:
+        """Close what a read stopped before its package left open (nothing once it is handed over)."""
+        if self._buffer is not None:
+            self._sheet.close()
+            self._zip.close()
+            self._buffer = None
 
     def package(self, tail: bytes) -> io.BytesIO:
         """The package, ending the worksheet with ``tail``; handed over, not kept."""

@@ -19,7 +19,7 @@ import struct
 import zipfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import BinaryIO, Callable, Iterator
 from xml.parsers import expat
 
 from defusedxml import DefusedXmlException
@@ -113,23 +113,38 @@ def check_kind(path: str | Path, kinds: tuple[str, ...] = ("xlsx",)) -> str:
     return kind
 
 
-def check_package(path: str | Path, kinds: tuple[str, ...] = ("xlsx",)) -> str:
+def check_package(path: str | Path, kinds: tuple[str, ...] = ("xlsx",), streamed: frozenset[str] = frozenset()) -> str:
     """``path``'s kind (see :func:`sniff`) when it is one of ``kinds`` and safe to read; else FileProblem.
 
     The default accepts .xlsx/.xlsm packages only; import also takes "xls", "ods" and "text".
+    ``streamed``: sheets a partial read streams itself (workbook.xlsx.partial_read): only their size
+    is checked here; the rows it keeps are checked as it keeps them (:func:`check_dates`,
+    :func:`check_kept`), or the sheets whole when it reads them whole after all (:func:`check_sheets`).
     """
     kind = check_kind(path, kinds)
     if kind in ("xlsx", "ods"):
-        _check_members(Path(path))
+        _check_members(Path(path), lambda sheet: sheet not in streamed)
     return kind
 
 
-def _check_members(path: Path) -> None:
+def check_sheets(path: str | Path, names: frozenset[str]) -> None:
+    """The rows of the sheets ``names``, checked as :func:`check_package` checks a workbook's."""
+    _check_members(Path(path), lambda sheet: sheet in names)
+
+
+def check_kept(path: str | Path, package: BinaryIO) -> None:
+    """The rows a partial read of ``path`` kept, in the package calamine reads them from (renumbered
+    1, 2, ...), checked as :func:`check_package` checks a workbook's."""
+    _check_members(Path(path), lambda sheet: True, package)
+
+
+def _check_members(path: Path, scanned: Callable[[str | None], bool], source: BinaryIO | None = None) -> None:
     try:
-        with zipfile.ZipFile(path) as package:
-            sheets, dates = _sheet_names(package), _date_styles(package)
+        with zipfile.ZipFile(source or path) as package:
+            sheets, dates = _sheet_names(package), date_styles(package)
             for info in package.infolist():
-                _check_member(path, package, info, sheets.get(info.filename), dates)
+                sheet = sheets.get(info.filename)
+                _check_member(path, package, info, sheet, dates, scanned(sheet))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
         raise NotAWorkbook("corrupt", where=path, reason=exc) from exc
 
@@ -200,7 +215,7 @@ def _sheet_names(package: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def _date_styles(package: zipfile.ZipFile) -> frozenset[int]:
+def date_styles(package: zipfile.ZipFile) -> frozenset[int]:
     """Indexes of the cell formats (a cell's s="...") that show a number as a date or time."""
     try:
         root = fromstring(package.read("xl/styles.xml"))
@@ -217,13 +232,13 @@ def _date_styles(package: zipfile.ZipFile) -> frozenset[int]:
 
 
 def _check_member(path: Path, package: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None,
-                  dates: frozenset[int]) -> None:
+                  dates: frozenset[int], scan: bool) -> None:
     where = f"{path} [{sheet or info.filename}]"
     if info.file_size > MAX_MEMBER_BYTES:
         raise FileProblem("too_big", where=where, size=_mb(info.file_size), limit=_mb(MAX_MEMBER_BYTES))
     if info.file_size > BOMB_MIN_BYTES and info.file_size > BOMB_RATIO * max(info.compress_size, 1):
         raise FileProblem("zip_bomb", where=where, size=_mb(info.file_size), packed=_mb(info.compress_size))
-    if info.filename.lower().endswith(XML_SUFFIXES):
+    if scan and info.filename.lower().endswith(XML_SUFFIXES):
         _scan_xml(where, package, info, dates)
 
 
@@ -243,7 +258,7 @@ def _scan_xml(where: str, package: zipfile.ZipFile, info: zipfile.ZipInfo, dates
             last_row = _last_row(window) or last_row
             if widest is not None:
                 widest = _widest(window, widest)
-            _check_dates(where, window, dates)
+            check_dates(where, window, dates)
             tail = chunk[-TAIL:]
     if worksheet and widest is None:
         last_row, widest = _counted(where, inflated(package, info))
@@ -377,7 +392,7 @@ class _Layout:
             self.row, self.column = self.row + 1, 0
 
 
-def _check_dates(where: str, data: bytes, dates: frozenset[int]) -> None:
+def check_dates(where: str, data: bytes, dates: frozenset[int]) -> None:
     """Refuse a date-formatted number far below any date: calamine panics (a Rust abort) on one."""
     pos = data.find(b"<v>-")  # rare: a scan for the minus sign costs nothing on an ordinary sheet
     while pos >= 0:
