@@ -295,7 +295,7 @@ def test_crash_mid_write_leaves_the_original(tracker, monkeypatch):
     before = tracker.read_bytes()
     calls = []
 
-    def crash(self, member):
+    def crash(self, member, raw):
         calls.append(member)
         if len(calls) == 5:
             raise OSError("power cut")
@@ -330,10 +330,10 @@ def test_unowned_member_altered_is_caught(tracker, monkeypatch):
     before = tracker.read_bytes()
     real = package._ZipWriter.copy
 
-    def corrupt(self, member):
+    def corrupt(self, member, raw):
         if member.info.filename == "xl/styles.xml":
-            member = package.Member(member.info, member.header, bytes(member.data[:-1]) + b"\0")
-        real(self, member)
+            raw = [b"".join(raw)[:-1] + b"\0"]
+        real(self, member, raw)
     monkeypatch.setattr(package._ZipWriter, "copy", corrupt)
     with pytest.raises(VerifyError, match="xl/styles.xml changed"):
         FileEngine(tracker).apply(refresh_like())

@@ -14,7 +14,7 @@ from workbook.core.errors import ReadBackMismatch, VerifyError
 from workbook.xlsx import sheet_rows
 from workbook.xlsx.row_check import RowCheck
 from workbook.xlsx.sheet_rows import SheetPlan
-from workbook.xlsx.sheet_xml import SheetXml
+from workbook.xlsx.sheet_xml import SheetXml, in_pieces
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
@@ -23,10 +23,11 @@ def sheet(rows: str) -> bytes:
     return f'<worksheet xmlns="{MAIN}"><sheetData>{rows}</sheetData></worksheet>'.encode()
 
 
-def patched(xml: bytes, edits: dict) -> tuple[bytes, RowCheck]:
-    """The sheet patched with ``edits`` ((row, col) 0-based -> value), checked as written."""
-    part = SheetXml(xml)
-    check = RowCheck("Sheet1", part.root.nsmap, part.xml, part.body)
+def patched(xml: bytes, edits: dict, piece: int | None = None) -> tuple[bytes, RowCheck]:
+    """The sheet patched with ``edits`` ((row, col) 0-based -> value), checked as written; its bytes
+    read ``piece`` at a time."""
+    part = SheetXml(lambda: in_pieces(xml, piece))
+    check = RowCheck("Sheet1", part.root.nsmap)
     return b"".join(part.patch(SheetPlan("Sheet1", dict(edits)), check)), check
 
 

@@ -14,7 +14,7 @@ from workbook.core.errors import NotEditable
 from workbook.xlsx.ranges import Extension, RowMap, appended, grower, map_formula, map_ref, map_sqref
 from workbook.xlsx import sheet_rows
 from workbook.xlsx.sheet_rows import SheetPlan
-from workbook.xlsx.sheet_xml import SheetXml, patch_sheet, patch_table
+from workbook.xlsx.sheet_xml import SheetXml, in_pieces, patch_sheet, patch_table
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS = {"m": MAIN, "x14": "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main",
@@ -39,6 +39,10 @@ def text(cell) -> str | None:
         return t.text or ""
     v = cell.find("m:v", NS)
     return None if v is None else v.text
+
+
+def read(xml: bytes, piece: int | None = None) -> SheetXml:
+    return SheetXml(lambda: in_pieces(xml, piece))
 
 
 def plan(edits=None, removed=(), **kw) -> SheetPlan:
@@ -160,14 +164,14 @@ def test_empty_sheet_data():
 
 def test_utf16_sheet_is_refused():
     with pytest.raises(NotEditable, match="UTF-8"):
-        SheetXml(sheet(ROWS).replace(b'encoding="UTF-8"', b'encoding="UTF-16"'))
-    SheetXml(sheet(ROWS).replace(b'encoding="UTF-8"', b"encoding='utf-8'"))
+        read(sheet(ROWS).replace(b'encoding="UTF-8"', b'encoding="UTF-16"'))
+    read(sheet(ROWS).replace(b'encoding="UTF-8"', b"encoding='utf-8'"))
 
 
 def test_prefixed_sheet_is_refused():
     xml = (f'<x:worksheet xmlns:x="{MAIN}"><x:sheetData/></x:worksheet>').encode()
     with pytest.raises(NotEditable, match="prefix"):
-        SheetXml(xml)
+        read(xml)
 
 
 # -- styles of new cells ------------------------------------------------------------------------------
@@ -277,7 +281,7 @@ HEAD = '<dimension ref="A1:C3"/>'
 
 def test_appended_rows_extend_filter_validation_formats_and_dimension():
     xml = sheet(ROWS, HEAD, TAIL)
-    s = SheetXml(xml)
+    s = read(xml)
     edits = {(3, 0): 4, (4, 1): "x"}
     extensions = appended(edits, [s.filter_area])
     assert extensions == [Extension(1, 3, 5)]

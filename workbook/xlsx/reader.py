@@ -29,7 +29,9 @@ def read_book(path: str | Path, sheets: list[str] | None = None) -> BookData:
     names = [n for n in _open(path).sheet_names if sheets is None or n in sheets]
     with collector_paused():
         found = in_parallel(path, names, lambda workbook, name: _sheet(path, workbook, name))
-    return BookData(dict(zip(names, found)), str(path), total_rows=book_total_rows(Package.open(path)))
+    with Package.open(path) as pkg:
+        total_rows = book_total_rows(pkg)
+    return BookData(dict(zip(names, found)), str(path), total_rows=total_rows)
 
 
 def in_parallel(path: str | Path, names: list[str], read: Callable[[CalamineWorkbook, str], T]) -> list[T]:
