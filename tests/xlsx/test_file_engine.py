@@ -205,6 +205,21 @@ def test_write_and_remove_together_use_the_coordinates_as_read(tracker):
     assert "gone with its row" not in {v for row in after for v in row}
 
 
+def with_removal(changes: ChangeSet) -> ChangeSet:
+    changes.remove_row(TICKETS, 2)
+    return changes
+
+
+@pytest.mark.parametrize("changes", [refresh_like, lambda: with_removal(refresh_like())], ids=["written", "removed"])
+def test_a_sheet_read_in_pieces_shorter_than_a_row_is_written_the_same(tracker, tmp_path, monkeypatch, changes):
+    """Every row is cut across pieces, to be patched, checked (or read back) and deflated whole."""
+    other = shutil.copyfile(tracker, tmp_path / "other.xlsx")
+    FileEngine(tracker).apply(changes())
+    monkeypatch.setattr(package, "PIECE", 50)
+    FileEngine(other).apply(changes())
+    assert {n: part(other, n) for n in raw_members(other)} == {n: part(tracker, n) for n in raw_members(tracker)}
+
+
 # -- Excel-saved packages -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("source", SAVED_WORKBOOKS, ids=lambda p: p.name)

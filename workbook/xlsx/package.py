@@ -33,7 +33,7 @@ from lxml import etree
 
 
 from ..core.errors import NotAWorkbook, NotWritable
-from .deflate import Deflated, crc32, deflate, have_isal, inflater
+from .deflate import Deflated, crc32, deflate, have_isal, inflate, inflater
 from .ranges import SpanFn, map_formula
 from .sheet_xml import PARSER, serialize
 
@@ -118,36 +118,46 @@ class Package:
         return self._names.get(part.lower())
 
     def read(self, part: str) -> bytes:
-        """A part's bytes, inflated whole: a small part (a sheet goes by :meth:`inflated`)."""
-        return b"".join(self.inflated(part, 0))
+        """A part's bytes, inflated whole: a small part (a sheet is read in pieces, :meth:`inflated`)."""
+        name, info = self._info(part)
+        if not _inflatable(info):
+            return self.zip.read(name)
+        data = inflate(b"".join(self._compressed(name)))
+        _check_inflated(name, info, crc32(data), len(data))
+        return data
 
     def inflated(self, part: str, size: int | None = None) -> Iterator[bytes]:
-        """A part's bytes, inflated ``size`` bytes at a time (PIECE when None, 0: as they come); its
-        size and CRC checked once the last piece is out (BadZipFile when they are not the ones stored)."""
-        name = self.name(part)
-        if name is None:
-            raise NotAWorkbook("part_missing", where=self.source, part=part)
-        size = PIECE if size is None else size
-        info = self.zip.getinfo(name)
-        if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1 or not have_isal():
+        """A part's bytes, inflated in pieces of at most ``size`` bytes (PIECE when None); its size
+        and CRC checked once the last piece is out."""
+        name, info = self._info(part)
+        size = size or PIECE
+        if not _inflatable(info):
             with self.zip.open(name) as found:  # zipfile checks the CRC as it reads
-                while piece := found.read(size or -1):
+                while piece := found.read(size):
                     yield piece
             return
         unpacker, crc, length = inflater(), 0, 0
-        member = self._by_name[name]
-        for raw in self._stored(member.start, member.start + info.compress_size):
-            while raw:
+        for raw in self._compressed(name):
+            while True:
                 piece = unpacker.decompress(raw, size)
                 raw = unpacker.unconsumed_tail
-                crc, length = crc32(piece, crc), length + len(piece)
-                yield piece
-        piece = unpacker.flush()  # what the inflater still holds
-        if piece:
-            crc, length = crc32(piece, crc), length + len(piece)
-            yield piece
-        if not unpacker.eof or length != info.file_size or crc != info.CRC:
-            raise zipfile.BadZipFile(f"Bad CRC-32 for file {name!r}")
+                if piece:
+                    crc, length = crc32(piece, crc), length + len(piece)
+                    yield piece
+                # (a full piece may leave more inflated inside: isal takes in more than it gives out)
+                if not raw and len(piece) < size:
+                    break
+        _check_inflated(name, info, crc, length, ended=unpacker.eof)
+
+    def _info(self, part: str) -> tuple[str, zipfile.ZipInfo]:
+        name = self.name(part)
+        if name is None:
+            raise NotAWorkbook("part_missing", where=self.source, part=part)
+        return name, self.zip.getinfo(name)
+
+    def _compressed(self, name: str) -> Iterator[bytes]:
+        m = self._by_name[name]
+        return self._stored(m.start, m.start + m.info.compress_size)
 
     def raw(self, m: Member) -> Iterator[bytes]:
         """A member's bytes as stored (compressed, with its data descriptor), a piece at a time."""
@@ -221,6 +231,17 @@ def _member(file: BinaryIO, info: zipfile.ZipInfo) -> Member:
         file.seek(end)
         end += 16 if file.read(4) == b"PK\x07\x08" else 12
     return Member(info, header, start, end)
+
+
+def _inflatable(info: zipfile.ZipInfo) -> bool:
+    """Whether a member is inflated here (with python-isal) rather than by zipfile: deflated, not encrypted."""
+    return info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 0x1 and have_isal()
+
+
+def _check_inflated(name: str, info: zipfile.ZipInfo, crc: int, length: int, ended: bool = True) -> None:
+    """BadZipFile unless a member inflated to the size and CRC its entry gives, its stream ``ended``."""
+    if not ended or length != info.file_size or crc != info.CRC:
+        raise zipfile.BadZipFile(f"Bad CRC-32 for file {name!r}")
 
 
 def same_bytes(a: Iterable[bytes], b: Iterable[bytes]) -> bool:

@@ -88,6 +88,7 @@ class Rows:
 
     def __iter__(self) -> Iterator[bytes]:
         pending, i, r = sorted(self.edits), 0, 0
+        copying = False  # whether the window before ended in a stretch of untouched rows: it goes on here
         for xml in self.windows:
             self.xml, self.target, pos, end = xml, (0, 0), 0, len(xml)
             final = _last_row(xml, pos, end)
@@ -97,11 +98,13 @@ class Rows:
                 # With no row removed, the rows before the next edited one are found by its number and
                 # copied as one slice: a refresh edits the few last rows of a long Log. (A shared
                 # formula spelt out may reach any row below.)
-                if target != r + 1 and not self.rows and not self.shared:
+                copying = (target != r + 1 or copying) and not self.rows and not self.shared
+                if copying:
                     pos, r = yield from self._untouched(target, last, pos, end, r)
                 found = _next_row(xml, pos, end)
                 if found is None:
                     break
+                copying = False
                 attrs, content, raw, pos = found
                 number = _ROW_NUMBER.search(attrs)
                 r = int(number.group(1)) if number else r + 1
