@@ -17,7 +17,7 @@ except ImportError:  # a platform without a wheel: zlib makes the same format, s
 from ..core.errors import NotWritable
 
 BATCH = 1 << 20  # deflate streamed parts in ~1 MB pieces
-IN_FLIGHT = 2  # batches given to the compressing thread and not yet compressed: the rest wait to be made
+IN_FLIGHT = 2  # batches waiting for the compressing thread at most: the rows are made no faster than compressed
 
 
 def have_isal() -> bool:
@@ -49,7 +49,7 @@ def deflate(chunks: Iterable[bytes], level: int) -> Deflated:
         compressed = []
         for batch in _batches(chunks):
             size += len(batch)
-            if len(compressed) >= IN_FLIGHT:  # a sheet's rows are made as fast as they are compressed
+            if len(compressed) >= IN_FLIGHT:  # (else a steady refresh's copied rows would pile up here)
                 compressed[-IN_FLIGHT].result()
             compressed.append(pool.submit(packer.compress, batch))
         compressed.append(pool.submit(packer.flush))
