@@ -19,7 +19,7 @@ from tests.support.engine_fixtures import EXCEL_SAVED, SAVED_WORKBOOKS, add_calc
 from tests.support.hostile import write_raw_zip
 from workbook.core.errors import Busy, FileProblem, OpenInApp
 from workbook.xlsx import package
-from workbook.xlsx.deflate import deflate
+from workbook.xlsx.deflate import deflate, inflated
 from workbook.xlsx.package import DateStyles, Package, drop_calc_chain, is_date_format, patch_workbook
 from workbook.xlsx.ranges import RowMap
 from workbook.xlsx.safe_write import (BACKUP_DIR, advisory_lock, backups_of, check_openable,
@@ -100,6 +100,16 @@ def test_a_stored_part_is_read_in_pieces_too():
         pieces = list(pkg.inflated(png, 50))
         assert b"".join(pieces) == zipfile.ZipFile(EXCEL_SAVED / "image01.xlsx").read(png)
         assert len(pieces) > 1 and len(pieces[0]) == 50
+
+
+@pytest.mark.parametrize("size", [1, 1000, 1 << 20])
+def test_inflated_gives_every_byte_in_pieces_of_at_most_size(size):
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    raw = packer.compress(PART) + packer.flush()
+    pieces = list(inflated([raw], size))  # (given whole, isal keeps what does not fit a piece inside)
+    assert b"".join(pieces) == PART and all(0 < len(p) <= size for p in pieces)
+    with pytest.raises(EOFError):
+        list(inflated([raw[:-10]], size))
 
 
 def test_same_bytes_whatever_the_cuts():

@@ -33,7 +33,7 @@ from lxml import etree
 
 
 from ..core.errors import NotAWorkbook, NotWritable
-from .deflate import Deflated, crc32, deflate, have_isal, inflate, inflater
+from .deflate import Deflated, crc32, deflate, have_isal, inflate, inflated
 from .ranges import SpanFn, map_formula
 from .sheet_xml import PARSER, serialize
 
@@ -136,18 +136,11 @@ class Package:
                 while piece := found.read(size):
                     yield piece
             return
-        unpacker, crc, length = inflater(), 0, 0
-        for raw in self._compressed(name):
-            while True:
-                piece = unpacker.decompress(raw, size)
-                raw = unpacker.unconsumed_tail
-                if piece:
-                    crc, length = crc32(piece, crc), length + len(piece)
-                    yield piece
-                # (a full piece may leave more inflated inside: isal takes in more than it gives out)
-                if not raw and len(piece) < size:
-                    break
-        _check_inflated(name, info, crc, length, ended=unpacker.eof)
+        crc = length = 0
+        for piece in inflated(self._compressed(name), size):
+            crc, length = crc32(piece, crc), length + len(piece)
+            yield piece
+        _check_inflated(name, info, crc, length)
 
     def _info(self, part: str) -> tuple[str, zipfile.ZipInfo]:
         name = self.name(part)
@@ -238,9 +231,9 @@ def _inflatable(info: zipfile.ZipInfo) -> bool:
     return info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 0x1 and have_isal()
 
 
-def _check_inflated(name: str, info: zipfile.ZipInfo, crc: int, length: int, ended: bool = True) -> None:
-    """BadZipFile unless a member inflated to the size and CRC its entry gives, its stream ``ended``."""
-    if not ended or length != info.file_size or crc != info.CRC:
+def _check_inflated(name: str, info: zipfile.ZipInfo, crc: int, length: int) -> None:
+    """BadZipFile unless a member inflated to the size and CRC its entry gives."""
+    if length != info.file_size or crc != info.CRC:
         raise zipfile.BadZipFile(f"Bad CRC-32 for file {name!r}")
 
 
