@@ -226,7 +226,8 @@ def test_a_sheet_read_in_pieces_shorter_than_a_row_is_written_the_same(tracker, 
 def test_excel_saved_files_keep_every_other_member(source, tmp_path):
     path = tmp_path / source.name
     shutil.copyfile(source, path)
-    first = next(iter(package.Package.open(path).sheet_parts()))
+    with package.Package.open(path) as pkg:
+        first = next(iter(pkg.sheet_parts()))
     before = raw_members(path)
     changes = ChangeSet()
     changes.set(first, 9, 7, "track-xls")
