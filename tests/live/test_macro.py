@@ -36,10 +36,10 @@ OPEN = {"reported_at": datetime(2024, 5, 20, 14, 30), "reporter": "张伟", "mod
 
 def buttons_vml(path: Path) -> tuple[str, bytes]:
     """(part name, bytes) of the VML drawing on the Dashboard sheet."""
-    pkg = Package.open(path)
-    dashboard = next(part for name, part in pkg.sheet_parts().items() if schema.SHEETS["dashboard"].matches(name))
-    (vml,) = pkg.related(dashboard, "/vmlDrawing")
-    return vml, pkg.read(vml)
+    with Package.open(path) as pkg:
+        dashboard = next(part for name, part in pkg.sheet_parts().items() if schema.SHEETS["dashboard"].matches(name))
+        (vml,) = pkg.related(dashboard, "/vmlDrawing")
+        return vml, pkg.read(vml)
 
 
 def macros(vml: bytes) -> list[str]:
@@ -78,18 +78,18 @@ def test_refresh_and_archive_keep_the_vba_project_and_buttons(tmp_path):
     path = tmp_path / "工单跟踪.xlsm"
     build_macro_workbook(path)
     type_rows(path, [CLOSED, OPEN])
-    pkg = Package.open(path)
     vml_part, _ = buttons_vml(path)
-    kept = {part: pkg.member(part).data for part in ("xl/vbaProject.bin", vml_part)}
+    with Package.open(path) as pkg:
+        kept = {part: b"".join(pkg.raw(pkg.member(part))) for part in ("xl/vbaProject.bin", vml_part)}
     run_refresh(FileEngine(path, backups=0), datetime(2024, 5, 21, 10, 0))
     result = CliRunner().invoke(main, ["archive", str(path), "--month", "2024-04", "--now", NOW])
     assert result.exit_code == 0, result.output
     book = read_book(path)
     numbers = [r["ticket_no"] for _, r in find_table(book, "tickets").records()]
     assert numbers == ["20240520-001"]  # the April ticket moved out
-    after = Package.open(path)
-    assert {part: after.member(part).data for part in kept} == kept
-    assert "sheet.macroEnabled.main+xml" in after.read("[Content_Types].xml").decode()
+    with Package.open(path) as after:
+        assert {part: b"".join(after.raw(after.member(part))) for part in kept} == kept
+        assert "sheet.macroEnabled.main+xml" in after.read("[Content_Types].xml").decode()
     assert macros(buttons_vml(path)[1]) == [macro_call(action) for action in BUTTONS]
 
 

@@ -139,7 +139,8 @@ def add_calc_chain(path: Path) -> None:
 
 def raw_members(path: Path) -> dict[str, bytes]:
     """Each member's local header and compressed bytes, as stored."""
-    return {m.info.filename: m.header + m.data for m in Package.open(path).members}
+    with Package.open(path) as pkg:
+        return {m.info.filename: m.header + b"".join(pkg.raw(m)) for m in pkg.members}
 
 
 def part(path: Path, name: str) -> bytes:
@@ -148,4 +149,5 @@ def part(path: Path, name: str) -> bytes:
 
 
 def sheet_part(path: Path, sheet: str) -> str:
-    return Package.open(path).sheet_parts()[sheet]
+    with Package.open(path) as pkg:
+        return pkg.sheet_parts()[sheet]

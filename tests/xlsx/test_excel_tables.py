@@ -6,6 +6,7 @@ from __future__ import annotations
 import zipfile
 from datetime import datetime
 
+import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import MAC_EPOCH
@@ -13,6 +14,7 @@ from openpyxl.utils.datetime import MAC_EPOCH
 from tests.support.books import BASE, typed
 from workbook.cli import main
 from workbook.core.tracker import load_tracker
+from workbook.xlsx import package
 from workbook.xlsx.reader import read_book
 
 NOW = "2024-06-15 10:00"
@@ -44,7 +46,10 @@ def with_total_row(path):
     return last, columns["问题描述"] + 1
 
 
-def test_a_total_row_is_never_a_ticket_and_new_rows_go_above_it(tmp_path):
+@pytest.mark.parametrize("piece", [None, 40], ids=["1 MB pieces", "pieces shorter than a row"])
+def test_a_total_row_is_never_a_ticket_and_new_rows_go_above_it(tmp_path, monkeypatch, piece):
+    if piece:
+        monkeypatch.setattr(package, "PIECE", piece)
     path = typed(tmp_path / "t.xlsx", ROWS)
     total, count_col = with_total_row(path)
     result = run("refresh", path, "--now", NOW)

@@ -16,9 +16,10 @@ import pytest
 from lxml import etree
 
 from tests.support.engine_fixtures import EXCEL_SAVED, SAVED_WORKBOOKS, add_calc_chain, raw_members
+from tests.support.hostile import write_raw_zip
 from workbook.core.errors import Busy, FileProblem, OpenInApp
 from workbook.xlsx import package
-from workbook.xlsx.deflate import deflate
+from workbook.xlsx.deflate import deflate, inflated
 from workbook.xlsx.package import DateStyles, Package, drop_calc_chain, is_date_format, patch_workbook
 from workbook.xlsx.ranges import RowMap
 from workbook.xlsx.safe_write import (BACKUP_DIR, advisory_lock, backups_of, check_openable,
@@ -64,7 +65,59 @@ def test_replaced_member_is_rewritten_in_place(tmp_path):
 
 def test_damaged_zip_is_a_file_problem():
     with pytest.raises(FileProblem, match="damaged"):
-        Package(b"PK\x03\x04 not really a zip")
+        Package(io.BytesIO(b"PK\x03\x04 not really a zip"))
+
+
+PART = b"<x>" + b"".join(b"<r>%d</r>" % i for i in range(3000)) + b"</x>"
+
+
+def packed(folder: Path, crc: int = zlib.crc32(PART), size: int = len(PART)) -> Path:
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return write_raw_zip(folder / "part.zip", [("part.xml", packer.compress(PART) + packer.flush(), crc, size)])
+
+
+@pytest.mark.parametrize("piece", [1, 1000, None])
+def test_a_part_is_inflated_in_pieces_of_the_size_asked(tmp_path, monkeypatch, piece):
+    monkeypatch.setattr(package, "PIECE", 7)  # raw bytes read 7 at a time too
+    with Package.open(packed(tmp_path)) as pkg:
+        pieces = list(pkg.inflated("part.xml", piece))
+    assert b"".join(pieces) == PART
+    assert all(0 < len(p) <= (piece or 7) for p in pieces) and len(pieces) > 1
+
+
+@pytest.mark.parametrize("lie", [{"crc": 1}, {"size": len(PART) + 1}], ids=["crc", "size"])
+def test_a_part_inflating_to_other_bytes_than_stored_fails_after_its_last_piece(tmp_path, lie):
+    with Package.open(packed(tmp_path, **lie)) as pkg:
+        pieces = pkg.inflated("part.xml", 100)
+        assert next(pieces) == PART[:100]
+        with pytest.raises(zipfile.BadZipFile, match="Bad CRC-32"):
+            list(pieces)
+
+
+def test_a_stored_part_is_read_in_pieces_too():
+    with Package.open(EXCEL_SAVED / "image01.xlsx") as pkg:
+        png = next(m.info.filename for m in pkg.members if m.info.compress_type == zipfile.ZIP_STORED)
+        pieces = list(pkg.inflated(png, 50))
+        assert b"".join(pieces) == zipfile.ZipFile(EXCEL_SAVED / "image01.xlsx").read(png)
+        assert len(pieces) > 1 and len(pieces[0]) == 50
+
+
+@pytest.mark.parametrize("size", [1, 1000, 1 << 20])
+def test_inflated_gives_every_byte_in_pieces_of_at_most_size(size):
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    raw = packer.compress(PART) + packer.flush()
+    pieces = list(inflated([raw], size))  # (given whole, isal keeps what does not fit a piece inside)
+    assert b"".join(pieces) == PART and all(0 < len(p) <= size for p in pieces)
+    with pytest.raises(EOFError):
+        list(inflated([raw[:-10]], size))
+
+
+def test_same_bytes_whatever_the_cuts():
+    assert package.same_bytes([b"ab", b"", b"cd"], [b"a", b"bcd"])
+    assert package.same_bytes([], [b""])
+    assert not package.same_bytes([b"ab", b"cd"], [b"abce"])
+    assert not package.same_bytes([b"abcd"], [b"ab", b"c"])
+    assert not package.same_bytes([b"ab"], [b"ab", b"c"])
 
 
 def test_sheet_parts_follow_relationships():
@@ -256,8 +309,8 @@ def test_stale_temps_are_removed(tmp_path):
 
 def test_deflate_round_trips():
     part = deflate([b"a" * 3_000_000, b"b"], 1)
-    assert io.BytesIO(part.data).read() and part.size == 3_000_001
-    assert zlib.decompress(part.data, -15) == b"a" * 3_000_000 + b"b"
+    assert part.packed == len(b"".join(part.pieces)) and part.size == 3_000_001
+    assert zlib.decompress(b"".join(part.pieces), -15) == b"a" * 3_000_000 + b"b"
     assert part.inflated_crc == part.crc == zlib.crc32(b"a" * 3_000_000 + b"b")
 
 

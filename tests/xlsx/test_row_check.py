@@ -14,7 +14,7 @@ from workbook.core.errors import ReadBackMismatch, VerifyError
 from workbook.xlsx import sheet_rows
 from workbook.xlsx.row_check import RowCheck
 from workbook.xlsx.sheet_rows import SheetPlan
-from workbook.xlsx.sheet_xml import SheetXml
+from workbook.xlsx.sheet_xml import SheetXml, in_pieces
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
@@ -23,10 +23,11 @@ def sheet(rows: str) -> bytes:
     return f'<worksheet xmlns="{MAIN}"><sheetData>{rows}</sheetData></worksheet>'.encode()
 
 
-def patched(xml: bytes, edits: dict) -> tuple[bytes, RowCheck]:
-    """The sheet patched with ``edits`` ((row, col) 0-based -> value), checked as written."""
-    part = SheetXml(xml)
-    check = RowCheck("Sheet1", part.root.nsmap, part.xml, part.body)
+def patched(xml: bytes, edits: dict, piece: int | None = None) -> tuple[bytes, RowCheck]:
+    """The sheet patched with ``edits`` ((row, col) 0-based -> value), checked as written; its bytes
+    read ``piece`` at a time."""
+    part = SheetXml(lambda: in_pieces(xml, piece))
+    check = RowCheck("Sheet1", part.root.nsmap)
     return b"".join(part.patch(SheetPlan("Sheet1", dict(edits)), check)), check
 
 
@@ -41,9 +42,10 @@ values = st.one_of(st.none(), texts, st.booleans(), st.integers(-10**9, 10**9),
 
 
 @settings(max_examples=80, deadline=None)
-@given(edits=st.dictionaries(st.tuples(st.integers(0, 9), st.integers(0, 5)), values, max_size=20))
-def test_every_honest_patch_passes(edits):
-    out, check = patched(sheet(ROWS), edits)
+@given(edits=st.dictionaries(st.tuples(st.integers(0, 9), st.integers(0, 5)), values, max_size=20),
+       piece=st.none() | st.integers(1, 200))
+def test_every_honest_patch_passes(edits, piece):
+    out, check = patched(sheet(ROWS), edits, piece)
     assert check.complete and out.count(b"<row ") >= 8
 
 
@@ -118,3 +120,33 @@ def test_an_untouched_row_lost_doubled_moved_or_altered_is_caught(monkeypatch, d
     _stretches_damaged(monkeypatch, damage)
     with pytest.raises(VerifyError, match=error):
         patched(sheet(ROWS), {(0, 3): "first", (5, 3): "sixth"})
+
+
+WINDOWS = [b'<row r="1"><c r="A1"><v>1</v></c></row><row r="2"/>', b'<row r="3"/>']
+
+
+def test_a_window_left_before_its_end_is_caught():
+    check = RowCheck("Sheet1", {None: MAIN})
+    windows = check.windows(WINDOWS)
+
+    def stream():  # the first row of the first window, then on to the next
+        yield next(windows)[:39]
+        yield next(windows)
+    with pytest.raises(VerifyError, match="A2: the row was never written"):
+        list(check.follow(stream()))
+
+
+def test_a_window_never_read_is_caught():
+    check = RowCheck("Sheet1", {None: MAIN})
+    windows = check.windows(WINDOWS)
+    with pytest.raises(VerifyError, match="A3: the row was never written"):
+        list(check.follow(iter([next(windows)])))
+    check = RowCheck("Sheet1", {None: MAIN})
+    check.windows(WINDOWS)  # not one read
+    with pytest.raises(VerifyError, match="A1: the row was never written"):
+        list(check.follow(iter([])))
+
+
+def test_windows_followed_to_their_ends_pass():
+    check = RowCheck("Sheet1", {None: MAIN})
+    assert b"".join(check.follow(iter(check.windows(WINDOWS)))) == b"".join(WINDOWS)

@@ -10,11 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from workbook.core.errors import NotEditable
+from workbook.core.errors import InputError, NotEditable
 from workbook.xlsx.ranges import Extension, RowMap, appended, grower, map_formula, map_ref, map_sqref
 from workbook.xlsx import sheet_rows
 from workbook.xlsx.sheet_rows import SheetPlan
-from workbook.xlsx.sheet_xml import SheetXml, patch_sheet, patch_table
+from workbook.xlsx.sheet_xml import SheetXml, in_pieces, patch_sheet, patch_table
+from workbook.xlsx.total_row import move_down, moved_down
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS = {"m": MAIN, "x14": "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main",
@@ -39,6 +40,10 @@ def text(cell) -> str | None:
         return t.text or ""
     v = cell.find("m:v", NS)
     return None if v is None else v.text
+
+
+def read(xml: bytes, piece: int | None = None) -> SheetXml:
+    return SheetXml(lambda: in_pieces(xml, piece))
 
 
 def plan(edits=None, removed=(), **kw) -> SheetPlan:
@@ -160,14 +165,14 @@ def test_empty_sheet_data():
 
 def test_utf16_sheet_is_refused():
     with pytest.raises(NotEditable, match="UTF-8"):
-        SheetXml(sheet(ROWS).replace(b'encoding="UTF-8"', b'encoding="UTF-16"'))
-    SheetXml(sheet(ROWS).replace(b'encoding="UTF-8"', b"encoding='utf-8'"))
+        read(sheet(ROWS).replace(b'encoding="UTF-8"', b'encoding="UTF-16"'))
+    read(sheet(ROWS).replace(b'encoding="UTF-8"', b"encoding='utf-8'"))
 
 
 def test_prefixed_sheet_is_refused():
     xml = (f'<x:worksheet xmlns:x="{MAIN}"><x:sheetData/></x:worksheet>').encode()
     with pytest.raises(NotEditable, match="prefix"):
-        SheetXml(xml)
+        read(xml)
 
 
 # -- styles of new cells ------------------------------------------------------------------------------
@@ -277,7 +282,7 @@ HEAD = '<dimension ref="A1:C3"/>'
 
 def test_appended_rows_extend_filter_validation_formats_and_dimension():
     xml = sheet(ROWS, HEAD, TAIL)
-    s = SheetXml(xml)
+    s = read(xml)
     edits = {(3, 0): 4, (4, 1): "x"}
     extensions = appended(edits, [s.filter_area])
     assert extensions == [Extension(1, 3, 5)]
@@ -443,3 +448,65 @@ def test_threaded_comments_follow_rows():
     out = etree.fromstring(patch_comments(xml, RowMap([2])))
     assert [(c.get("ref"), c.get("id")) for c in out] == [("C4", "{2}"), ("C4", "{3}")]
     assert patch_comments(xml, RowMap([9])) is None
+
+
+# -- a part read in pieces: its rows never held whole ------------------------------------------------
+
+# Rows of every kind the patcher reads: numbered and not, empty, spaced apart, a shared formula, spans.
+VARIED = (ROWS + '\n  <row r="4"><c r="A4"><f t="shared" ref="A4:A6" si="0">B4*2</f><v>2</v></c><c r="B4"><v>1</v></c></row>'
+          '\n  <row r="5"/><row><c r="A6"><f t="shared" si="0"/><v>4</v></c></row>'
+          '<row r="8" spans="1:2"><c r="B8" t="inlineStr"><is><t>a longer text than a piece</t></is></c></row>\n')
+
+
+@pytest.mark.parametrize("piece", [1, 2, 11, 12, 13, 50, None])
+def test_head_body_and_tail_are_found_whatever_the_pieces(piece):
+    xml = sheet(VARIED, COLS + HEAD, TAIL)
+    whole, cut = read(xml), read(xml, piece)
+    assert (cut.head, cut.body, cut.tail) == (whole.head, whole.body, whole.tail)
+    assert xml[slice(*cut.body)] == VARIED.encode() and cut.tail == TAIL.encode() + b"</worksheet>"
+    empty = sheet("", COLS, TAIL).replace(b"<sheetData></sheetData>", b"<sheetData/>")
+    assert read(empty, piece).tail == TAIL.encode() + b"</worksheet>"
+
+
+@pytest.mark.parametrize("piece", [1, 7, None])
+def test_parts_beyond_patching_are_refused_whatever_the_pieces(piece):
+    with pytest.raises(NotEditable, match="UTF-8"):
+        read(sheet(ROWS).replace(b'encoding="UTF-8"', b'encoding="UTF-16"'), piece)
+    with pytest.raises(NotEditable, match="no <sheetData>"):
+        read(sheet(ROWS).replace(b"sheetData", b"rows"), piece)
+    with pytest.raises(etree.XMLSyntaxError):  # never closed: lxml says so, as of any broken part
+        read(sheet(ROWS).replace(b"</sheetData>", b""), piece)
+
+
+@settings(max_examples=60, deadline=None)
+@given(piece=st.integers(1, 60))
+def test_whole_rows_cuts_only_before_a_row(piece):
+    body = VARIED.encode()
+    windows = list(sheet_rows.whole_rows(in_pieces(body, piece)))
+    assert b"".join(windows) == body
+    for window in windows:
+        assert re.fullmatch(rb"\s*(?:<row\b[^>]*?(?:/>|>.*?</row>)\s*)*", window, re.S), window
+
+
+@settings(max_examples=80, deadline=None)
+@given(piece=st.integers(1, 80),
+       edits=st.dictionaries(st.tuples(st.integers(0, 9), st.integers(0, 3)), values, max_size=8),
+       removed=st.sets(st.integers(0, 9), max_size=2))
+def test_a_sheet_read_in_pieces_is_patched_as_read_whole(piece, edits, removed):
+    xml = sheet(VARIED, HEAD, TAIL)
+    assert patch_sheet(xml, plan(edits, removed), piece) == patch_sheet(xml, plan(edits, removed))
+
+
+TOTALS = ('<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row>'
+          '<row r="3"><c r="A3" t="inlineStr"><is><t>total</t></is></c></row><row r="4"/><row r="5"/>'
+          '<row r="6"><c r="B6"><v>6</v></c></row>')
+
+
+@pytest.mark.parametrize("piece", [1, 9, 40, None])
+def test_a_total_row_moves_down_the_same_from_pieces(piece):
+    xml = sheet(TOTALS)
+    whole = move_down(xml, "Sheet1", 3, 3, 2)
+    assert b'<row r="5"><c r="A5" t="inlineStr">' in whole
+    assert b"".join(moved_down(in_pieces(xml, piece), "Sheet1", 3, 3, 2)) == whole
+    with pytest.raises(InputError):  # row 6 holds a cell: the Total Row cannot go there
+        b"".join(moved_down(in_pieces(xml, piece), "Sheet1", 3, 3, 3))

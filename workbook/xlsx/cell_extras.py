@@ -27,26 +27,26 @@ Extras = dict[tuple[int, int], Extra]
 def read_extras(path: str | Path, sheets: list[str]) -> dict[str, Extras]:
     """Sheet name -> {(row, col) 0-based: Extra} for each cell of ``sheets`` with a link, a note
     or rich text."""
-    pkg = Package.open(path)
-    parts = pkg.sheet_parts()
-    shared = _rich_shared_strings(pkg)
-    out = {}
-    for name in sheets:
-        part = parts.get(name)
-        if part is None:
-            continue
-        data = pkg.read(part)
-        found: dict[tuple[int, int], dict] = {}
-        for ref, target in _links(pkg, part, data):
-            found.setdefault(ref, {})["link"] = target
-        for ref, text, author in _notes(pkg, part):
-            found.setdefault(ref, {}).update(note=text, note_author=author)
-        if shared or _INLINE_RUN.search(data):
-            for m in _CELL.finditer(data):
-                runs = _runs_of(m.group(2), m.group(3), shared)
-                if runs:
-                    found.setdefault(parse_a1(m.group(1).decode()), {})["runs"] = runs
-        out[name] = {ref: Extra(**fields) for ref, fields in found.items()}
+    with Package.open(path) as pkg:
+        parts = pkg.sheet_parts()
+        shared = _rich_shared_strings(pkg)
+        out = {}
+        for name in sheets:
+            part = parts.get(name)
+            if part is None:
+                continue
+            data = pkg.read(part)
+            found: dict[tuple[int, int], dict] = {}
+            for ref, target in _links(pkg, part, data):
+                found.setdefault(ref, {})["link"] = target
+            for ref, text, author in _notes(pkg, part):
+                found.setdefault(ref, {}).update(note=text, note_author=author)
+            if shared or _INLINE_RUN.search(data):
+                for m in _CELL.finditer(data):
+                    runs = _runs_of(m.group(2), m.group(3), shared)
+                    if runs:
+                        found.setdefault(parse_a1(m.group(1).decode()), {})["runs"] = runs
+            out[name] = {ref: Extra(**fields) for ref, fields in found.items()}
     return out
 
 
@@ -141,15 +141,15 @@ DRAWING_NS = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawin
 
 def picture_cells(path: str | Path, sheet: str) -> list[tuple[int, int]]:
     """(row, col), 0-based, of the top-left cell of each picture or shape drawn on ``sheet``."""
-    pkg = Package.open(path)
-    part = pkg.sheet_parts().get(sheet)
-    out = []
-    for drawing in pkg.related(part, "/drawing") if part else ():
-        if not pkg.name(drawing):
-            continue
-        for anchor in xml(pkg.read(drawing)):
-            start = anchor.find(f"{{{DRAWING_NS}}}from")
-            if start is not None:
-                out.append((int(start.findtext(f"{{{DRAWING_NS}}}row", "0")),
-                            int(start.findtext(f"{{{DRAWING_NS}}}col", "0"))))
+    with Package.open(path) as pkg:
+        part = pkg.sheet_parts().get(sheet)
+        out = []
+        for drawing in pkg.related(part, "/drawing") if part else ():
+            if not pkg.name(drawing):
+                continue
+            for anchor in xml(pkg.read(drawing)):
+                start = anchor.find(f"{{{DRAWING_NS}}}from")
+                if start is not None:
+                    out.append((int(start.findtext(f"{{{DRAWING_NS}}}row", "0")),
+                                int(start.findtext(f"{{{DRAWING_NS}}}col", "0"))))
     return out

@@ -7,7 +7,7 @@ from __future__ import annotations
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Iterator
 
 try:
     from isal import isal_zlib
@@ -17,6 +17,7 @@ except ImportError:  # a platform without a wheel: zlib makes the same format, s
 from ..core.errors import NotWritable
 
 BATCH = 1 << 20  # deflate streamed parts in ~1 MB pieces
+IN_FLIGHT = 2  # batches waiting for the compressing thread at most: the rows are made no faster than compressed
 
 
 def have_isal() -> bool:
@@ -27,10 +28,14 @@ def have_isal() -> bool:
 class Deflated:
     """A part's new content, already compressed: big sheets are deflated while they are generated."""
 
-    data: bytes
+    pieces: list[bytes]  # the compressed bytes as made, never joined: a big sheet's are 18 MB
     crc: int  # of the bytes compressed
     size: int
-    inflated_crc: int | None  # of the bytes ``data`` inflates back to; None when it does not inflate whole
+    inflated_crc: int | None  # of the bytes ``pieces`` inflate back to; None when they do not inflate whole
+
+    @property
+    def packed(self) -> int:
+        return sum(map(len, self.pieces))
 
 
 def deflate(chunks: Iterable[bytes], level: int) -> Deflated:
@@ -44,12 +49,14 @@ def deflate(chunks: Iterable[bytes], level: int) -> Deflated:
         compressed = []
         for batch in _batches(chunks):
             size += len(batch)
+            if len(compressed) >= IN_FLIGHT:  # (else a steady refresh's copied rows would pile up here)
+                compressed[-IN_FLIGHT].result()
             compressed.append(pool.submit(packer.compress, batch))
         compressed.append(pool.submit(packer.flush))
-        data = b"".join([f.result() for f in compressed])
-    if size >= 0xFFFFFFFF or len(data) >= 0xFFFFFFFF:
+        part = Deflated([f.result() for f in compressed], packer.crc, size, packer.inflated_crc)
+    if size >= 0xFFFFFFFF or part.packed >= 0xFFFFFFFF:
         raise NotWritable("part_over_4gb")
-    return Deflated(data, packer.crc, size, packer.inflated_crc)
+    return part
 
 
 class _RoundTrip:
@@ -58,7 +65,7 @@ class _RoundTrip:
     was compressed on the compressing thread, while the rows are still being made."""
 
     def __init__(self, packer):
-        self.packer, self.unpacker = packer, (isal_zlib or zlib).decompressobj(-15)
+        self.packer, self.unpacker = packer, inflater()
         self.crc = self._inflated = 0
         self._broken = False
 
@@ -93,6 +100,28 @@ class _RoundTrip:
 def inflate(data: bytes) -> bytes:
     """Raw deflate data inflated, with python-isal where installed (2.5x zlib's speed)."""
     return (isal_zlib or zlib).decompress(data, -15)
+
+
+def inflated(raw: Iterable[bytes], size: int) -> Iterator[bytes]:
+    """Raw deflate data given in pieces, inflated in pieces of at most ``size`` bytes; EOFError when
+    the data ends before the stream does."""
+    unpacker = inflater()
+    for piece in raw:
+        while True:
+            out = unpacker.decompress(piece, size)
+            piece = unpacker.unconsumed_tail
+            if out:
+                yield out
+            # A full piece may leave more inflated inside, all input taken: isal takes in more than it gives out.
+            if not piece and len(out) < size:
+                break
+    if not unpacker.eof:
+        raise EOFError("the deflate stream ends early")
+
+
+def inflater():
+    """A decompressor of raw deflate data streamed in pieces, as :func:`inflate`."""
+    return (isal_zlib or zlib).decompressobj(-15)
 
 
 INFLATE_ERRORS = (zlib.error,) + ((isal_zlib.error,) if isal_zlib else ())

@@ -42,7 +42,7 @@ from .safe_write import advisory_lock, check_not_open, check_openable, remove_st
 from ..core.settings import DEFAULT_PARAMS, read_settings
 from .sheet_rows import SheetPlan
 from .sheet_xml import SheetXml, patch_table
-from .total_row import move_down, rows_to_add, total_rows
+from .total_row import moved_down, rows_to_add, total_rows
 
 __all__ = ["FileEngine", "check_openable"]
 
@@ -117,26 +117,27 @@ class FileEngine:
                 raise ChangedSinceRead("changed_since_read", name=self.path.name)
             if self._read is None:
                 check_package(self.path)  # the safety scan (bombs, DTDs) before any part is inflated here
-            pkg = Package.open(self.path)
-            try:
-                sheets = _owned_sheets(pkg, changes)
-                replaced, dropped, moved, checked = _patch(pkg, sheets, changes)
-            except (NotEditable, ValueError, SyntaxError) as exc:  # lxml's parse errors are SyntaxErrors
-                raise NotEditable("part_not_editable", where=self.path, reason=exc) from exc
-            unchecked = [name for name in sheets if name not in checked]  # read back whole after writing
-            whole = self._read is not None and not self._read[1].skims  # a partial read holds too few rows
-            before = self._read[1] if whole else read_book(self.path, unchecked) if unchecked else None
-            expected = {name: _expected(_with_rows_moved(before.sheets[name], moved.get(name)), changes, name)
-                        for name in unchecked}
+            with Package.open(self.path) as pkg:
+                try:
+                    sheets = _owned_sheets(pkg, changes)
+                    replaced, dropped, moved, checked = _patch(pkg, sheets, changes)
+                except (NotEditable, ValueError, SyntaxError) as exc:  # lxml's parse errors are SyntaxErrors
+                    raise NotEditable("part_not_editable", where=self.path, reason=exc) from exc
+                unchecked = [name for name in sheets if name not in checked]  # read back whole after writing
+                whole = self._read is not None and not self._read[1].skims  # a partial read holds too few rows
+                before = self._read[1] if whole else read_book(self.path, unchecked) if unchecked else None
+                expected = {name: _expected(_with_rows_moved(before.sheets[name], moved.get(name)), changes, name)
+                            for name in unchecked}
 
-            def check(tmp: Path) -> None:
-                _verify(tmp, pkg, replaced, dropped, expected)
-                if _stamp(self.path) != opened:
-                    raise ChangedSinceRead("changed_while_writing", name=self.path.name)
-            try:
-                replace_file(self.path, lambda out: pkg.write(out, replaced, dropped), check, self.backups)
-            except OSError as exc:  # disk full, read-only folder, file held open on Windows...
-                raise NotWritable("not_written", where=self.path, reason=exc) from exc
+                def check(tmp: Path) -> None:
+                    _verify(tmp, pkg, replaced, dropped, expected)
+                    if _stamp(self.path) != opened:
+                        raise ChangedSinceRead("changed_while_writing", name=self.path.name)
+                    pkg.close()  # before the new file replaces it: Windows cannot replace a file held open
+                try:
+                    replace_file(self.path, lambda out: pkg.write(out, replaced, dropped), check, self.backups)
+                except OSError as exc:  # disk full, read-only folder, file held open on Windows...
+                    raise NotWritable("not_written", where=self.path, reason=exc) from exc
             self._read = None
 
 
@@ -185,7 +186,7 @@ def _patch(pkg: Package, sheets: dict[str, str], changes: ChangeSet) -> tuple[di
             cells = {k: (None if v == "" else v) for k, v in cells.items() if k[0] not in removed}
         rows = RowMap(r + 1 for r in removed)
         tables = {t: pkg.read(t) for t in pkg.related(part, TABLE) if pkg.name(t)}
-        sheet = SheetXml(_make_room(pkg.read(part), name, tables.values(), cells, moved))
+        sheet = SheetXml(_reader(pkg, part, name, _total_rows_moved(name, tables.values(), cells, moved)))
         infos = [_table_info(data) for data in tables.values()] + [(sheet.filter_area, {})]
         extensions, calculated = [], {}
         for area, formulas in infos:
@@ -197,11 +198,10 @@ def _patch(pkg: Package, sheets: dict[str, str], changes: ChangeSet) -> tuple[di
         if styles is not None:
             plan.date_style = styles
         # Rows checked as written must keep their numbers and the 1900 serials the check decodes.
-        check = None if epoch_days or removed or name in moved else RowCheck(name, sheet.root.nsmap, sheet.xml, sheet.body)
+        check = None if epoch_days or removed or name in moved else RowCheck(name, sheet.root.nsmap)
         replaced[part] = deflate(sheet.patch(plan, check), 1)
         if check and check.complete:
             checked.add(name)
-        del sheet, check  # the inflated part (150 MB at 100k tickets) goes before the next one is read
         for table, data in tables.items():
             new = patch_table(data, extensions, rows)
             if new is not None:
@@ -223,15 +223,27 @@ def _patch(pkg: Package, sheets: dict[str, str], changes: ChangeSet) -> tuple[di
     return replaced, dropped, moved, checked
 
 
-def _make_room(sheet_xml: bytes, name: str, tables, cells: dict, moved: dict) -> bytes:
-    """The sheet with each table's Total Row moved below the rows the change set appends there."""
+def _total_rows_moved(name: str, tables, cells: dict, moved: dict) -> list[tuple[int, int, int]]:
+    """(first, last, by): each table's Total Row, to move ``by`` rows down below the rows the change
+    set appends there."""
+    moves = []
     for data in tables:
         found = total_rows(data)
         by = rows_to_add(cells, found[1]) if found else 0
         if by:
-            sheet_xml = move_down(sheet_xml, name, found[1], found[2], by)
+            moves.append((found[1], found[2], by))
             moved[name] = (found[1] - 1, by)
-    return sheet_xml
+    return moves
+
+
+def _reader(pkg: Package, part: str, name: str, moves: list[tuple[int, int, int]]) -> Callable[[], Iterator[bytes]]:
+    """What reads a sheet's part afresh, in pieces, with its tables' Total Rows moved down."""
+    def read() -> Iterator[bytes]:
+        pieces = pkg.inflated(part)
+        for first, last, by in moves:
+            pieces = moved_down(pieces, name, first, last, by)
+        return pieces
+    return read
 
 
 def _with_rows_moved(sheet: SheetData, moved: tuple[int, int] | None) -> SheetData:
@@ -301,25 +313,8 @@ def _verify(tmp: Path, old: Package, replaced: dict, dropped: set[str], expected
     (not checked while written) must read back, through calamine, as the old values with the change
     set applied.
     """
-    new = Package.open(tmp)
-    owned = {old.name(p) for p in replaced}
-    kept = [m for m in old.members if m.info.filename not in {old.name(p) for p in dropped}]
-    if [m.info.filename for m in kept] != [m.info.filename for m in new.members]:
-        raise VerifyError("verify_members", where=tmp.name)
-    sheets = {old.name(p): v for p, v in replaced.items() if isinstance(v, Deflated)}
-    for was, now in zip(kept, new.members):
-        name = was.info.filename
-        if name not in owned and (was.header != now.header or not same_bytes(was.data, now.data)):
-            raise VerifyError("verify_not_owned", part=name)
-        if name in sheets:
-            _check_deflated(name, sheets[name], now)
-        elif name in owned:
-            try:
-                data = new.read(name)  # inflating checks the CRC
-                if not name.endswith(".vml"):  # VML need not be well-formed XML
-                    xml(data)
-            except Exception as exc:  # zipfile's CRC error or lxml's parse error: either way unreadable
-                raise VerifyError("verify_part_unreadable", part=name, reason=exc) from exc
+    with Package.open(tmp) as new:
+        _verify_members(old, new, replaced, dropped)
 
     def check(workbook: CalamineWorkbook, name: str) -> None:
         try:
@@ -338,10 +333,31 @@ def _verify(tmp: Path, old: Package, replaced: dict, dropped: set[str], expected
         raise VerifyError("original_kept", reason=exc) from exc
 
 
-def _check_deflated(name: str, part: Deflated, written) -> None:
+def _verify_members(old: Package, new: Package, replaced: dict, dropped: set[str]) -> None:
+    owned = {old.name(p) for p in replaced}
+    kept = [m for m in old.members if m.info.filename not in {old.name(p) for p in dropped}]
+    if [m.info.filename for m in kept] != [m.info.filename for m in new.members]:
+        raise VerifyError("verify_members", where=Path(new.source).name)
+    sheets = {old.name(p): v for p, v in replaced.items() if isinstance(v, Deflated)}
+    for was, now in zip(kept, new.members):
+        name = was.info.filename
+        if name not in owned and (was.header != now.header or not same_bytes(old.raw(was), new.raw(now))):
+            raise VerifyError("verify_not_owned", part=name)
+        if name in sheets:
+            _check_deflated(name, sheets[name], new.raw(now))
+        elif name in owned:
+            try:
+                data = new.read(name)  # inflating checks the CRC
+                if not name.endswith(".vml"):  # VML need not be well-formed XML
+                    xml(data)
+            except Exception as exc:  # zipfile's CRC error or lxml's parse error: either way unreadable
+                raise VerifyError("verify_part_unreadable", part=name, reason=exc) from exc
+
+
+def _check_deflated(name: str, part: Deflated, written: Iterator[bytes]) -> None:
     """The member as written holds the compressed bytes made, which inflated whole to the checked ones
     (as they were made: deflate.deflate)."""
-    if not (same_bytes(written.data, part.data) and part.inflated_crc == part.crc):
+    if not (same_bytes(written, part.pieces) and part.inflated_crc == part.crc):
         raise VerifyError("verify_part_unreadable", part=name, reason="CRC")
 
 

@@ -21,20 +21,19 @@ Part names come from the relationships, never from guessing.
 from __future__ import annotations
 
 import copy
-import io
 import posixpath
 import re
 import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Iterable, Iterator
 
 from lxml import etree
 
 
 from ..core.errors import NotAWorkbook, NotWritable
-from .deflate import BATCH, Deflated, crc32, deflate, have_isal, inflate
+from .deflate import Deflated, crc32, deflate, have_isal, inflate, inflated
 from .ranges import SpanFn, map_formula
 from .sheet_xml import PARSER, serialize
 
@@ -64,13 +63,17 @@ _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
 _END = struct.Struct("<4s4H2LH")
 
 
+PIECE = 1 << 20  # a part is inflated, and a member copied or compared, this many bytes at a time
+
+
 @dataclass
 class Member:
     info: zipfile.ZipInfo
     header: bytes  # the local file header as found, name and extra field included
-    # the compressed bytes, and the data descriptor when the writer used one: a view into the
-    # package's bytes, not a second copy of them (compare with same_bytes: a view's == goes byte by byte)
-    data: bytes | memoryview
+    # Where its compressed bytes lie in the file, the data descriptor after them included when the
+    # writer used one: read from the file when needed (Package.raw), never held.
+    start: int
+    end: int
 
     @property
     def name_bytes(self) -> bytes:
@@ -78,13 +81,18 @@ class Member:
 
 
 class Package:
-    """A workbook package read into memory: members in their order, parts found by relationships."""
+    """A workbook package open for reading: members in their order, parts found by relationships.
 
-    def __init__(self, blob: bytes, source: str = ""):
-        self.source = source
+    Parts are read from the file as they are needed, a big one in pieces (:meth:`inflated`): a
+    tracker of 100k tickets is a 33 MB file whose two big sheets inflate to 150 MB each. Close it
+    (or use it in a ``with``) when done: Windows cannot replace a file held open.
+    """
+
+    def __init__(self, file: BinaryIO, source: str = ""):
+        self.source, self.file = source, file
         try:
-            self.zip = zipfile.ZipFile(io.BytesIO(blob))
-            self.members = [_member(blob, info) for info in self.zip.infolist()]
+            self.zip = zipfile.ZipFile(file)
+            self.members = [_member(file, info) for info in self.zip.infolist()]
         except (zipfile.BadZipFile, struct.error, ValueError) as exc:
             raise NotAWorkbook("zip_unreadable", where=source, reason=exc) from exc
         self.comment = self.zip.comment
@@ -93,23 +101,69 @@ class Package:
 
     @classmethod
     def open(cls, path: str | Path) -> "Package":
-        return cls(Path(path).read_bytes(), str(path))
+        file = open(path, "rb")
+        try:
+            return cls(file, str(path))
+        except BaseException:
+            file.close()
+            raise
+
+    def close(self) -> None:
+        self.file.close()
+
+    def __enter__(self) -> "Package":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def name(self, part: str) -> str | None:
         """The member holding ``part`` (part names are case-insensitive)."""
         return self._names.get(part.lower())
 
     def read(self, part: str) -> bytes:
+        """A part's bytes, inflated whole: a small part (a sheet is read in pieces, :meth:`inflated`)."""
+        name, info = self._info(part)
+        if not _inflatable(info):
+            return self.zip.read(name)
+        data = inflate(b"".join(self._compressed(name)))
+        _check_inflated(name, info, crc32(data), len(data))
+        return data
+
+    def inflated(self, part: str, size: int | None = None) -> Iterator[bytes]:
+        """A part's bytes, inflated in pieces of at most ``size`` bytes (PIECE when None); its size
+        and CRC checked once the last piece is out."""
+        name, info = self._info(part)
+        size = size or PIECE
+        if not _inflatable(info):
+            with self.zip.open(name) as found:  # zipfile checks the CRC as it reads
+                while piece := found.read(size):
+                    yield piece
+            return
+        crc = length = 0
+        for piece in inflated(self._compressed(name), size):
+            crc, length = crc32(piece, crc), length + len(piece)
+            yield piece
+        _check_inflated(name, info, crc, length)
+
+    def _info(self, part: str) -> tuple[str, zipfile.ZipInfo]:
         name = self.name(part)
         if name is None:
             raise NotAWorkbook("part_missing", where=self.source, part=part)
-        info = self.zip.getinfo(name)
-        if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1 or not have_isal():
-            return self.zip.read(name)
-        data = inflate(self._by_name[name].data[:info.compress_size])
-        if len(data) != info.file_size or crc32(data) != info.CRC:
-            raise zipfile.BadZipFile(f"Bad CRC-32 for file {name!r}")
-        return data
+        return name, self.zip.getinfo(name)
+
+    def _compressed(self, name: str) -> Iterator[bytes]:
+        m = self._by_name[name]
+        return self._stored(m.start, m.start + m.info.compress_size)
+
+    def raw(self, m: Member) -> Iterator[bytes]:
+        """A member's bytes as stored (compressed, with its data descriptor), a piece at a time."""
+        return self._stored(m.start, m.end)
+
+    def _stored(self, start: int, end: int) -> Iterator[bytes]:
+        for at in range(start, end, PIECE):
+            self.file.seek(at)  # (other reads come between two pieces)
+            yield self.file.read(min(PIECE, end - at))
 
     def member(self, part: str) -> Member:
         name = self.name(part)
@@ -158,30 +212,51 @@ class Package:
                 continue
             part = new.get(m.info.filename)
             if part is None:
-                writer.copy(m)
+                writer.copy(m, self.raw(m))
             else:
                 writer.write(m, part if isinstance(part, Deflated) else deflate([part], 6))
         writer.close(self.comment)
 
 
-def _member(blob: bytes, info: zipfile.ZipInfo) -> Member:
+def _member(file: BinaryIO, info: zipfile.ZipInfo) -> Member:
     at = info.header_offset
-    signature, *_, name_len, extra_len = _LOCAL.unpack_from(blob, at)
+    file.seek(at)
+    header = file.read(_LOCAL.size)
+    signature, *_, name_len, extra_len = _LOCAL.unpack(header)
     if signature != b"PK\x03\x04":
         raise ValueError(f"bad local header for {info.filename}")
+    header += file.read(name_len + extra_len)
     start = at + _LOCAL.size + name_len + extra_len
     end = start + info.compress_size
     if info.flag_bits & 0x08:  # sizes follow the data in a descriptor, with or without its signature
-        end += 16 if blob[end:end + 4] == b"PK\x07\x08" else 12
-    return Member(info, blob[at:start], memoryview(blob)[start:end])
+        file.seek(end)
+        end += 16 if file.read(4) == b"PK\x07\x08" else 12
+    return Member(info, header, start, end)
 
 
-def same_bytes(a: bytes | memoryview, b: bytes | memoryview) -> bool:
-    """Whether ``a`` and ``b`` hold the same bytes, compared a megabyte at a time at memcmp speed."""
-    if len(a) != len(b):
-        return False
-    a, b = memoryview(a), memoryview(b)
-    return all(a[i:i + BATCH].tobytes() == b[i:i + BATCH].tobytes() for i in range(0, len(a), BATCH))
+def _inflatable(info: zipfile.ZipInfo) -> bool:
+    """Whether a member is inflated here (with python-isal) rather than by zipfile: deflated, not encrypted."""
+    return info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 0x1 and have_isal()
+
+
+def _check_inflated(name: str, info: zipfile.ZipInfo, crc: int, length: int) -> None:
+    """BadZipFile unless a member inflated to the size and CRC its entry gives."""
+    if length != info.file_size or crc != info.CRC:
+        raise zipfile.BadZipFile(f"Bad CRC-32 for file {name!r}")
+
+
+def same_bytes(a: Iterable[bytes], b: Iterable[bytes]) -> bool:
+    """Whether two streams of pieces hold the same bytes, however each is cut."""
+    a, b = filter(None, a), filter(None, b)  # (an empty piece says nothing)
+    x = y = b""
+    while True:
+        x, y = x or next(a, b""), y or next(b, b"")
+        if not x or not y:
+            return not x and not y
+        n = min(len(x), len(y))
+        if x[:n] != y[:n]:
+            return False
+        x, y = x[n:], y[n:]
 
 
 def rels_part_of(part: str) -> str:
@@ -210,10 +285,11 @@ class _ZipWriter:
         self.out = out
         self.directory: list[bytes] = []
 
-    def copy(self, m: Member) -> None:
+    def copy(self, m: Member, raw: Iterable[bytes]) -> None:
         offset = self.out.tell()
         self.out.write(m.header)
-        self.out.write(m.data)
+        for piece in raw:
+            self.out.write(piece)
         self._entry(m.info, m.name_bytes, m.info.flag_bits, m.info.compress_type, m.info.extract_version,
                     m.info.CRC, m.info.compress_size, m.info.file_size, offset)
 
@@ -221,10 +297,11 @@ class _ZipWriter:
         offset, name = self.out.tell(), m.name_bytes
         flags = m.info.flag_bits & 0x800  # keep "name is UTF-8"; sizes go in the header, no descriptor
         time, date = _dos(m.info.date_time)
-        self.out.write(_LOCAL.pack(b"PK\x03\x04", 20, 0, flags, 8, time, date, part.crc, len(part.data),
+        self.out.write(_LOCAL.pack(b"PK\x03\x04", 20, 0, flags, 8, time, date, part.crc, part.packed,
                                    part.size, len(name), 0) + name)
-        self.out.write(part.data)
-        self._entry(m.info, name, flags, 8, 20, part.crc, len(part.data), part.size, offset)
+        for piece in part.pieces:
+            self.out.write(piece)
+        self._entry(m.info, name, flags, 8, 20, part.crc, part.packed, part.size, offset)
 
     def _entry(self, info, name, flags, method, version, crc, packed, size, offset) -> None:
         if offset >= 0xFFFFFFFF:

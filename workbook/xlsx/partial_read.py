@@ -56,16 +56,15 @@ def read_partial(path: str | Path, known: dict[str, Known], context: bytes) -> B
     when they were read.
     """
     check_package(path, streamed=frozenset(known))  # their rows: as they are kept, or below
-    pkg = Package.open(path)
-    frame = _frame(pkg)
-    found = _context(pkg, frame)
-    members = _members(pkg, known) if found == context else {}
+    with Package.open(path) as pkg:
+        frame = _frame(pkg)
+        found = _context(pkg, frame)
+        members = _members(pkg, known) if found == context else {}
+        total_rows = book_total_rows(pkg)
     if unstreamed := frozenset(known) - members.keys():  # read whole after all
         check_sheets(path, unstreamed)
     with zipfile.ZipFile(path) as package:
         dates = date_styles(package)
-    total_rows = book_total_rows(pkg)
-    del pkg  # the whole file: the streams read it from disk
     names = open_workbook(path).sheet_names
     with collector_paused(), ThreadPoolExecutor(2) as pool:
         jobs = {n: pool.submit(_read_known, path, frame, dates, n, members[n], known[n]) for n in names if n in members}
@@ -80,10 +79,9 @@ def skim_sheets(path: str | Path, end_rows: dict[str, int | None]) -> tuple[dict
     """Each named sheet's row digests and the :class:`Prefix` of its rows before ``end_rows[name]``
     (None: all of them), without parsing a value; and the book's context. For a workbook just
     written or read: it is not scanned again (:func:`check_package`)."""
-    pkg = Package.open(path)
-    context = _context(pkg, _frame(pkg))
-    members = _members(pkg, end_rows)
-    del pkg
+    with Package.open(path) as pkg:
+        context = _context(pkg, _frame(pkg))
+        members = _members(pkg, end_rows)
     with ThreadPoolExecutor(2) as pool:
         skims = pool.map(lambda name: _skim(path, members[name], end_rows[name]), members)
         return dict(zip(members, skims)), context

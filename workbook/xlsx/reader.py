@@ -27,7 +27,9 @@ def read_book(path: str | Path, sheets: list[str] | None = None) -> BookData:
     """All sheets' values (or just ``sheets``), rows[0] being Excel row 1."""
     check_package(path)  # refuse bombs, DTDs and sheets reaching row 1,048,576 before calamine sees them
     names = [n for n in open_workbook(path).sheet_names if sheets is None or n in sheets]
-    return BookData(read_sheets(path, names), str(path), total_rows=book_total_rows(Package.open(path)))
+    with Package.open(path) as pkg:
+        total_rows = book_total_rows(pkg)
+    return BookData(read_sheets(path, names), str(path), total_rows=total_rows)
 
 
 def read_sheets(path: str | Path, names: list[str]) -> dict[str, SheetData]:

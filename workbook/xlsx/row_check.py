@@ -7,8 +7,9 @@ grammar of the cells the patcher writes (an inline string, a number, a boolean: 
 is well-formed XML) or, when it does not fit, parsed with lxml; its value is decoded from that (a
 cell body read once is known after: a refresh writes the same states and deadlines on many rows),
 and every other cell of the row must keep its exact bytes. The stream itself is followed against the
-old sheet: every stretch copied must be the old bytes at that place, and each rewritten row must
-stand where its old row stood, so no row is lost, doubled or moved. Used when rows keep their
+old sheet, window by window as the patcher reads it: every stretch copied must be the old bytes at
+that place, each rewritten row must stand where its old row stood, and each window must be written
+out whole before the next is read, so no row is lost, doubled or moved. Used when rows keep their
 numbers; a sheet that loses rows, or a row rewritten for a reason other than its edits (a shared
 formula spelt out), is read back whole (file_engine).
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 from itertools import islice
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from lxml import etree
 
@@ -55,13 +56,14 @@ class RowCheck:
     whether every edited row came by. ``complete`` is False once a row was rewritten that the check
     does not decode: the sheet must then be read back whole."""
 
-    def __init__(self, sheet: str, nsmap: dict[str | None, str], xml: bytes, body: tuple[int, int]):
+    def __init__(self, sheet: str, nsmap: dict[str | None, str]):
         self.sheet = sheet
         decls = "".join(f' xmlns{":" + p if p else ""}="{uri}"' for p, uri in nsmap.items())
         self.open = f"<row{decls}>".encode()
         ns = nsmap.get(None, "")
         self.tags = (f"{{{ns}}}t", f"{{{ns}}}v")
-        self.xml, (self.pos, self.end) = xml, body  # the old sheet, and how far the stream has followed it
+        self.source: Iterator[bytes] = iter(())  # the old <sheetData> content, in windows of whole rows
+        self.xml, self.pos = b"", 0  # the window the stream is following, and how far it has
         self.replacing: tuple[int, bytes, bytes | None] | None = None  # the next chunk's row, old element, new cells
         self.seen: set[int] = set()
         self.complete = True
@@ -129,11 +131,23 @@ class RowCheck:
         self.replacing = (r, raw, None)
         self.complete = False
 
+    def windows(self, windows: Iterable[bytes]) -> Iterator[bytes]:
+        """The old content, for the patcher to read: each window is handed over once the stream has
+        followed the one before to its end."""
+        self.source = iter(windows)
+        return self._handed_over()
+
+    def _handed_over(self) -> Iterator[bytes]:
+        for window in self.source:
+            self._followed()
+            self.xml, self.pos = window, 0
+            yield window
+
     def follow(self, chunks: Iterator[bytes]) -> Iterator[bytes]:
         """The new <sheetData> content, passed on; VerifyError unless it is the old content with only
         the rows announced replaced, each in its old row's place."""
-        xml = self.xml
         for chunk in chunks:
+            xml = self.xml
             if self.replacing is None:
                 if not xml.startswith(chunk, self.pos):
                     raise VerifyError("verify_row_beyond", where=self.sheet, row=self._row_at(_differs(xml, self.pos, chunk)))
@@ -145,7 +159,13 @@ class RowCheck:
                     raise VerifyError("verify_row_beyond", where=self.sheet, row=r)
                 self.pos += len(raw)
             yield chunk
-        if self.pos != self.end:  # rows from here on never came
+        self._followed()
+        for window in self.source:  # windows the patcher never read
+            self.xml, self.pos = window, 0
+            self._followed()
+
+    def _followed(self) -> None:
+        if self.pos != len(self.xml):  # rows from here on never came
             raise VerifyError("verify_never_written", where=f"{self.sheet}!A{self._row_at(self.pos)}")
 
     def done(self, edited: set[int]) -> None:

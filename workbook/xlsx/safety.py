@@ -32,6 +32,7 @@ except ImportError:  # a platform without a wheel: zipfile's zlib reads the same
 
 from ..core.cells import col_index, col_letter
 from ..core.errors import FileProblem, NotAWorkbook
+from .deflate import inflated
 
 CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, or an encrypted .xlsx
 # Excel wraps a password-protected .xlsx in a compound file holding this stream (UTF-16 name).
@@ -283,22 +284,25 @@ def inflated(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]
             raise zipfile.BadZipFile(f"bad local header for {info.filename}")
         name_len, extra_len = _LOCAL_HEADER.unpack(header)[-2:]
         f.seek(info.header_offset + _LOCAL_HEADER.size + name_len + extra_len)
-        unpack, left, pending, crc, size = isal_zlib.decompressobj(-15), info.compress_size, b"", 0, 0
-        while pending or left:
-            if not pending:
-                pending = f.read(min(left, CHUNK))
-                if not pending:
-                    raise EOFError(f"{info.filename} is cut short")
-                left -= len(pending)
-            chunk = unpack.decompress(pending, CHUNK)
-            pending = unpack.unconsumed_tail
+        crc = size = 0
+        for chunk in inflated(_packed(f, info), CHUNK):
             crc, size = isal_zlib.crc32(chunk, crc), size + len(chunk)
             if size > info.file_size:
                 raise zipfile.BadZipFile(f"{info.filename} inflates past its declared size")
-            if chunk:
-                yield chunk
+            yield chunk
     if size != info.file_size or crc != info.CRC:
         raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
+
+
+def _packed(f, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A member's compressed bytes, from where they start in ``f``, in chunks of at most CHUNK."""
+    left = info.compress_size
+    while left:
+        chunk = f.read(min(left, CHUNK))
+        if not chunk:
+            raise EOFError(f"{info.filename} is cut short")
+        left -= len(chunk)
+        yield chunk
 
 
 def _width(letters: str) -> int:

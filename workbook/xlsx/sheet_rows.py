@@ -15,7 +15,7 @@ from bisect import bisect_left
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from ..core.book import Value
 from ..core.cells import to_serial
@@ -62,17 +62,18 @@ class Formula(str):
 
 
 class Rows:
-    """Streams the new <sheetData> content row by row; untouched rows are copied as they are."""
+    """Streams the new <sheetData> content row by row; untouched rows are copied as they are. The
+    old content comes in windows of whole rows (:func:`whole_rows`), one at a time."""
 
-    def __init__(self, xml: bytes, body: tuple[int, int], col_style: Callable[[int], int], plan: SheetPlan,
+    def __init__(self, windows: Iterable[bytes], col_style: Callable[[int], int], plan: SheetPlan,
                  edits: dict[int, dict[int, Value]], rows: RowMap, check: RowCheck | None = None):
-        # The sheet part's bytes, where its <sheetData> content lies, and each column's own style.
-        self.xml, self.body, self.col_style = xml, body, Memo(col_style)
+        # The old <sheetData> content, the window of it being rewritten, and each column's own style.
+        self.windows, self.xml, self.col_style = windows, b"", Memo(col_style)
         self.plan, self.edits = plan, edits
         self.rows = rows or None  # None when no row goes (asked of every row: a RowMap answers in Python)
         self.check = check  # verifies each rewritten row as it goes out (row_check.py)
         self.shared: dict[bytes, tuple[int, int, str]] = {}  # si -> first cell and text, to spell out
-        # The row untouched ones are copied up to, and where it is or goes (0: none yet)
+        # The row untouched ones are copied up to, and where it is or goes in the window (0: none yet)
         self.target: tuple[int | None, int] = (0, 0)
         # The last row written (old number, cells, and the styles of cells appended to it by column):
         # where a new cell takes its style from. The styles save a search for the cell above.
@@ -86,29 +87,33 @@ class Rows:
         self.spelt = Memo(lambda value: b"%s>%s</c>" % _value_xml(value))
 
     def __iter__(self) -> Iterator[bytes]:
-        xml, (pos, end) = self.xml, self.body
         pending, i, r = sorted(self.edits), 0, 0
-        final = _last_row(xml, pos, end)
-        last = _number(final[0]) if final else 0
-        while True:
-            target = pending[i] if i < len(pending) else None
-            # With no row removed, the rows before the next edited one are found by its number and
-            # copied as one slice: a refresh edits the few last rows of a long Log. (A shared formula
-            # spelt out may reach any row below.)
-            if target != r + 1 and not self.rows and not self.shared:
-                pos, r = yield from self._untouched(target, last, pos, end, r)
-            found = _next_row(xml, pos, end)
-            if found is None:
-                break
-            attrs, content, raw, pos = found
-            number = _ROW_NUMBER.search(attrs)
-            r = int(number.group(1)) if number else r + 1
-            while i < len(pending) and pending[i] < r:
-                yield self._new_row(pending[i])
-                i += 1
-            if i < len(pending) and pending[i] == r:
-                i += 1
-            yield self._row(r, attrs, content, raw, number is not None)
+        copying = False  # whether the window before ended in a stretch of untouched rows: it goes on here
+        for xml in self.windows:
+            self.xml, self.target, pos, end = xml, (0, 0), 0, len(xml)
+            final = _last_row(xml, pos, end)
+            last = _number(final[0]) if final else 0
+            while True:
+                target = pending[i] if i < len(pending) else None
+                # With no row removed, the rows before the next edited one are found by its number and
+                # copied as one slice: a refresh edits the few last rows of a long Log. (A shared
+                # formula spelt out may reach any row below.)
+                copying = (target != r + 1 or copying) and not self.rows and not self.shared
+                if copying:
+                    pos, r = yield from self._untouched(target, last, pos, end, r)
+                found = _next_row(xml, pos, end)
+                if found is None:
+                    break
+                copying = False
+                attrs, content, raw, pos = found
+                number = _ROW_NUMBER.search(attrs)
+                r = int(number.group(1)) if number else r + 1
+                while i < len(pending) and pending[i] < r:
+                    yield self._new_row(pending[i])
+                    i += 1
+                if i < len(pending) and pending[i] == r:
+                    i += 1
+                yield self._row(r, attrs, content, raw, number is not None)
         for r in pending[i:]:
             yield self._new_row(r)
         if self.check:
@@ -117,7 +122,7 @@ class Rows:
     def _untouched(self, target: int | None, last: int | None, pos: int, end: int, r: int) -> Iterator[bytes]:
         """The rows from ``pos`` numbered below ``target`` (None: all), as they are, up to the first
         one not numbered first thing (written out row by row); returns where they end and the number of
-        the last one (``r`` when there is none). ``last``: the number of the sheet's last row."""
+        the last one (``r`` when there is none). ``last``: the number of the window's last row."""
         xml = self.xml
         if self.target[0] != target:  # (a row without its number may cut the stretch short of it: once)
             self.target = (target, self._row_at(target, last, pos, end))
@@ -130,7 +135,7 @@ class Rows:
             if above:  # (the stretch may be only the space between two rows)
                 r = _number(above[0])
                 self.above = (r, above[1], {})
-            yield memoryview(xml)[pos:at]  # a view, not a copy: the stretch may be most of a 150 MB sheet
+            yield memoryview(xml)[pos:at]  # a view, not a copy: the stretch may be all of the window
         return at, r
 
     def _row_at(self, target: int | None, last: int | None, pos: int, end: int) -> int:
@@ -306,6 +311,25 @@ class Rows:
             attr_text = b"".join(b" %s=%s" % kv for kv in attrs.items())
             return cell[:f.start()] + b"<f%s>%s</f>" % (attr_text, _escape(text)) + cell[f.end():]
         return _CELL.sub(fix, content)
+
+
+def whole_rows(pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """The same bytes, cut again into windows that each end before a row (before the space ahead of
+    it) or where the bytes end: no row is cut in two. A row longer than a piece makes a longer window."""
+    carry = b""
+    for piece in pieces:
+        cut = piece.rfind(b"<row")
+        if cut < 0:
+            carry += piece
+            continue
+        while cut and piece[cut - 1] in b" \t\r\n":
+            cut -= 1
+        window = b"".join((carry, memoryview(piece)[:cut]))
+        if window:
+            yield window
+        carry = piece[cut:]
+    if carry:
+        yield carry
 
 
 def _next_row(xml: bytes, start: int, end: int) -> tuple[bytes, bytes, bytes, int] | None:

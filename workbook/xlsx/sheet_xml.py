@@ -11,7 +11,7 @@ Rows are Excel's 1-based numbers (as in the XML); columns are 0-based (as in cel
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import Callable, Iterable, Iterator
 
 from lxml import etree
 
@@ -20,7 +20,7 @@ from ..core.cells import col_letter
 from ..core.errors import NotEditable
 from .ranges import Extension, RowMap, area_of, copy_formula, grower, map_formula, map_sqref
 from .row_check import RowCheck
-from .sheet_rows import Formula, Rows, SheetPlan
+from .sheet_rows import Formula, Rows, SheetPlan, whole_rows
 
 X14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
 XM = "http://schemas.microsoft.com/office/excel/2006/main"
@@ -29,6 +29,7 @@ XM = "http://schemas.microsoft.com/office/excel/2006/main"
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
 _SHEET_DATA = re.compile(rb"<(\w+:)?sheetData\b[^>]*?(/?)>")
+_CLOSE = b"</sheetData>"
 _PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*\?>\s*")
 # Elements that may not be empty: dropped with their last child.
 _CONTAINERS = frozenset({"mergeCells", "hyperlinks", "dataValidations", "conditionalFormattings",
@@ -36,24 +37,15 @@ _CONTAINERS = frozenset({"mergeCells", "hyperlinks", "dataValidations", "conditi
 
 
 class SheetXml:
-    """A worksheet part: its <sheetData> bytes, and everything around them as a small lxml tree."""
+    """A worksheet part, read twice in pieces: once for its head (before <sheetData>) and tail (after
+    </sheetData>), kept as a small lxml tree around an empty <sheetData/>; again, when patched, for
+    the rows between, a window of whole rows at a time. Its rows are never held: a tracker's sheet
+    is ~150 MB of them at 100k tickets."""
 
-    def __init__(self, xml: bytes):
-        prolog = _PROLOG.match(xml)
-        if xml[:2] in (b"\xff\xfe", b"\xfe\xff") or (prolog and re.search(rb"encoding=.(?!utf-8)", prolog.group(), re.I)):
-            raise NotEditable("sheet_not_utf8")
-        m = _SHEET_DATA.search(xml)
-        if m is None:
-            raise NotEditable("sheet_no_data")
-        if m.group(1):
-            raise NotEditable("sheet_prefixed")
-        if m.group(2):  # <sheetData/>: an empty sheet
-            self.body, after = (m.end(), m.end()), m.end()
-        else:
-            close = xml.find(b"</sheetData>", m.end())
-            self.body, after = (m.end(), close), close + len(b"</sheetData>")
-        self.xml = xml
-        self.head, self.tail = xml[:m.start()], xml[after:]
+    def __init__(self, read: Callable[[], Iterable[bytes]]):
+        """``read()`` gives the part's bytes, in pieces, each time it is called."""
+        self._read = read
+        self.head, self.body, self.tail = _skeleton(read())
         self.root = etree.fromstring(self.head + b"<sheetData/>" + self.tail, PARSER)
         self.ns = etree.QName(self.root).namespace
         self._col_styles = [(int(c.get("min")) - 1, int(c.get("max")) - 1, int(c.get("style")))
@@ -84,7 +76,8 @@ class SheetXml:
         edits = _by_row(plan.cells, plan.removed)
         self._fill_calculated(plan, edits)
         head, tail = self._patched_skeleton(plan, rows)
-        written = Rows(self.xml, self.body, self.col_style, plan, edits, rows, check)
+        windows = whole_rows(_between(self._read(), *self.body))
+        written = Rows(check.windows(windows) if check else windows, self.col_style, plan, edits, rows, check)
         return _chain(head + b"<sheetData>", check.follow(written) if check else written, b"</sheetData>" + tail)
 
     def _fill_calculated(self, plan: SheetPlan, edits: dict[int, dict[int, Value]]) -> None:
@@ -175,9 +168,59 @@ class SheetXml:
             parent = grandparent
 
 
-def patch_sheet(xml: bytes, plan: SheetPlan) -> bytes:
-    """The whole new part at once (tests, small sheets)."""
-    return b"".join(SheetXml(xml).patch(plan))
+def patch_sheet(xml: bytes, plan: SheetPlan, piece: int | None = None) -> bytes:
+    """The whole new part at once (tests, small sheets), its bytes read ``piece`` bytes at a time."""
+    return b"".join(SheetXml(lambda: in_pieces(xml, piece)).patch(plan))
+
+
+def in_pieces(data: bytes, size: int | None = None) -> list[bytes]:
+    """``data`` cut every ``size`` bytes (None: one piece)."""
+    size = size or len(data) or 1
+    return [data[i:i + size] for i in range(0, len(data), size)]
+
+
+def _skeleton(pieces: Iterable[bytes]) -> tuple[bytes, tuple[int, int], bytes]:
+    """(head, where <sheetData>'s content starts and ends, tail) of a part given in pieces: the bytes
+    up to <sheetData ...> are kept, those after it passed over to </sheetData>, the rest kept."""
+    pieces = iter(pieces)
+    head, opened, searched = bytearray(), None, 0
+    for piece in pieces:
+        head += piece
+        opened = _SHEET_DATA.search(head, searched)
+        if opened:
+            break
+        searched = head.rfind(b">") + 1  # a tag not found whole yet starts after the last ">"
+    prolog = _PROLOG.match(head)
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or (prolog and re.search(rb"encoding=.(?!utf-8)", prolog.group(), re.I)):
+        raise NotEditable("sheet_not_utf8")
+    if opened is None:
+        raise NotEditable("sheet_no_data")
+    if opened.group(1):
+        raise NotEditable("sheet_prefixed")
+    start = opened.end()
+    if opened.group(2):  # <sheetData/>: an empty sheet
+        return bytes(head[:opened.start()]), (start, start), bytes(head[start:]) + b"".join(pieces)
+    # Look for </sheetData> a piece at a time, keeping the bytes that may begin one cut by the next piece.
+    seen, window, at = 0, bytes(head), start  # seen: where the window starts in the part
+    while (close := window.find(_CLOSE, at)) < 0:
+        piece = next(pieces, None)
+        if piece is None:  # never closed: the tail is empty, and lxml says what is wrong
+            return bytes(head[:opened.start()]), (start, seen + len(window)), b""
+        at = max(len(window) - len(_CLOSE) + 1, at)
+        seen, window, at = seen + at, window[at:] + piece, 0
+    return bytes(head[:opened.start()]), (start, seen + close), window[close + len(_CLOSE):] + b"".join(pieces)
+
+
+def _between(pieces: Iterable[bytes], start: int, end: int) -> Iterator[bytes]:
+    """The bytes from ``start`` to ``end`` of those given in pieces (read no further)."""
+    at = 0
+    for piece in pieces:
+        lo, hi = max(start - at, 0), min(end - at, len(piece))
+        at += len(piece)
+        if lo < hi:
+            yield piece if (lo, hi) == (0, len(piece)) else piece[lo:hi]
+        if at >= end:
+            return
 
 
 def _by_row(cells: dict[tuple[int, int], Value], removed: set[int]) -> dict[int, dict[int, Value]]:

@@ -9,14 +9,17 @@ over the table's columns by name) need no change, and the table's ref grows by t
 from __future__ import annotations
 
 import re
+from typing import Iterable, Iterator
 
 from lxml import etree
 
 from ..core.errors import InputError
 from .package import TABLE, Package, xml
 from .ranges import area_of
+from .sheet_rows import whole_rows
 
 _ROW = re.compile(rb'<row\b[^>]*?\sr="(\d+)"[^>]*?(?:/>|>.*?</row>)', re.S)
+_ROW_NUMBER = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
 _CELL_REF = re.compile(rb'(<c\b[^>]*?\sr="[A-Z]{1,3})\d+"')
 
 
@@ -54,9 +57,31 @@ def rows_to_add(cells: dict[tuple[int, int], object], first_total: int) -> int:
     return 0 if lowest is None else lowest - first_total + 1
 
 
+def moved_down(pieces: Iterable[bytes], sheet: str, first: int, last: int, by: int) -> Iterator[bytes]:
+    """A worksheet given in pieces, with rows ``first``..``last`` moved down ``by`` rows (:func:`move_down`):
+    cut again at row starts, the pieces holding rows ``first``..``last + by`` joined into one."""
+    for window in _joined(whole_rows(pieces), first, last + by):
+        yield move_down(window, sheet, first, last, by)
+
+
+def _joined(windows: Iterable[bytes], first: int, last: int) -> Iterator[bytes]:
+    """The windows, those ending on a row numbered ``first``..``last`` joined with the next: the
+    rows ``first``..``last`` are all in one."""
+    held: list[bytes] = []
+    for window in windows:
+        held.append(window)
+        found = _ROW_NUMBER.match(window, max(window.rfind(b"<row"), 0))
+        if not (found and first <= int(found.group(1)) <= last):
+            yield b"".join(held)
+            held = []
+    if held:
+        yield b"".join(held)
+
+
 def move_down(sheet_xml: bytes, sheet: str, first: int, last: int, by: int) -> bytes:
-    """The worksheet with rows ``first``..``last`` moved down ``by`` rows. The rows they move into
-    must be empty (InputError otherwise: the table cannot grow without covering them)."""
+    """The worksheet (or a stretch of whole rows of it) with rows ``first``..``last`` moved down ``by``
+    rows. The rows they move into must be empty (InputError otherwise: the table cannot grow without
+    covering them)."""
     kept, moved, pos = [], [], 0
     for m in _ROW.finditer(sheet_xml):
         r = int(m.group(1))
