@@ -268,4 +268,4 @@ def test_a_member_inflating_just_past_a_chunk_is_read_whole(tmp_path, past):
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("x.xml", data)
     with zipfile.ZipFile(path) as z:
-        assert b"".join(safety._inflated(z, z.getinfo("x.xml"))) == data
+        assert b"".join(safety.inflated(z, z.getinfo("x.xml"))) == data

@@ -32,7 +32,7 @@ except ImportError:  # a platform without a wheel: zipfile's zlib reads the same
 
 from ..core.cells import col_index, col_letter
 from ..core.errors import FileProblem, NotAWorkbook
-from .deflate import inflated
+from .deflate import inflated as inflated_pieces
 
 CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, or an encrypted .xlsx
 # Excel wraps a password-protected .xlsx in a compound file holding this stream (UTF-16 name).
@@ -285,7 +285,7 @@ def inflated(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]
         name_len, extra_len = _LOCAL_HEADER.unpack(header)[-2:]
         f.seek(info.header_offset + _LOCAL_HEADER.size + name_len + extra_len)
         crc = size = 0
-        for chunk in inflated(_packed(f, info), CHUNK):
+        for chunk in inflated_pieces(_packed(f, info), CHUNK):
             crc, size = isal_zlib.crc32(chunk, crc), size + len(chunk)
             if size > info.file_size:
                 raise zipfile.BadZipFile(f"{info.filename} inflates past its declared size")
