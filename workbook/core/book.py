@@ -56,8 +56,8 @@ class BookData:
     # sheet name -> what a reader leaving out known rows saw of it, for each sheet it streamed
     # (workbook.xlsx.partial_read); empty for a book read whole
     skims: dict[str, Skim] = field(default_factory=dict)
-    # the digest of what gives the row bytes of the sheets named in known their values, as the
-    # reader found it (row_digests); b"" for a book read whole
+    # the digest of what gives the sheets' row bytes their values (styles, shared strings, the
+    # date system, each sheet's part), as that reader found it (row_digests); b"" for a book read whole
     context: bytes = b""
 
     def sheet(self, key: str) -> SheetData | None:

@@ -12,7 +12,7 @@ from lxml import etree
 
 from ..core.archive import Extra
 from ..core.cells import parse_a1
-from .package import COMMENTS, REL_NS, Package, rels_part_of, xml
+from .package import COMMENTS, REL_NS, SHARED_STRINGS, Package, rels_part_of, xml
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _HYPERLINKS = re.compile(rb"<(?:\w+:)?hyperlinks\b.*?</(?:\w+:)?hyperlinks>", re.S)
@@ -108,7 +108,7 @@ def _notes(pkg: Package, part: str):
 
 def _rich_shared_strings(pkg: Package) -> dict[int, tuple]:
     """Index -> runs of each shared string written as rich text (runs with their own fonts)."""
-    found = [t for t in pkg.related(pkg.workbook_part, "/sharedStrings") if pkg.name(t)]
+    found = [t for t in pkg.related(pkg.workbook_part, SHARED_STRINGS) if pkg.name(t)]
     if not found:
         return {}
     out = {}

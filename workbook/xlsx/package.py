@@ -42,6 +42,7 @@ CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 OFFICE_DOCUMENT = "/officeDocument"
 WORKSHEET, TABLE, STYLES, CALC_CHAIN = "/worksheet", "/table", "/styles", "/calcChain"
 COMMENTS, THREADED_COMMENTS, VML = "/comments", "/threadedComment", "/vmlDrawing"
+SHARED_STRINGS = "/sharedStrings"
 CONTENT_TYPES = "[Content_Types].xml"
 
 # Children of <workbook> that come before <calcPr>, in schema order.

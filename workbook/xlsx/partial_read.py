@@ -29,19 +29,17 @@ from typing import Iterable, Iterator
 from ..core.book import BookData, SheetData
 from ..core.collector import collector_paused
 from ..core.row_digests import Known, Prefix, Skim
-from .package import CONTENT_TYPES, STYLES, Package, rels_part_of
+from .package import CONTENT_TYPES, SHARED_STRINGS, STYLES, Package, rels_part_of
 from .reader import open_workbook, read_sheet, read_sheets
 from .safety import check_dates, check_kept, check_package, check_sheets, date_styles, inflated
-from .sheet_rows import normalised, renumbered
+from .sheet_rows import normalised, renumbered, with_number
+from .sheet_xml import SHEET_DATA
 from .total_row import book_total_rows
 
 ROW_DIGEST_SIZE = 8  # bytes of a row's digest
 SUM_SIZE = 16  # bytes of a prefix's digest and of a book's context
-SHARED_STRINGS = "/sharedStrings"
 _ROW = b"<row"
-_SHEET_DATA = re.compile(rb"<(\w+:)?sheetData\b[^>]*?(/?)>")
 _DIMENSION = re.compile(rb"<dimension\b[^>]*>")
-_ROW_NUMBER = re.compile(rb'\sr="\d+"')
 _NUMBER = re.compile(rb'(?:[^>]*?\sr="([^"]*)")?')  # a row's r=, in its attributes (after its tag)
 _NUMBER_FIRST = methodcaller("startswith", b' r="')
 ROWS_A_WRITE = 1000  # rows kept before they are written (and compressed): a write for each costs more
@@ -100,8 +98,9 @@ def _read_known(path: str | Path, frame: dict[str, bytes], dates: frozenset[int]
     if picked is not None:
         workbook = open_workbook(path, _checked(path, extract)) if extract is not None else None
         mini = read_sheet(path, workbook, name) if workbook is not None else SheetData(name, [], longest_text=0)
-        if len(mini.rows) <= len(picked.mini.numbers):  # more: a row calamine placed by a reference not renumbered
-            return _placed(mini, picked), Skim(stream.digests, stream.prefix(), stream.prefix_kept, picked.left_out)
+        if len(mini.rows) <= len(kept.numbers):  # more: a row calamine placed by a reference not renumbered
+            skim = Skim(stream.digests, stream.prefix(), stream.prefix_kept, picked.left_out)
+            return _placed(mini, kept.numbers, picked), skim
     check_sheets(path, frozenset({name}))
     return read_sheet(path, open_workbook(path), name), Skim(stream.digests, stream.prefix(), False)
 
@@ -156,7 +155,7 @@ class _Stream:
         data = b""
         for chunk in self._chunks:
             data += chunk
-            found = _SHEET_DATA.search(data)
+            found = SHEET_DATA.search(data)
             if found:
                 head, body, prefix = data[:found.end()], data[found.end():], found.group(1) or b""
                 if found.group(2):  # <sheetData/>: read as <sheetData></sheetData>
@@ -361,9 +360,8 @@ class _Mini:
 
 @dataclass
 class _Picked:
-    """The rows of a streamed sheet to read, and those left out."""
+    """The rows of a streamed sheet left out (those to read are kept in a :class:`_Mini`)."""
 
-    mini: _Mini
     left_out: set[int] = field(default_factory=set)  # 0-based rows left out by their digest
     end: int = 0  # one past the last row left out
 
@@ -371,7 +369,7 @@ class _Picked:
 def _pick(stream: _Stream, known: Known, mini: _Mini) -> _Picked | None:
     """The rows of ``stream`` to read; None when the sheet is to be read whole (it does not begin
     with the known prefix, or it cannot be streamed). Rows in ``known.wanted`` are always read."""
-    picked = _Picked(mini) if stream.streamable else None
+    picked = _Picked() if stream.streamable else None
     wanted = {r + 1 for r in known.wanted}
     for numbers, digests, pieces in stream.batches():
         if picked is None:
@@ -397,15 +395,13 @@ def _pick(stream: _Stream, known: Known, mini: _Mini) -> _Picked | None:
 def _moved(piece: bytes, number: int) -> bytes:
     """A row (its bytes after the tag) moved to row ``number``: its r= and its cells' references."""
     close = piece.find(b">")
-    attrs = b' r="%d"' % number + _ROW_NUMBER.sub(b"", piece[:close], count=1)
-    return _ROW + attrs + renumbered(normalised(number, piece[close:]), number)
+    return _ROW + with_number(piece[:close], number) + renumbered(normalised(number, piece[close:]), number)
 
 
-def _placed(mini: SheetData, picked: _Picked) -> SheetData:
-    """The rows calamine read back at their own rows, the rows left out empty: one list of None as
-    wide as the rows read (never changed; as wide, a column is read from every row in one C call).
-    The sheet ends after the last row left out or holding a value."""
-    numbers = picked.mini.numbers
+def _placed(mini: SheetData, numbers: list[int], picked: _Picked) -> SheetData:
+    """The rows calamine read back (kept from rows ``numbers``) at their own rows, the rows left out
+    empty: one list of None as wide as the rows read (never changed; as wide, a column is read from
+    every row in one C call). The sheet ends after the last row left out or holding a value."""
     left_out = [None] * max(map(len, mini.rows), default=0)
     rows = [left_out] * max(picked.end, numbers[len(mini.rows) - 1] if mini.rows else 0)
     for number, values in zip(numbers, mini.rows):

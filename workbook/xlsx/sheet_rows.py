@@ -173,11 +173,9 @@ class Rows:
         self.above = (r, content, self.appended if edits else {})
         if new_r != r:
             content = renumbered(content, new_r)
-        number = b' r="%d"' % new_r
-        if attrs != number:  # more than its number: a height, a style, spans
-            attrs = number + _ROW_NUMBER.sub(b"", attrs, count=1)
-            if edits:
-                attrs = _SPANS.sub(b"", attrs)  # spans is only a hint; a stale one is worse than none
+        attrs = with_number(attrs, new_r)
+        if edits:
+            attrs = _SPANS.sub(b"", attrs)  # spans is only a hint; a stale one is worse than none
         return b"<row%s>%s</row>" % (attrs, content) if content else b"<row%s/>" % attrs
 
     def _new_row(self, r: int) -> bytes:
@@ -356,6 +354,12 @@ def _number(attrs: bytes) -> int | None:
     """The number of a row, from its attributes; None when they hold none."""
     found = _ROW_NUMBER.search(attrs)
     return int(found.group(1)) if found else None
+
+
+def with_number(attrs: bytes, row: int) -> bytes:
+    """A row's attributes with ``row`` as its r=, put first (one the row left out is added)."""
+    number = b' r="%d"' % row
+    return attrs if attrs == number else number + _ROW_NUMBER.sub(b"", attrs, count=1)
 
 
 def renumbered(content: bytes, row: int) -> bytes:

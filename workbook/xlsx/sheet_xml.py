@@ -28,7 +28,7 @@ XM = "http://schemas.microsoft.com/office/excel/2006/main"
 # Package XML is parsed without entity expansion or network access (defusedxml's rules, in lxml).
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
-_SHEET_DATA = re.compile(rb"<(\w+:)?sheetData\b[^>]*?(/?)>")
+SHEET_DATA = re.compile(rb"<(\w+:)?sheetData\b[^>]*?(/?)>")  # its namespace prefix, and "/" when empty
 _CLOSE = b"</sheetData>"
 _PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*\?>\s*")
 # Elements that may not be empty: dropped with their last child.
@@ -186,7 +186,7 @@ def _skeleton(pieces: Iterable[bytes]) -> tuple[bytes, tuple[int, int], bytes]:
     head, opened, searched = bytearray(), None, 0
     for piece in pieces:
         head += piece
-        opened = _SHEET_DATA.search(head, searched)
+        opened = SHEET_DATA.search(head, searched)
         if opened:
             break
         searched = head.rfind(b">") + 1  # a tag not found whole yet starts after the last ">"
